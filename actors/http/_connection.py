@@ -1,0 +1,213 @@
+"""One HTTP/1.1 connection: h11 driven over a trio stream, one exchange at a time.
+
+A :class:`Connection` is owned by exactly one request between checkout and
+release (see :mod:`actors.http._pool`), so it needs no lock: the caller's task
+writes the request and reads the response itself, with no task or channel in
+between. Every blocking step runs under its own timeout from the request's
+``httpx.Timeout`` (write, then read between chunks), so a stalled peer is
+noticed while a long healthy stream is not cut.
+
+Errors leave this module as httpx exceptions (``ReadTimeout``,
+``ReadError``, ``RemoteProtocolError``, ...), the same classes a stock httpx
+transport raises, so the layer above maps one exception tree whichever
+transport ran the request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+from collections.abc import Generator
+
+import h11
+import httpx
+import trio
+
+from ._proxy import Proxy
+
+__all__ = ["Connection", "map_io_errors"]
+
+_READ_SIZE = 64 * 1024
+
+
+@contextlib.contextmanager
+def map_io_errors(error: type[httpx.TransportError], request: httpx.Request) -> Generator[None]:
+    """Translate trio and h11 failures inside the block into httpx exceptions."""
+    try:
+        yield
+    except (trio.BrokenResourceError, trio.ClosedResourceError, OSError) as exc:
+        raise error(str(exc) or type(exc).__name__, request=request) from exc
+    except h11.RemoteProtocolError as exc:
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except h11.LocalProtocolError as exc:
+        raise httpx.LocalProtocolError(str(exc), request=request) from exc
+
+
+def _buffered_body(request: httpx.Request) -> bytes | None:
+    """The body when httpx already holds it in memory, ``None`` for a streamed body."""
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return None
+
+
+def _timeout(value: float | None) -> float:
+    return float("inf") if value is None else value
+
+
+class Connection:
+    """A keep-alive HTTP/1.1 connection to one origin.
+
+    Not safe for concurrent use: the pool hands it to one request at a time.
+
+    Attributes:
+        origin: ``(scheme, host, port)`` this connection talks to.
+        idle_since: ``trio.current_time()`` when it was last released, for the reaper.
+    """
+
+    __slots__ = ("_conn", "_proxy", "_socket", "_stream", "idle_since", "origin")
+
+    def __init__(
+        self,
+        stream: trio.abc.Stream,
+        raw_socket: trio.socket.SocketType,
+        origin: tuple[bytes, bytes, int],
+        *,
+        proxy: Proxy | None = None,
+    ) -> None:
+        self._stream = stream
+        self._socket = raw_socket
+        self._conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=256 * 1024)
+        self._proxy = proxy
+        self.origin = origin
+        self.idle_since = 0.0
+
+    # -- request / response -------------------------------------------------
+
+    async def send_request(
+        self, request: httpx.Request, timeouts: dict[str, float | None]
+    ) -> h11.Response:
+        """Write ``request`` and read the response head.
+
+        Raises:
+            httpx.WriteTimeout, httpx.WriteError: sending stalled or failed.
+            httpx.ReadTimeout, httpx.ReadError: the head did not arrive.
+            httpx.RemoteProtocolError: the peer closed without answering or sent bad HTTP.
+        """
+        headers = request.headers.raw
+        for _, value in headers:
+            if b"\r" in value or b"\n" in value:
+                # h11 would refuse too, but with a message that quotes the value;
+                # header values can hold credentials, so name the rule only.
+                raise httpx.LocalProtocolError(
+                    "header values must not contain CR or LF", request=request
+                )
+        if self._proxy is None:
+            target = request.url.raw_path
+        else:
+            target = str(request.url).encode("ascii")
+            headers = [*headers, *self._proxy.headers]
+        conn = self._conn
+        try:
+            with (
+                trio.fail_after(_timeout(timeouts.get("write"))),
+                map_io_errors(httpx.WriteError, request),
+            ):
+                data = conn.send(h11.Request(method=request.method, target=target, headers=headers))
+                body = _buffered_body(request)
+                if body is not None:
+                    if body:
+                        data = (data or b"") + (conn.send(h11.Data(data=body)) or b"")
+                    data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
+                    await self._stream.send_all(data)
+                else:
+                    await self._stream.send_all(data or b"")
+                    async for part in request.stream:  # type: ignore[union-attr]
+                        part = bytes(part)  # pyright: ignore[reportUnknownArgumentType]
+                        if part:
+                            await self._stream.send_all(conn.send(h11.Data(data=part)) or b"")
+                    await self._stream.send_all(conn.send(h11.EndOfMessage()) or b"")
+        except trio.TooSlowError:
+            raise httpx.WriteTimeout(
+                "could not send the request within the write timeout", request=request
+            ) from None
+        read_timeout = _timeout(timeouts.get("read"))
+        while True:
+            event = await self._next_event(request, read_timeout)
+            if isinstance(event, h11.Response):
+                return event
+            if isinstance(event, h11.InformationalResponse):
+                continue
+            raise httpx.RemoteProtocolError(
+                f"expected a response head, got {type(event).__name__}", request=request
+            )
+
+    async def receive_body_chunk(self, request: httpx.Request, read_timeout: float | None) -> bytes:
+        """The next piece of the response body; ``b""`` once the body is complete."""
+        timeout = _timeout(read_timeout)
+        while True:
+            event = await self._next_event(request, timeout)
+            if isinstance(event, h11.Data):
+                if event.data:
+                    return bytes(event.data)
+                continue
+            if isinstance(event, h11.EndOfMessage):
+                return b""
+            raise httpx.RemoteProtocolError(
+                f"unexpected {type(event).__name__} in a response body", request=request
+            )
+
+    async def _next_event(
+        self, request: httpx.Request, timeout: float
+    ) -> h11.Event | type[h11.PAUSED]:
+        conn = self._conn
+        while True:
+            with map_io_errors(httpx.ReadError, request):
+                event = conn.next_event()
+            if event is h11.PAUSED or isinstance(event, h11.Event):
+                if isinstance(event, h11.ConnectionClosed):
+                    raise httpx.RemoteProtocolError(
+                        "server closed the connection before the response was complete",
+                        request=request,
+                    )
+                return event
+            try:
+                with trio.fail_after(timeout), map_io_errors(httpx.ReadError, request):
+                    data = bytes(await self._stream.receive_some(_READ_SIZE))
+            except trio.TooSlowError:
+                raise httpx.ReadTimeout(
+                    "no data from the server within the read timeout", request=request
+                ) from None
+            with map_io_errors(httpx.ReadError, request):
+                conn.receive_data(data)
+
+    # -- lifetime -------------------------------------------------------------
+
+    def finish_cycle(self) -> bool:
+        """Prepare for the next request; ``False`` when the connection cannot be reused."""
+        conn = self._conn
+        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+            conn.start_next_cycle()
+            return True
+        return False
+
+    def looks_dead(self) -> bool:
+        """True when an idle connection has become readable (peer closed or sent garbage).
+
+        A healthy idle keep-alive connection has nothing to read; readability
+        here means EOF or bytes nobody asked for, so the connection is unusable.
+        """
+        try:
+            readable, _, _ = select.select([self._socket], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
+    def close(self) -> None:
+        """Close the connection now, without blocking. Idempotent.
+
+        Closing the socket under a TLS stream skips the close_notify alert,
+        which HTTPS allows (the body framing already told where it ended), and
+        keeps closing possible from synchronous and cancelled code.
+        """
+        self._socket.close()

@@ -1,0 +1,392 @@
+"""The HTTP pool actor: owns every connection, its limits and its lifetime.
+
+Theory of operation
+-------------------
+A request checks a connection out, runs its exchange in the caller's own task
+and checks it back in when the response body is complete (or closes it when it
+is not). The pool's state changes synchronously, so a cancelled caller can
+never leave it half-updated:
+
+* capacity is a ``trio.Semaphore`` of ``max_connections`` slots, so waiting for
+  a slot is FIFO and costs O(1) however many requests are in flight;
+* idle connections sit in one deque per origin; checkout pops the most recently
+  used one (warm, least likely to have been closed by the server) and check-in
+  appends, so both are O(1) and each deque stays ordered by idle time;
+* the reaper (:meth:`ConnectionPool.run`, started by the client's nursery)
+  sleeps until the oldest idle connection passes ``keepalive_expiry`` and
+  closes it; without a reaper, expired connections are closed when checkout
+  meets them, so nothing depends on the reaper for correctness.
+
+The pool is an ``httpx.AsyncBaseTransport``: requests and responses are httpx
+objects, so a user's own ``httpx.AsyncClient`` can wrap it too, but the default
+path calls :meth:`ConnectionPool.handle_async_request` directly.
+"""
+
+from __future__ import annotations
+
+import collections
+import ssl
+import time
+from collections.abc import Iterable, Mapping
+
+import attrs
+import httpx
+import trio
+
+from ._connection import Connection, map_io_errors
+from ._proxy import ProxyRoutes, open_tunnel
+
+__all__ = ["ConnectionPool", "PoolLimits", "PoolStatistics", "RateLimitHeaders"]
+
+Origin = tuple[bytes, bytes, int]
+_DEFAULT_PORTS = {b"http": 80, b"https": 443}
+
+
+@attrs.frozen(kw_only=True)
+class PoolLimits:
+    """How many connections the pool may hold."""
+
+    max_connections: int = 1000
+    """Connections open at once, busy or idle; further requests wait (``pool`` timeout)."""
+    max_keepalive_connections: int = 100
+    """Idle connections kept for reuse; a connection released beyond this is closed."""
+    keepalive_expiry: float = 5.0
+    """Seconds an idle connection is kept before the reaper (or checkout) closes it."""
+
+
+@attrs.frozen(kw_only=True)
+class PoolStatistics:
+    """A snapshot of the pool, for tests and monitoring."""
+
+    in_use: int
+    """Connections checked out by requests right now."""
+    idle: int
+    """Connections waiting for reuse."""
+    opened: int
+    """Connections opened since the pool was created."""
+
+
+@attrs.frozen(kw_only=True)
+class RateLimitHeaders:
+    """The latest ``x-ratelimit-*`` headers the server sent, as received."""
+
+    headers: Mapping[str, str]
+    """Header name without the ``x-ratelimit-`` prefix (``remaining-requests``, ...) to value."""
+    observed_at: float
+    """``time.monotonic()`` when the response carrying them arrived."""
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """A response body read straight from its connection in the caller's task.
+
+    The connection goes back to the pool the moment the body is complete; if
+    the stream is closed earlier (or fails), the connection is closed instead,
+    since unread bytes would poison the next exchange.
+    """
+
+    __slots__ = ("_conn", "_done", "_pool", "_read_timeout", "_released", "_request")
+
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        conn: Connection,
+        request: httpx.Request,
+        read_timeout: float | None,
+    ) -> None:
+        self._pool = pool
+        self._conn = conn
+        self._request = request
+        self._read_timeout = read_timeout
+        self._done = False
+        self._released = False
+
+    def __aiter__(self) -> _ResponseStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._done:
+            raise StopAsyncIteration
+        if self._released:
+            raise httpx.StreamClosed()
+        try:
+            chunk = await self._conn.receive_body_chunk(self._request, self._read_timeout)
+        except BaseException:
+            await self.aclose()
+            raise
+        if chunk:
+            return chunk
+        self._done = True
+        self._release()
+        raise StopAsyncIteration
+
+    async def drain(self, *, max_bytes: int, timeout: float) -> bool:
+        """Read and discard the rest of the body so the connection can be reused.
+
+        Bounded by ``max_bytes`` and ``timeout`` seconds; past either bound the
+        connection is closed instead. Returns whether the body was completed.
+        """
+        seen = 0
+        with trio.move_on_after(timeout):
+            try:
+                while not self._done and seen <= max_bytes:
+                    seen += len(await self.__anext__())
+            except StopAsyncIteration:
+                pass
+            except httpx.TransportError:
+                return False
+        if not self._done:
+            await self.aclose()
+        return self._done
+
+    def _release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._pool._check_in(self._conn, reusable=self._conn.finish_cycle())
+
+    async def aclose(self) -> None:
+        if self._released:
+            return
+        if self._done:
+            self._release()
+            return
+        self._released = True
+        self._pool._check_in(self._conn, reusable=False)
+
+
+class ConnectionPool(httpx.AsyncBaseTransport):
+    """HTTP/1.1 connection pool and transport on h11 over trio streams.
+
+    Args:
+        limits: connection limits and keep-alive expiry.
+        ssl_context: context for ``https`` origins; default: certifi's CA bundle.
+        trust_env: honour ``HTTP(S)_PROXY``, ``ALL_PROXY`` and ``NO_PROXY``.
+
+    Cancellation: a request cancelled at any point leaves no connection checked
+    out; the connection it held is closed (its state is unknown).
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: PoolLimits | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        self.limits = limits or PoolLimits()
+        self._ssl_context = ssl_context
+        self._proxies = ProxyRoutes.from_environment() if trust_env else ProxyRoutes()
+        self._slots = trio.Semaphore(self.limits.max_connections)
+        self._idle: dict[Origin, collections.deque[Connection]] = {}
+        self._idle_count = 0
+        self._in_use = 0
+        self._opened = 0
+        self._closed = False
+        self._reaper_wakeup: trio.Event | None = None
+        self._rate_limits: RateLimitHeaders | None = None
+
+    # -- public state -------------------------------------------------------
+
+    @property
+    def rate_limits(self) -> RateLimitHeaders | None:
+        """The most recent ``x-ratelimit-*`` headers seen on any response, if any."""
+        return self._rate_limits
+
+    def statistics(self) -> PoolStatistics:
+        return PoolStatistics(in_use=self._in_use, idle=self._idle_count, opened=self._opened)
+
+    # -- the actor ------------------------------------------------------------
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Reap idle connections past their keep-alive until cancelled.
+
+        Started with ``await nursery.start(pool.run)`` by the owner of the pool.
+        On cancellation it closes every idle connection before returning.
+        """
+        task_status.started()
+        try:
+            while True:
+                oldest = self._oldest_idle_time()
+                if oldest is None:
+                    self._reaper_wakeup = trio.Event()
+                    await self._reaper_wakeup.wait()
+                    continue
+                await trio.sleep_until(oldest + self.limits.keepalive_expiry)
+                await self._close_expired(trio.current_time())
+        finally:
+            self._reaper_wakeup = None
+            await self._close_idle()
+
+    async def aclose(self) -> None:
+        """Close every idle connection and refuse new requests. Idempotent.
+
+        Connections checked out by unfinished responses are closed when those
+        responses are closed.
+        """
+        self._closed = True
+        await self._close_idle()
+
+    # -- the request path ------------------------------------------------------
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Run one exchange in the caller's task and return the response, body unread."""
+        if self._closed:
+            raise RuntimeError("the HTTP connection pool is closed; open a new client")
+        timeouts: dict[str, float | None] = request.extensions.get("timeout") or {}
+        url = request.url
+        scheme = url.raw_scheme
+        origin: Origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS.get(scheme, 80))
+        conn = await self._check_out(origin, timeouts, request)
+        try:
+            head = await conn.send_request(request, timeouts)
+        except BaseException:
+            conn.close()
+            self._check_in(conn, reusable=False)
+            raise
+        if head.headers and any(name.startswith(b"x-ratelimit-") for name, _ in head.headers):
+            self._record_rate_limits(head.headers)
+        stream = _ResponseStream(self, conn, request, timeouts.get("read"))
+        return httpx.Response(
+            status_code=head.status_code,
+            headers=list(head.headers),
+            stream=stream,
+            extensions={"http_version": b"HTTP/" + head.http_version, "reason_phrase": head.reason},
+            request=request,
+        )
+
+    async def _check_out(
+        self, origin: Origin, timeouts: dict[str, float | None], request: httpx.Request
+    ) -> Connection:
+        try:
+            self._slots.acquire_nowait()
+        except trio.WouldBlock:
+            pool_timeout = timeouts.get("pool")
+            try:
+                with trio.fail_after(float("inf") if pool_timeout is None else pool_timeout):
+                    await self._slots.acquire()
+            except trio.TooSlowError:
+                raise httpx.PoolTimeout(
+                    f"all {self.limits.max_connections} connections stayed busy for the pool timeout",
+                    request=request,
+                ) from None
+        self._in_use += 1
+        try:
+            idle = self._idle.get(origin)
+            if idle:
+                now = trio.current_time()
+                expiry = self.limits.keepalive_expiry
+                while idle:
+                    conn = idle.pop()
+                    self._idle_count -= 1
+                    if now - conn.idle_since < expiry and not conn.looks_dead():
+                        return conn
+                    conn.close()
+            return await self._connect(origin, timeouts, request)
+        except BaseException:
+            self._in_use -= 1
+            self._slots.release()
+            raise
+
+    def _check_in(self, conn: Connection, *, reusable: bool) -> None:
+        """Return a connection's slot; keep the connection if it can serve again.
+
+        Synchronous on purpose: it runs from ``aclose`` paths under cancellation.
+        A connection that is not kept is closed here, without blocking.
+        """
+        self._in_use -= 1
+        self._slots.release()
+        if (
+            reusable
+            and not self._closed
+            and self._idle_count < self.limits.max_keepalive_connections
+        ):
+            conn.idle_since = trio.current_time()
+            self._idle.setdefault(conn.origin, collections.deque()).append(conn)
+            self._idle_count += 1
+            if self._reaper_wakeup is not None:
+                self._reaper_wakeup.set()
+        else:
+            conn.close()
+
+    async def _connect(
+        self, origin: Origin, timeouts: dict[str, float | None], request: httpx.Request
+    ) -> Connection:
+        scheme, host, port = origin
+        connect_timeout = timeouts.get("connect")
+        proxy = self._proxies.for_origin(origin)
+        try:
+            with trio.fail_after(float("inf") if connect_timeout is None else connect_timeout):
+                with map_io_errors(httpx.ConnectError, request):
+                    if proxy is None:
+                        tcp = await trio.open_tcp_stream(host.decode("ascii"), port)
+                    else:
+                        tcp = await trio.open_tcp_stream(proxy.host, proxy.port)
+                    try:
+                        if proxy is not None and scheme == b"https":
+                            await open_tunnel(tcp, proxy, host, port)
+                        stream: trio.abc.Stream = tcp
+                        if scheme == b"https":
+                            ssl_stream = trio.SSLStream(
+                                tcp,
+                                self._ssl(),
+                                server_hostname=host.decode("ascii"),
+                                https_compatible=True,
+                            )
+                            await ssl_stream.do_handshake()
+                            stream = ssl_stream
+                    except BaseException:
+                        tcp.socket.close()
+                        raise
+        except trio.TooSlowError:
+            raise httpx.ConnectTimeout(
+                f"could not connect to {host.decode('ascii')}:{port} within the connect timeout",
+                request=request,
+            ) from None
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError(f"TLS handshake failed: {exc}", request=request) from exc
+        self._opened += 1
+        # A plain-http request through a proxy names the whole URL in its
+        # request line (absolute form); https goes through the CONNECT tunnel.
+        forward = proxy if proxy is not None and scheme == b"http" else None
+        return Connection(stream, tcp.socket, origin, proxy=forward)
+
+    def _ssl(self) -> ssl.SSLContext:
+        if self._ssl_context is None:
+            import certifi
+
+            context = ssl.create_default_context(cafile=certifi.where())
+            context.set_alpn_protocols(["http/1.1"])
+            self._ssl_context = context
+        return self._ssl_context
+
+    # -- idle bookkeeping -----------------------------------------------------
+
+    def _oldest_idle_time(self) -> float | None:
+        oldest = [queue[0].idle_since for queue in self._idle.values() if queue]
+        return min(oldest) if oldest else None
+
+    async def _close_expired(self, now: float) -> None:
+        expiry = self.limits.keepalive_expiry
+        expired: list[Connection] = []
+        for queue in self._idle.values():
+            while queue and now - queue[0].idle_since >= expiry:
+                expired.append(queue.popleft())
+        self._idle_count -= len(expired)
+        for conn in expired:
+            conn.close()
+        await trio.lowlevel.checkpoint()
+
+    async def _close_idle(self) -> None:
+        idle = [conn for queue in self._idle.values() for conn in queue]
+        self._idle.clear()
+        self._idle_count = 0
+        for conn in idle:
+            conn.close()
+        await trio.lowlevel.checkpoint()
+
+    def _record_rate_limits(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        values = {
+            name[len(b"x-ratelimit-") :].decode("latin-1"): value.decode("latin-1")
+            for name, value in headers
+            if name.startswith(b"x-ratelimit-")
+        }
+        self._rate_limits = RateLimitHeaders(headers=values, observed_at=time.monotonic())

@@ -1,0 +1,115 @@
+"""HTTP proxies from the environment, as httpx honours them.
+
+``HTTP_PROXY``, ``HTTPS_PROXY`` and ``ALL_PROXY`` (any case) choose a proxy per
+scheme and ``NO_PROXY`` exempts hosts. Plain-http requests go to the proxy in
+absolute form; https requests open a ``CONNECT`` tunnel and run TLS inside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import urllib.parse
+import urllib.request
+
+import attrs
+import h11
+import httpx
+import trio
+
+__all__ = ["Proxy", "ProxyRoutes", "open_tunnel"]
+
+
+@attrs.frozen(kw_only=True)
+class Proxy:
+    """One HTTP proxy."""
+
+    host: str
+    """Proxy host name or address."""
+    port: int
+    """Proxy port."""
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    """Headers every request to the proxy carries (``Proxy-Authorization``)."""
+
+    @classmethod
+    def from_url(cls, url: str) -> Proxy:
+        parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+        if parts.scheme not in ("http", ""):
+            raise ValueError(f"only http:// proxies are supported, not {parts.scheme}://")
+        if not parts.hostname:
+            raise ValueError("a proxy URL needs a host")
+        headers: tuple[tuple[bytes, bytes], ...] = ()
+        if parts.username is not None:
+            user = urllib.parse.unquote(parts.username)
+            password = urllib.parse.unquote(parts.password or "")
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            headers = ((b"Proxy-Authorization", f"Basic {token}".encode("ascii")),)
+        return cls(host=parts.hostname, port=parts.port or 80, headers=headers)
+
+
+@attrs.frozen(kw_only=True)
+class ProxyRoutes:
+    """Which proxy, if any, serves each scheme, and the hosts that bypass them."""
+
+    by_scheme: dict[str, Proxy] = attrs.field(factory=dict[str, Proxy])
+    """``"http"``/``"https"`` to the proxy for that scheme."""
+    no_proxy: str = ""
+    """The ``NO_PROXY`` value, in the stdlib's syntax."""
+
+    @classmethod
+    def from_environment(cls) -> ProxyRoutes:
+        found = urllib.request.getproxies_environment()
+        routes: dict[str, Proxy] = {}
+        for scheme in ("http", "https"):
+            url = found.get(scheme) or found.get("all")
+            if url:
+                routes[scheme] = Proxy.from_url(url)
+        return cls(by_scheme=routes, no_proxy=found.get("no", ""))
+
+    def for_origin(self, origin: tuple[bytes, bytes, int]) -> Proxy | None:
+        if not self.by_scheme:
+            return None
+        scheme, host, _ = origin
+        proxy = self.by_scheme.get(scheme.decode("ascii"))
+        if proxy is None or self._bypassed(host.decode("ascii")):
+            return None
+        return proxy
+
+    def _bypassed(self, host: str) -> bool:
+        if not self.no_proxy:
+            return False
+        if self.no_proxy.strip() == "*":
+            return True
+        for entry in self.no_proxy.split(","):
+            entry = entry.strip().lstrip(".").lower()
+            if entry and (host == entry or host.endswith("." + entry)):
+                return True
+        return False
+
+
+async def open_tunnel(stream: trio.SocketStream, proxy: Proxy, host: bytes, port: int) -> None:
+    """Ask the proxy on ``stream`` for a tunnel to ``host:port``.
+
+    Raises:
+        httpx.ProxyError: the proxy refused or answered something other than 2xx.
+    """
+    conn = h11.Connection(h11.CLIENT)
+    authority = host + b":" + str(port).encode("ascii")
+    headers = [(b"Host", authority), *proxy.headers]
+    await stream.send_all(
+        conn.send(h11.Request(method=b"CONNECT", target=authority, headers=headers)) or b""
+    )
+    while True:
+        event = conn.next_event()
+        if event is h11.NEED_DATA:
+            data = await stream.receive_some(16 * 1024)
+            if not data:
+                raise httpx.ProxyError("the proxy closed the connection during CONNECT")
+            conn.receive_data(data)
+            continue
+        if isinstance(event, h11.Response):
+            if 200 <= event.status_code < 300:
+                return
+            raise httpx.ProxyError(f"the proxy answered CONNECT with {event.status_code}")
+        if isinstance(event, h11.InformationalResponse):
+            continue
+        raise httpx.ProxyError(f"unexpected {type(event).__name__} from the proxy")
