@@ -5,6 +5,7 @@ from ._pool import ConnectionPool as ConnectionPool
 from ._pool import PoolLimits as PoolLimits
 from ._pool import PoolStatistics as PoolStatistics
 from ._pool import RateLimitHeaders as RateLimitHeaders
+from ._pool import read_body as read_body
 from ._proxy import Proxy as Proxy
 from ._proxy import ProxyRoutes as ProxyRoutes
 
@@ -16,4 +17,5 @@ __all__ = [
     "Proxy",
     "ProxyRoutes",
     "RateLimitHeaders",
+    "read_body",
 ]

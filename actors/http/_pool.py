@@ -36,7 +36,7 @@ import trio
 from ._connection import Connection, map_io_errors
 from ._proxy import ProxyRoutes, open_tunnel
 
-__all__ = ["ConnectionPool", "PoolLimits", "PoolStatistics", "RateLimitHeaders"]
+__all__ = ["ConnectionPool", "PoolLimits", "PoolStatistics", "RateLimitHeaders", "read_body"]
 
 Origin = tuple[bytes, bytes, int]
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
@@ -153,6 +153,23 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._pool._check_in(self._conn, reusable=False)
 
 
+async def read_body(response: httpx.Response) -> bytes:
+    """Read the whole body of ``response`` (as ``await response.aread()`` does).
+
+    A body coming straight from our pool with no content-encoding is joined
+    from its chunks without httpx's decoder and chunker layers.
+    """
+    stream = response.stream
+    if type(stream) is _ResponseStream and "content-encoding" not in response.headers:
+        if not hasattr(response, "_content"):
+            chunks = [chunk async for chunk in stream]
+            response._content = b"".join(chunks)  # pyright: ignore[reportAttributeAccessIssue]
+            response.is_stream_consumed = True
+            response.is_closed = True
+        return response.content
+    return await response.aread()
+
+
 class ConnectionPool(httpx.AsyncBaseTransport):
     """HTTP/1.1 connection pool and transport on h11 over trio streams.
 
@@ -177,6 +194,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._proxies = ProxyRoutes.from_environment() if trust_env else ProxyRoutes()
         self._slots = trio.Semaphore(self.limits.max_connections)
         self._idle: dict[Origin, collections.deque[Connection]] = {}
+        self._open: set[Connection] = set()
         self._idle_count = 0
         self._in_use = 0
         self._opened = 0
@@ -217,13 +235,16 @@ class ConnectionPool(httpx.AsyncBaseTransport):
             await self._close_idle()
 
     async def aclose(self) -> None:
-        """Close every idle connection and refuse new requests. Idempotent.
+        """Close every connection and refuse new requests. Idempotent.
 
-        Connections checked out by unfinished responses are closed when those
-        responses are closed.
+        Connections still checked out by unfinished responses are closed too:
+        reading such a response afterwards fails with ``httpx.ReadError``.
         """
         self._closed = True
         await self._close_idle()
+        for conn in list(self._open):
+            conn.close()
+        self._open.clear()
 
     # -- the request path ------------------------------------------------------
 
@@ -239,7 +260,6 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         try:
             head = await conn.send_request(request, timeouts)
         except BaseException:
-            conn.close()
             self._check_in(conn, reusable=False)
             raise
         if head.headers and any(name.startswith(b"x-ratelimit-") for name, _ in head.headers):
@@ -279,7 +299,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                     self._idle_count -= 1
                     if now - conn.idle_since < expiry and not conn.looks_dead():
                         return conn
-                    conn.close()
+                    self._discard(conn)
             return await self._connect(origin, timeouts, request)
         except BaseException:
             self._in_use -= 1
@@ -305,7 +325,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
             if self._reaper_wakeup is not None:
                 self._reaper_wakeup.set()
         else:
-            conn.close()
+            self._discard(conn)
 
     async def _connect(
         self, origin: Origin, timeouts: dict[str, float | None], request: httpx.Request
@@ -347,7 +367,13 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         # A plain-http request through a proxy names the whole URL in its
         # request line (absolute form); https goes through the CONNECT tunnel.
         forward = proxy if proxy is not None and scheme == b"http" else None
-        return Connection(stream, tcp.socket, origin, proxy=forward)
+        conn = Connection(stream, tcp.socket, origin, proxy=forward)
+        self._open.add(conn)
+        return conn
+
+    def _discard(self, conn: Connection) -> None:
+        conn.close()
+        self._open.discard(conn)
 
     def _ssl(self) -> ssl.SSLContext:
         if self._ssl_context is None:
@@ -372,7 +398,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                 expired.append(queue.popleft())
         self._idle_count -= len(expired)
         for conn in expired:
-            conn.close()
+            self._discard(conn)
         await trio.lowlevel.checkpoint()
 
     async def _close_idle(self) -> None:
@@ -380,7 +406,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._idle.clear()
         self._idle_count = 0
         for conn in idle:
-            conn.close()
+            self._discard(conn)
         await trio.lowlevel.checkpoint()
 
     def _record_rate_limits(self, headers: Iterable[tuple[bytes, bytes]]) -> None:

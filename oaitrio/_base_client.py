@@ -1,0 +1,296 @@
+"""The request path: build, send with retries, map errors, decode.
+
+Everything here runs in the caller's task. A call builds its body and headers
+once, then each attempt builds a fresh ``httpx.Request`` (only the retry-count
+header changes; the ``Idempotency-Key`` stays) and hands it to the
+transport: by default our :class:`actors.http.ConnectionPool`, called
+directly; or the user's own ``httpx.AsyncClient`` (the slower path).
+
+Between attempts the :class:`protocols.retry.RetryPolicy` decides; the sleep is
+a plain ``trio.sleep`` in the caller's task, so cancelling the caller cancels
+the retries too. Transport failures and error statuses become the exception
+classes of :mod:`oaitrio._exceptions`, with the API key redacted from every
+message.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import urllib.parse
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+import trio
+
+from actors.http import ConnectionPool
+from actors.http import read_body as _read_body
+from protocols.errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    make_status_error,
+)
+from protocols.retry import RetryPolicy
+
+from ._models import decode
+from ._types import NOT_GIVEN, NotGiven, Omit
+
+__all__ = [
+    "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "RequestSender",
+    "timeout_extension",
+]
+
+_T = TypeVar("_T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(timeout=600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+
+_JSON_ENCODER = msgspec.json.Encoder()
+
+
+def timeout_extension(timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
+    """The ``request.extensions["timeout"]`` dict httpx transports read."""
+    if not isinstance(timeout, httpx.Timeout):
+        timeout = httpx.Timeout(timeout)
+    return timeout.as_dict()
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of ``secret`` replaced."""
+    if secret and secret in text:
+        return text.replace(secret, "[redacted API key]")
+    return text
+
+
+class RequestSender:
+    """Sends one logical call, with retries, through the client's transport.
+
+    Holds nothing that changes per call; an ``AsyncOpenAI`` and its copies
+    each own one, sharing the transport.
+    """
+
+    __slots__ = (
+        "_auth_header",
+        "_base_headers",
+        "_base_url",
+        "_default_query",
+        "_http_client",
+        "_pool",
+        "_redact_secret",
+        "_retry_policy",
+        "_strict",
+        "_timeout_ext",
+        "_total_timeout",
+    )
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        base_headers: list[tuple[bytes, bytes]],
+        default_query: Mapping[str, object],
+        timeout: float | httpx.Timeout | None,
+        retry_policy: RetryPolicy,
+        pool: ConnectionPool | None,
+        http_client: httpx.AsyncClient | None,
+        total_timeout: float | None,
+        strict: bool,
+        redact_secret: str | None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._base_headers = base_headers
+        self._default_query = dict(default_query)
+        self._timeout_ext = timeout_extension(timeout)
+        self._retry_policy = retry_policy
+        self._pool = pool
+        self._http_client = http_client
+        self._total_timeout = total_timeout
+        self._strict = strict
+        self._redact_secret = redact_secret
+        self._auth_header: tuple[bytes, bytes] | None = None
+
+    def set_auth(self, header: tuple[bytes, bytes] | None) -> None:
+        self._auth_header = header
+
+    # -- building ---------------------------------------------------------------
+
+    def url(self, path: str, query: Mapping[str, object] | None) -> str:
+        url = self._base_url + path
+        params = {**self._default_query, **query} if query else self._default_query
+        if params:
+            pairs = [
+                (k, _query_value(v))
+                for k, v in params.items()
+                if not isinstance(v, (NotGiven, Omit))
+            ]
+            if pairs:
+                url += ("&" if "?" in url else "?") + urllib.parse.urlencode(pairs, doseq=True)
+        return url
+
+    def headers(
+        self, *, has_body: bool, idempotent: bool, extra: Mapping[str, str | Omit] | None
+    ) -> list[tuple[bytes, bytes]]:
+        headers = list(self._base_headers)
+        if self._auth_header is not None:
+            headers.append(self._auth_header)
+        if has_body:
+            headers.append((b"Content-Type", b"application/json"))
+        if not idempotent:
+            headers.append(
+                (b"Idempotency-Key", b"oaitrio-retry-" + uuid.uuid4().hex.encode("ascii"))
+            )
+        if extra:
+            removed = {name.lower().encode("latin-1") for name in extra}
+            headers = [(k, v) for k, v in headers if k.lower() not in removed]
+            for name, value in extra.items():
+                if not isinstance(value, Omit):
+                    headers.append((name.encode("latin-1"), str(value).encode("utf-8")))
+        return headers
+
+    # -- sending ------------------------------------------------------------------
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object | None = None,
+        content: bytes | None = None,
+        query: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send a call, retrying as the policy says; return the response.
+
+        With ``stream=False`` the body has been read (inside the retry loop, so a
+        connection cut while reading is retried too); with ``stream=True`` it is
+        unread and the caller must close the response.
+
+        Raises:
+            APIStatusError: (a subclass per status) the final attempt got an error status.
+            APITimeoutError: the final attempt timed out, or the total timeout passed.
+            APIConnectionError: the final attempt failed without a response.
+        """
+        if body is not None:
+            content = _JSON_ENCODER.encode(body)
+        headers = self.headers(
+            has_body=content is not None, idempotent=method == "GET", extra=extra_headers
+        )
+        url = self.url(path, query)
+        ext = self._timeout_ext if isinstance(timeout, NotGiven) else timeout_extension(timeout)
+        if self._total_timeout is None:
+            return await self._attempts(method, url, headers, content, ext, stream)
+        try:
+            with trio.fail_after(self._total_timeout):
+                return await self._attempts(method, url, headers, content, ext, stream)
+        except trio.TooSlowError:
+            request = httpx.Request(method, url)
+            raise APITimeoutError(request) from None
+
+    async def _attempts(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[bytes, bytes]],
+        content: bytes | None,
+        ext: dict[str, float | None],
+        stream: bool,
+    ) -> httpx.Response:
+        policy = self._retry_policy
+        retries_taken = 0
+        while True:
+            request = httpx.Request(
+                method,
+                url,
+                headers=[
+                    *headers,
+                    (b"x-stainless-retry-count", str(retries_taken).encode("ascii")),
+                ],
+                content=content,
+                extensions={"timeout": ext},
+            )
+            status_code: int | None = None
+            response_headers: Mapping[str, str] | None = None
+            try:
+                response = await self._transport(request)
+                if response.status_code < 400:
+                    if not stream:
+                        await _read_body(response)
+                    return response
+                try:
+                    await _read_body(response)
+                finally:
+                    await response.aclose()
+                status_code = response.status_code
+                response_headers = response.headers
+                error: APIError = self._status_error(response)
+            except httpx.TimeoutException as exc:
+                error = APITimeoutError(request)
+                error.__cause__ = exc
+            except httpx.TransportError as exc:
+                error = APIConnectionError(
+                    message=redact(f"Connection error: {exc}", self._redact_secret), request=request
+                )
+                error.__cause__ = exc
+            decision = policy.decide(
+                retries_taken=retries_taken,
+                status_code=status_code,
+                headers=response_headers,
+                now=time.time(),
+            )
+            if not decision.retry:
+                raise error
+            await trio.sleep(decision.delay)
+            retries_taken += 1
+
+    async def _transport(self, request: httpx.Request) -> httpx.Response:
+        if self._pool is not None:
+            return await self._pool.handle_async_request(request)
+        assert self._http_client is not None
+        return await self._http_client.send(request, stream=True)
+
+    def _status_error(self, response: httpx.Response) -> APIError:
+        text = redact(response.text, self._redact_secret)
+        try:
+            body: object = msgspec.json.decode(text) if text else None
+        except msgspec.DecodeError:
+            body = text
+        return make_status_error(response=response, body=body, text=text)
+
+    # -- decoding -------------------------------------------------------------------
+
+    def parse(self, response: httpx.Response, cast_to: type[_T]) -> _T:
+        """Decode a read response body into ``cast_to`` and attach ``_request_id``."""
+        try:
+            result = decode(response.content, cast_to, strict=self._strict)
+        except msgspec.ValidationError as exc:
+            raise APIResponseValidationError(response, response.text, message=str(exc)) from exc
+        except msgspec.DecodeError as exc:
+            raise APIResponseValidationError(
+                response, response.text, message=f"the response body is not JSON: {exc}"
+            ) from exc
+        try:
+            result._request_id = response.headers.get("x-request-id")  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        return result
+
+
+def _query_value(value: object) -> Any:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(value)
+    return value

@@ -1,0 +1,124 @@
+"""The base of every wire type, and lenient decoding.
+
+Every response type is a msgspec ``Struct`` deriving from :class:`BaseModel`,
+which sets the options once: keyword-only construction, ``None``/unset fields
+left out when encoding, and a ``__dict__`` so the client can attach
+``_request_id`` without declaring it as a wire field.
+
+Decoding is typed and fast first (:func:`decode`, one cached
+``msgspec.json.Decoder`` per type). Unknown fields are ignored by msgspec
+itself, and enum-like fields are typed ``str`` so a value the API adds later
+still decodes. When the typed decode still fails (a required field missing, a
+value of an unexpected type), :func:`decode` falls back to :func:`lenient`:
+typed where the value fits, the raw JSON value where it does not, so the
+response is never lost. ``strict=True`` turns that fallback into an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import msgspec
+
+__all__ = ["BaseModel", "decode", "lenient"]
+
+_T = TypeVar("_T")
+
+
+class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
+    """Base of every response type.
+
+    Mirrors the official SDK's model helpers: :meth:`to_dict`, :meth:`to_json`
+    and :meth:`model_dump`.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object as plain JSON-compatible Python values."""
+        return msgspec.to_builtins(self)  # type: ignore[no-any-return]
+
+    def model_dump(self) -> dict[str, Any]:
+        """Alias of :meth:`to_dict`, as the official SDK's pydantic models have it."""
+        return self.to_dict()
+
+    def to_json(self, *, indent: int = 2) -> str:
+        """The object as a JSON document."""
+        raw = msgspec.json.encode(self)
+        if indent:
+            raw = msgspec.json.format(raw, indent=indent)
+        return raw.decode()
+
+
+@functools.lru_cache(maxsize=512)
+def _decoder(tp: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(tp)
+
+
+def decode(data: bytes | memoryview, tp: type[_T], *, strict: bool = False) -> _T:
+    """Decode JSON ``data`` into ``tp``, falling back to :func:`lenient`.
+
+    Raises:
+        msgspec.DecodeError: ``data`` is not JSON at all.
+        msgspec.ValidationError: ``strict`` is set and the JSON does not fit ``tp``.
+    """
+    try:
+        return _decoder(tp).decode(data)  # type: ignore[no-any-return]
+    except msgspec.ValidationError:
+        if strict:
+            raise
+    return lenient(msgspec.json.decode(data), tp)  # type: ignore[no-any-return]
+
+
+def lenient(value: Any, tp: Any) -> Any:
+    """Convert a raw JSON value to ``tp`` as far as it fits.
+
+    Struct fields that are missing become ``None``; a field whose value does not
+    fit its type keeps the raw value; anything else is converted by msgspec.
+    """
+    try:
+        return msgspec.convert(value, tp)
+    except msgspec.ValidationError:
+        pass
+    origin = get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and isinstance(value, dict):
+        return _lenient_struct(typing.cast("dict[str, Any]", value), tp)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(tp):
+            if arg is type(None):
+                continue
+            try:
+                return msgspec.convert(value, arg)
+            except msgspec.ValidationError:
+                continue
+        for arg in get_args(tp):
+            if (
+                isinstance(arg, type)
+                and issubclass(arg, msgspec.Struct)
+                and isinstance(value, dict)
+            ):
+                return _lenient_struct(typing.cast("dict[str, Any]", value), arg)
+        return value
+    if origin is list and isinstance(value, list):
+        (item_type,) = get_args(tp) or (Any,)
+        return [lenient(item, item_type) for item in typing.cast("list[Any]", value)]
+    return value
+
+
+def _lenient_struct(value: dict[str, Any], tp: type[msgspec.Struct]) -> msgspec.Struct:
+    hints = _field_types(tp)
+    kwargs: dict[str, Any] = {}
+    for field in msgspec.structs.fields(tp):
+        if field.encode_name in value:
+            kwargs[field.name] = lenient(value[field.encode_name], hints[field.name])
+        elif field.required:
+            kwargs[field.name] = None
+    # Struct constructors do not validate types, so a field may now hold None
+    # (it was missing) or the raw value (it did not fit).
+    return tp(**kwargs)
+
+
+@functools.lru_cache(maxsize=512)
+def _field_types(tp: type[msgspec.Struct]) -> dict[str, Any]:
+    return typing.get_type_hints(tp)

@@ -1,0 +1,220 @@
+"""``AsyncStream``: a streamed response, pulled and decoded in the caller's task.
+
+``async for chunk in stream`` reads the socket, feeds the sans-I/O SSE decoder
+and decodes each event with msgspec, all in the consumer's own task: no pump
+task, no channel, no reschedule per chunk. ``stream.read_ahead()`` is the
+opt-in pump actor for consumers that are slower than the network.
+
+Invariants a user can rely on:
+
+* a body that ends, or is cut, before the stream's terminal marker raises
+  :class:`APIConnectionError`; it never ends as if complete;
+* a stall longer than the read timeout raises :class:`APITimeoutError`;
+* an ``error`` payload raises :class:`APIError` with the server's message;
+* after ``[DONE]`` the rest of the body is drained (bounded), so the
+  connection goes back to the pool;
+* leaving the ``async with`` block, or cancelling the consumer, closes the
+  response and releases its connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Generic, TypeVar, cast
+
+import httpx
+import msgspec
+
+from actors.sse import open_read_ahead
+from protocols.errors import APIConnectionError, APIError, APITimeoutError
+from protocols.sse import ServerSentEvent, SSEDecoder
+
+from ._models import _decoder, lenient
+
+__all__ = ["AsyncStream"]
+
+_T = TypeVar("_T")
+
+_DONE = b"[DONE]"
+# After [DONE] the server still owes the chunked body's terminator; read at
+# most this much, for at most this long, before giving the connection up.
+_DRAIN_MAX_BYTES = 64 * 1024
+_DRAIN_SECONDS = 5.0
+
+
+class AsyncStream(Generic[_T]):
+    """An async iterator of decoded events, and an async context manager.
+
+    Attributes:
+        response: the ``httpx.Response`` whose body is being read.
+    """
+
+    def __init__(
+        self,
+        *,
+        cast_to: type[_T],
+        response: httpx.Response,
+        expect_done: bool = True,
+        strict: bool = False,
+    ) -> None:
+        self.response = response
+        self._cast_to = cast_to
+        self._decode = _decoder(cast_to).decode
+        self._strict = strict
+        self._expect_done = expect_done
+        self._sse = SSEDecoder()
+        self._events: list[ServerSentEvent] = []
+        self._index = 0
+        stream = response.stream
+        if hasattr(stream, "drain") and "content-encoding" not in response.headers:
+            self._body: AsyncIterator[bytes] = stream  # type: ignore[assignment]
+        else:
+            self._body = response.aiter_bytes()
+        self._finished = False
+
+    # -- iteration -------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncStream[_T]:
+        return self
+
+    async def __anext__(self) -> _T:
+        while True:
+            events = self._events
+            index = self._index
+            if index < len(events):
+                self._index = index + 1
+                event = events[index]
+                data = event.data
+                if data == _DONE:
+                    await self._finish()
+                    raise StopAsyncIteration
+                if event.event is not None:
+                    self._check_event_name(event)
+                try:
+                    return self._decode(data)  # type: ignore[no-any-return]
+                except msgspec.ValidationError:
+                    return self._slow_decode(data)
+            if self._finished:
+                raise StopAsyncIteration
+            await self._read_events()
+
+    async def next_batch(self) -> list[_T]:
+        """Every event already decodable, at least one; ``[]`` at the end.
+
+        The read-ahead and fan-in pumps move these batches, one channel send
+        per network read rather than per event.
+        """
+        batch: list[_T] = []
+        while not batch:
+            try:
+                batch.append(await self.__anext__())
+            except StopAsyncIteration:
+                return batch
+            while self._index < len(self._events) and self._events[self._index].data != _DONE:
+                batch.append(await self.__anext__())
+        return batch
+
+    async def _read_events(self) -> None:
+        try:
+            chunk = await self._body.__anext__()
+        except StopAsyncIteration:
+            self._finished = True
+            self._events = self._sse.end()
+            self._index = 0
+            if self._expect_done and not any(e.data == _DONE for e in self._events):
+                await self.aclose()
+                raise APIConnectionError(
+                    message="the stream ended before its [DONE] marker; the response is incomplete",
+                    request=self.response.request,
+                ) from None
+            return
+        except httpx.TimeoutException as exc:
+            await self.aclose()
+            raise APITimeoutError(self.response.request) from exc
+        except httpx.TransportError as exc:
+            await self.aclose()
+            raise APIConnectionError(
+                message=f"the stream was cut before it was complete: {exc}",
+                request=self.response.request,
+            ) from exc
+        self._events = self._sse.feed(chunk)
+        self._index = 0
+
+    def _check_event_name(self, event: ServerSentEvent) -> None:
+        if event.event == "error":
+            self._raise_error(msgspec.json.decode(event.data))
+
+    def _slow_decode(self, data: bytes | memoryview) -> _T:
+        """The payload did not fit the type: an error payload, or lenient decoding."""
+        try:
+            raw = msgspec.json.decode(data)
+        except msgspec.DecodeError as exc:
+            raise APIError(
+                f"the server sent an event that is not JSON: {exc}",
+                self.response.request,
+                body=bytes(data).decode("utf-8", "replace"),
+            ) from None
+        if isinstance(raw, dict) and "error" in raw:
+            self._raise_error(cast("dict[str, object]", raw))
+        if self._strict:
+            return msgspec.convert(raw, self._cast_to)
+        return lenient(raw, self._cast_to)  # type: ignore[no-any-return]
+
+    def _raise_error(self, raw: object) -> None:
+        error = raw
+        if isinstance(raw, dict):
+            mapping = cast("dict[str, object]", raw)
+            error = mapping.get("error", mapping)
+        message = (
+            cast("dict[str, object]", error).get("message") if isinstance(error, dict) else None
+        )
+        raise APIError(
+            str(message) if message else "An error occurred during streaming",
+            self.response.request,
+            body=cast("object", error),
+        )
+
+    async def _finish(self) -> None:
+        """Stop reading at the terminal marker, keeping the connection if we can."""
+        self._finished = True
+        self._events = []
+        drain = getattr(self._body, "drain", None)
+        if drain is not None:
+            await drain(max_bytes=_DRAIN_MAX_BYTES, timeout=_DRAIN_SECONDS)
+        await self.response.aclose()
+
+    # -- lifetime --------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the response. Idempotent; an unfinished body closes its connection."""
+        self._finished = True
+        self._events = []
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncStream[_T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def read_ahead(
+        self, *, max_buffered: int = 16
+    ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[_T]]:
+        """Read ahead in a pump actor while the consumer works.
+
+        ``async with stream.read_ahead(max_buffered=...) as chunks: async for c in chunks``.
+        The pump reads the socket in its own task and sends batches (every
+        event decoded from one network read) over a channel holding at most
+        ``max_buffered`` batches, so a slow consumer neither stalls the socket
+        nor lets memory grow without bound. Errors (a cut, a timeout) reach the
+        consumer as soon as the pump sees them. Leaving the block cancels the
+        pump and closes the response.
+        """
+        return open_read_ahead(self, max_buffered=max_buffered)

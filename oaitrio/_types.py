@@ -1,0 +1,83 @@
+"""Sentinels and small aliases shared by the public API.
+
+"Omitted" is not ``None``: ``None`` is a value the API understands (often
+``null``), while :data:`omit` / :data:`NOT_GIVEN` mean "do not send this
+parameter at all" and, for client options, "keep the client's default".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, Union
+
+import httpx
+
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "Headers",
+    "NotGiven",
+    "Omit",
+    "Query",
+    "Timeout",
+    "not_given",
+    "omit",
+]
+
+_T = TypeVar("_T")
+
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: a parameter the caller did not pass.
+
+    Falsy, so ``if timeout:`` style checks treat it as absent.
+    """
+
+    __slots__ = ()
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+class Omit:
+    """The type of :data:`omit`: leave this parameter (or default header) out of the request."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+    def __reduce__(self) -> str:
+        return "omit"
+
+
+NOT_GIVEN = NotGiven()
+not_given = NOT_GIVEN
+omit = Omit()
+
+Timeout = httpx.Timeout
+Headers = Mapping[str, Union[str, Omit]]
+Query = Mapping[str, object]
+Body = object
+
+#: A value that may be left out: ``x: NotGivenOr[int] = NOT_GIVEN``.
+NotGivenOr = Union[_T, NotGiven, Omit]
+
+
+def is_given(value: object) -> bool:
+    """Whether ``value`` was passed, i.e. is neither :data:`NOT_GIVEN` nor :data:`omit`."""
+    return not isinstance(value, (NotGiven, Omit))
+
+
+def strip_not_given(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` without the entries the caller left out."""
+    return {key: value for key, value in params.items() if not isinstance(value, (NotGiven, Omit))}

@@ -1,0 +1,157 @@
+"""List endpoints: pages, and auto-iteration across them.
+
+``client.models.list()`` returns an :class:`AsyncPaginator` without sending
+anything. Awaiting it fetches the first page; ``async for`` over it yields
+every item of every page, fetching the next page when the current one runs
+out. A cursor page that comes back empty but says ``has_more`` (with a
+``last_id``) is followed, not taken for the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from typing import Any, Generic, Optional, TypeVar, cast
+
+import msgspec
+
+__all__ = ["AsyncCursorPage", "AsyncPage", "AsyncPaginator", "BasePage"]
+
+_T = TypeVar("_T")
+_PageT = TypeVar("_PageT", bound="BasePage[Any]")
+
+Fetch = Callable[[Mapping[str, object]], Awaitable[_PageT]]
+
+
+class BasePage(msgspec.Struct, Generic[_T], kw_only=True, dict=True):
+    """A page of a list endpoint: its items in ``data``, and the way to the next page."""
+
+    data: list[_T] = []
+
+    def _bind(self, fetch: Fetch[Any], params: Mapping[str, object]) -> None:
+        self._fetch = fetch
+        self._params = dict(params)
+
+    def next_page_params(self) -> dict[str, object] | None:
+        """The query for the next page, ``None`` when this is the last one."""
+        return None
+
+    def has_next_page(self) -> bool:
+        return self.next_page_params() is not None
+
+    async def get_next_page(self: _PageT) -> _PageT:
+        """Fetch the page after this one.
+
+        Raises:
+            RuntimeError: this is the last page (check :meth:`has_next_page`).
+        """
+        params = self.next_page_params()
+        if params is None:
+            raise RuntimeError("no next page; check has_next_page() before get_next_page()")
+        return await self._fetch({**self._params, **params})  # type: ignore[no-any-return]
+
+    def iter_pages(self: _PageT) -> _PageIterator[_PageT]:
+        """``async for page in first.iter_pages()``: this page, then each one after it."""
+        return _PageIterator(self)
+
+    def __aiter__(self) -> _ItemIterator[_T]:
+        """Every item of this page and of the pages after it."""
+        return _ItemIterator(_PageIterator(self))
+
+
+class AsyncPage(BasePage[_T], Generic[_T], kw_only=True):
+    """A list that comes in one page (``models.list``)."""
+
+    object: str = "list"
+
+
+class AsyncCursorPage(BasePage[_T], Generic[_T], kw_only=True):
+    """A page of a list paginated with ``after`` cursors and ``has_more``."""
+
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+
+    def next_page_params(self) -> dict[str, object] | None:
+        if not self.has_more:
+            return None
+        if self.data:
+            last: Any = self.data[-1]
+            if isinstance(last, dict):
+                cursor: Any = cast("dict[str, Any]", last).get("id")
+            else:
+                cursor = getattr(last, "id", None)
+            if cursor is None:
+                cursor = self.last_id
+        else:
+            # An empty page can still have more after it: follow its cursor.
+            cursor = self.last_id
+        return None if cursor is None else {"after": cursor}
+
+
+class _PageIterator(Generic[_PageT]):
+    def __init__(
+        self, first: _PageT | None, paginator: AsyncPaginator[Any, _PageT] | None = None
+    ) -> None:
+        self._page = first
+        self._paginator = paginator
+        self._started = False
+
+    def __aiter__(self) -> _PageIterator[_PageT]:
+        return self
+
+    async def __anext__(self) -> _PageT:
+        if self._page is None:
+            if self._paginator is None:
+                raise StopAsyncIteration
+            self._page = await self._paginator
+            self._paginator = None
+            self._started = True
+            return self._page
+        if not self._started:
+            self._started = True
+            return self._page
+        if not self._page.has_next_page():
+            raise StopAsyncIteration
+        self._page = await self._page.get_next_page()
+        return self._page
+
+
+class _ItemIterator(Generic[_T]):
+    def __init__(self, pages: _PageIterator[Any]) -> None:
+        self._pages = pages
+        self._items: list[_T] = []
+        self._index = 0
+
+    def __aiter__(self) -> _ItemIterator[_T]:
+        return self
+
+    async def __anext__(self) -> _T:
+        while self._index >= len(self._items):
+            page = await self._pages.__anext__()
+            self._items = page.data
+            self._index = 0
+        item = self._items[self._index]
+        self._index += 1
+        return item
+
+
+class AsyncPaginator(Generic[_T, _PageT]):
+    """The un-awaited result of a list call.
+
+    ``await paginator`` gives the first page; ``async for item in paginator``
+    gives every item across pages. Nothing is sent until one of them starts.
+    """
+
+    def __init__(self, fetch: Fetch[_PageT], params: Mapping[str, object]) -> None:
+        self._fetch = fetch
+        self._params = dict(params)
+
+    async def _first_page(self) -> _PageT:
+        page = await self._fetch(self._params)
+        return page
+
+    def __await__(self) -> Generator[Any, None, _PageT]:
+        return self._first_page().__await__()
+
+    def __aiter__(self) -> _ItemIterator[_T]:
+        return _ItemIterator(_PageIterator(None, self))

@@ -1,0 +1,1 @@
+"""Resources, laid out like the official SDK's ``openai.resources``; loaded on first use."""

@@ -1,0 +1,16 @@
+"""``client.chat``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from ..._resource import AsyncAPIResource
+from .completions import AsyncCompletions
+
+__all__ = ["AsyncChat", "AsyncCompletions"]
+
+
+class AsyncChat(AsyncAPIResource):
+    @cached_property
+    def completions(self) -> AsyncCompletions:
+        return AsyncCompletions(self._client)
