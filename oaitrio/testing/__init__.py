@@ -1,0 +1,49 @@
+"""A fake OpenAI API server for tests, demos and benchmarks.
+
+It runs on loopback inside a trio nursery (trio + h11), or as its own process
+with ``python -m oaitrio.testing``::
+
+    from oaitrio.testing import Fault, open_fake_server
+
+    async with open_fake_server() as server:
+        server.add_fault(Fault.Status(status=429, retry_after=1), path="/v1/chat/completions")
+        ...  # point a client at server.base_url
+        assert server.requests[-1].path == "/v1/chat/completions"
+
+Test-only request headers: ``x-fake-chunks: N`` (content chunks of a chat
+completion) and ``x-fake-write-mode: token | coalesced`` (one HTTP chunk and
+socket write per event, the default, or events batched into ~64 KiB chunks).
+Faults are the classes below, also reachable as attributes of ``Fault``.
+"""
+
+from __future__ import annotations
+
+from ._faults import DelayAfterDone as DelayAfterDone
+from ._faults import DropConnection as DropConnection
+from ._faults import DropMidStream as DropMidStream
+from ._faults import EndBeforeDone as EndBeforeDone
+from ._faults import ErrorEvent as ErrorEvent
+from ._faults import Fault as Fault
+from ._faults import MalformedEvent as MalformedEvent
+from ._faults import SlowFirstByte as SlowFirstByte
+from ._faults import StallMidStream as StallMidStream
+from ._faults import StatusError as StatusError
+from ._server import FakeOpenAI as FakeOpenAI
+from ._server import RecordedRequest as RecordedRequest
+from ._server import open_fake_server as open_fake_server
+
+__all__ = [
+    "DelayAfterDone",
+    "DropConnection",
+    "DropMidStream",
+    "EndBeforeDone",
+    "ErrorEvent",
+    "FakeOpenAI",
+    "Fault",
+    "MalformedEvent",
+    "RecordedRequest",
+    "SlowFirstByte",
+    "StallMidStream",
+    "StatusError",
+    "open_fake_server",
+]
