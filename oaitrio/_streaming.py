@@ -26,6 +26,7 @@ from typing import Generic, TypeVar, cast
 
 import httpx
 import msgspec
+import trio
 
 from actors.sse import open_read_ahead
 from protocols.errors import APIConnectionError, APIError, APITimeoutError
@@ -94,7 +95,7 @@ class AsyncStream(Generic[_T]):
                     self._check_event_name(event)
                 try:
                     return self._decode(data)  # type: ignore[no-any-return]
-                except msgspec.ValidationError:
+                except msgspec.DecodeError:  # also catches ValidationError, its subclass
                     return self._slow_decode(data)
             if self._finished:
                 raise StopAsyncIteration
@@ -183,7 +184,16 @@ class AsyncStream(Generic[_T]):
         drain = getattr(self._body, "drain", None)
         if drain is not None:
             await drain(max_bytes=_DRAIN_MAX_BYTES, timeout=_DRAIN_SECONDS)
-        await self.response.aclose()
+        else:
+            # httpx's own iterator: read what is left, within the same bounds.
+            seen = 0
+            with trio.move_on_after(_DRAIN_SECONDS):
+                with contextlib.suppress(httpx.TransportError):
+                    async for piece in self._body:
+                        seen += len(piece)
+                        if seen > _DRAIN_MAX_BYTES:
+                            break
+        await self.aclose()
 
     # -- lifetime --------------------------------------------------------------
 
@@ -191,6 +201,9 @@ class AsyncStream(Generic[_T]):
         """Close the response. Idempotent; an unfinished body closes its connection."""
         self._finished = True
         self._events = []
+        close_body = getattr(self._body, "aclose", None)
+        if close_body is not None and not hasattr(self._body, "drain"):
+            await close_body()  # httpx's async generator, closed before its response
         await self.response.aclose()
 
     async def __aenter__(self) -> AsyncStream[_T]:
