@@ -79,7 +79,6 @@ class RequestSender:
     """
 
     __slots__ = (
-        "_auth_header",
         "_base_headers",
         "_base_url",
         "_default_query",
@@ -90,6 +89,7 @@ class RequestSender:
         "_strict",
         "_timeout_ext",
         "_total_timeout",
+        "_urls",
     )
 
     def __init__(
@@ -107,7 +107,8 @@ class RequestSender:
         redact_secret: str | None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._base_headers = base_headers
+        self._base_headers = httpx.Headers(base_headers)
+        self._urls: dict[str, httpx.URL] = {}
         self._default_query = dict(default_query)
         self._timeout_ext = timeout_extension(timeout)
         self._retry_policy = retry_policy
@@ -116,14 +117,17 @@ class RequestSender:
         self._total_timeout = total_timeout
         self._strict = strict
         self._redact_secret = redact_secret
-        self._auth_header: tuple[bytes, bytes] | None = None
 
     def set_auth(self, header: tuple[bytes, bytes] | None) -> None:
-        self._auth_header = header
+        """Send ``header`` (``Authorization``) with every request, or nothing when None."""
+        self._base_headers.pop("Authorization", None)
+        if header is not None:
+            self._base_headers[header[0].decode("latin-1")] = header[1].decode("utf-8")
 
     # -- building ---------------------------------------------------------------
 
-    def url(self, path: str, query: Mapping[str, object] | None) -> str:
+    def url(self, path: str, query: Mapping[str, object] | None) -> httpx.URL:
+        """The URL of ``path``; parsed URLs are cached, since a client calls few endpoints."""
         url = self._base_url + path
         params = {**self._default_query, **query} if query else self._default_query
         if params:
@@ -134,26 +138,27 @@ class RequestSender:
             ]
             if pairs:
                 url += ("&" if "?" in url else "?") + urllib.parse.urlencode(pairs, doseq=True)
-        return url
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= 1024:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
 
     def headers(
         self, *, has_body: bool, idempotent: bool, extra: Mapping[str, str | Omit] | None
-    ) -> list[tuple[bytes, bytes]]:
-        headers = list(self._base_headers)
-        if self._auth_header is not None:
-            headers.append(self._auth_header)
+    ) -> httpx.Headers:
+        headers = self._base_headers.copy()
         if has_body:
-            headers.append((b"Content-Type", b"application/json"))
+            headers["Content-Type"] = "application/json"
         if not idempotent:
-            headers.append(
-                (b"Idempotency-Key", b"oaitrio-retry-" + uuid.uuid4().hex.encode("ascii"))
-            )
+            headers["Idempotency-Key"] = "oaitrio-retry-" + uuid.uuid4().hex
         if extra:
-            removed = {name.lower().encode("latin-1") for name in extra}
-            headers = [(k, v) for k, v in headers if k.lower() not in removed]
             for name, value in extra.items():
-                if not isinstance(value, Omit):
-                    headers.append((name.encode("latin-1"), str(value).encode("utf-8")))
+                if isinstance(value, Omit):
+                    headers.pop(name, None)
+                else:
+                    headers[name] = str(value)
         return headers
 
     # -- sending ------------------------------------------------------------------
@@ -200,8 +205,8 @@ class RequestSender:
     async def _attempts(
         self,
         method: str,
-        url: str,
-        headers: list[tuple[bytes, bytes]],
+        url: httpx.URL,
+        headers: httpx.Headers,
         content: bytes | None,
         ext: dict[str, float | None],
         stream: bool,
@@ -209,13 +214,11 @@ class RequestSender:
         policy = self._retry_policy
         retries_taken = 0
         while True:
+            headers["x-stainless-retry-count"] = str(retries_taken)
             request = httpx.Request(
                 method,
                 url,
-                headers=[
-                    *headers,
-                    (b"x-stainless-retry-count", str(retries_taken).encode("ascii")),
-                ],
+                headers=headers,
                 content=content,
                 extensions={"timeout": ext},
             )

@@ -48,7 +48,7 @@ class PoolLimits:
 
     max_connections: int = 1000
     """Connections open at once, busy or idle; further requests wait (``pool`` timeout)."""
-    max_keepalive_connections: int = 100
+    max_keepalive_connections: int = 1000
     """Idle connections kept for reuse; a connection released beyond this is closed."""
     keepalive_expiry: float = 5.0
     """Seconds an idle connection is kept before the reaper (or checkout) closes it."""
