@@ -37,7 +37,10 @@ def map_io_errors(error: type[httpx.TransportError], request: httpx.Request) -> 
     try:
         yield
     except (trio.BrokenResourceError, trio.ClosedResourceError, OSError) as exc:
-        raise error(str(exc) or type(exc).__name__, request=request) from exc
+        # trio reports a failed TLS handshake as BrokenResourceError caused by
+        # the ssl.SSLError that says why (an untrusted certificate, say).
+        reason = str(exc) or (f"TLS: {exc.__cause__}" if exc.__cause__ else type(exc).__name__)
+        raise error(reason, request=request) from exc
     except h11.RemoteProtocolError as exc:
         raise httpx.RemoteProtocolError(str(exc), request=request) from exc
     except h11.LocalProtocolError as exc:
