@@ -90,9 +90,13 @@ async def open_read_ahead(
     send, receive = trio.open_memory_channel[list[_T]](max_buffered)
     async with open_unwrapped_nursery() as nursery:
         await nursery.start(_pump, source, send)
-        with receive:
+        try:
             yield _Items(receive)
-        nursery.cancel_scope.cancel()
+        finally:
+            # Cancel before closing our end, so a pump blocked in send() sees
+            # Cancelled rather than BrokenResourceError beside the block's error.
+            nursery.cancel_scope.cancel()
+            receive.close()
 
 
 async def _tagged_pump(
@@ -130,6 +134,8 @@ async def open_fan_in(
         with send:
             for index, source in enumerate(sources):
                 await nursery.start(_tagged_pump, index, source, send.clone())
-        with receive:
+        try:
             yield _Items(receive)
-        nursery.cancel_scope.cancel()
+        finally:
+            nursery.cancel_scope.cancel()
+            receive.close()

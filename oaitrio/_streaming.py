@@ -206,6 +206,8 @@ class AsyncStream(Generic[_T]):
             await close_body()  # httpx's async generator, closed before its response
         await self.response.aclose()
 
+    close = aclose  # the official SDK's name
+
     async def __aenter__(self) -> AsyncStream[_T]:
         return self
 

@@ -198,6 +198,19 @@ async def test_leaving_read_ahead_early_closes_the_stream(client: oaitrio.AsyncO
             pass
 
 
+async def test_an_error_in_the_read_ahead_block_comes_out_as_itself(
+    client: oaitrio.AsyncOpenAI,
+) -> None:
+    stream = await _stream(client, extra_headers={"x-fake-chunks": "100000"})
+    with pytest.raises(KeyError, match="mine"):
+        async with stream.read_ahead(max_buffered=1) as chunks:
+            async for _ in chunks:
+                await trio.sleep(0.01)  # let the pump fill the channel and block
+                raise KeyError("mine")
+    assert client._pool is not None
+    assert client._pool.statistics().in_use == 0
+
+
 async def test_fan_in_merges_streams_tagged_by_index(client: oaitrio.AsyncOpenAI) -> None:
     counts = [20, 35, 5]
     streams = [await _stream(client, extra_headers={"x-fake-chunks": str(n)}) for n in counts]
