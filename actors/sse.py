@@ -99,21 +99,18 @@ async def open_read_ahead(
             receive.close()
 
 
-async def _tagged_pump(
-    index: int,
-    source: BatchSource[_T],
-    send: trio.MemorySendChannel[list[tuple[int, _T]]],
-    *,
-    task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
-) -> None:
-    task_status.started()
-    try:
-        with send:
-            while batch := await source.next_batch():
-                await send.send([(index, item) for item in batch])
-    finally:
-        with trio.CancelScope(shield=True):
-            await source.aclose()
+class _Tagged(Generic[_T]):
+    """A source whose items come tagged with the source's index, for fan-in."""
+
+    def __init__(self, index: int, source: BatchSource[_T]) -> None:
+        self._index = index
+        self._source = source
+
+    async def next_batch(self) -> list[tuple[int, _T]]:
+        return [(self._index, item) for item in await self._source.next_batch()]
+
+    async def aclose(self) -> None:
+        await self._source.aclose()
 
 
 @contextlib.asynccontextmanager
@@ -133,7 +130,7 @@ async def open_fan_in(
     async with open_unwrapped_nursery() as nursery:
         with send:
             for index, source in enumerate(sources):
-                await nursery.start(_tagged_pump, index, source, send.clone())
+                await nursery.start(_pump, _Tagged(index, source), send.clone())
         try:
             yield _Items(receive)
         finally:
