@@ -107,7 +107,7 @@ class RequestSender:
         redact_secret: str | None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._base_headers = httpx.Headers(base_headers)
+        self._base_headers = list(base_headers)
         self._urls: dict[str, httpx.URL] = {}
         self._default_query = dict(default_query)
         self._timeout_ext = timeout_extension(timeout)
@@ -120,9 +120,11 @@ class RequestSender:
 
     def set_auth(self, header: tuple[bytes, bytes] | None) -> None:
         """Send ``header`` (``Authorization``) with every request, or nothing when None."""
-        self._base_headers.pop("Authorization", None)
+        self._base_headers = [
+            (k, v) for k, v in self._base_headers if k.lower() != b"authorization"
+        ]
         if header is not None:
-            self._base_headers[header[0].decode("latin-1")] = header[1].decode("utf-8")
+            self._base_headers.append(header)
 
     # -- building ---------------------------------------------------------------
 
@@ -147,18 +149,23 @@ class RequestSender:
 
     def headers(
         self, *, has_body: bool, idempotent: bool, extra: Mapping[str, str | Omit] | None
-    ) -> httpx.Headers:
-        headers = self._base_headers.copy()
+    ) -> list[tuple[bytes, bytes]]:
+        """The headers of one call: the client's, then the call's own.
+
+        Kept as raw byte pairs: ``httpx.Headers`` re-derives its encoding on
+        every mutation, which costs more than building the list outright.
+        """
+        headers = list(self._base_headers)
         if has_body:
-            headers["Content-Type"] = "application/json"
+            headers.append((b"Content-Type", b"application/json"))
         if not idempotent:
-            headers["Idempotency-Key"] = "oaitrio-retry-" + uuid.uuid4().hex
+            headers.append((b"Idempotency-Key", b"oaitrio-retry-" + uuid.uuid4().hex.encode()))
         if extra:
+            replaced = {name.lower().encode("latin-1") for name in extra}
+            headers = [(k, v) for k, v in headers if k.lower() not in replaced]
             for name, value in extra.items():
-                if isinstance(value, Omit):
-                    headers.pop(name, None)
-                else:
-                    headers[name] = str(value)
+                if not isinstance(value, Omit):
+                    headers.append((name.encode("latin-1"), str(value).encode("utf-8")))
         return headers
 
     # -- sending ------------------------------------------------------------------
@@ -206,7 +213,7 @@ class RequestSender:
         self,
         method: str,
         url: httpx.URL,
-        headers: httpx.Headers,
+        headers: list[tuple[bytes, bytes]],
         content: bytes | None,
         ext: dict[str, float | None],
         stream: bool,
@@ -214,11 +221,10 @@ class RequestSender:
         policy = self._retry_policy
         retries_taken = 0
         while True:
-            headers["x-stainless-retry-count"] = str(retries_taken)
             request = httpx.Request(
                 method,
                 url,
-                headers=headers,
+                headers=[*headers, (b"x-stainless-retry-count", b"%d" % retries_taken)],
                 content=content,
                 extensions={"timeout": ext},
             )

@@ -15,10 +15,9 @@ transport ran the request.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import select
-from collections.abc import Generator
+from types import TracebackType
 
 import h11
 import httpx
@@ -31,20 +30,41 @@ __all__ = ["Connection", "map_io_errors"]
 _READ_SIZE = 64 * 1024
 
 
-@contextlib.contextmanager
-def map_io_errors(error: type[httpx.TransportError], request: httpx.Request) -> Generator[None]:
-    """Translate trio and h11 failures inside the block into httpx exceptions."""
-    try:
-        yield
-    except (trio.BrokenResourceError, trio.ClosedResourceError, OSError) as exc:
-        # trio reports a failed TLS handshake as BrokenResourceError caused by
-        # the ssl.SSLError that says why (an untrusted certificate, say).
-        reason = str(exc) or (f"TLS: {exc.__cause__}" if exc.__cause__ else type(exc).__name__)
-        raise error(reason, request=request) from exc
-    except h11.RemoteProtocolError as exc:
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-    except h11.LocalProtocolError as exc:
-        raise httpx.LocalProtocolError(str(exc), request=request) from exc
+class map_io_errors:  # used like a function: ``with map_io_errors(...):``
+    """Translate trio and h11 failures inside the block into httpx exceptions.
+
+    A class rather than a ``@contextmanager`` generator: it wraps every read of
+    a response, and a generator-based manager costs several times more.
+    """
+
+    __slots__ = ("_error", "_request")
+
+    def __init__(self, error: type[httpx.TransportError], request: httpx.Request) -> None:
+        self._error = error
+        self._request = request
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            return
+        request = self._request
+        if isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError, OSError)):
+            # trio reports a failed TLS handshake as BrokenResourceError caused
+            # by the ssl.SSLError that says why (an untrusted certificate, say).
+            cause = exc.__cause__
+            reason = str(exc) or (f"TLS: {cause}" if cause else type(exc).__name__)
+            raise self._error(reason, request=request) from exc
+        if isinstance(exc, h11.RemoteProtocolError):
+            raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+        if isinstance(exc, h11.LocalProtocolError):
+            raise httpx.LocalProtocolError(str(exc), request=request) from exc
 
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
@@ -193,25 +213,26 @@ class Connection:
         self, request: httpx.Request, timeout: float
     ) -> h11.Event | type[h11.PAUSED]:
         conn = self._conn
-        while True:
-            with map_io_errors(httpx.ReadError, request):
+        stream = self._stream
+        with map_io_errors(httpx.ReadError, request):
+            while True:
                 event = conn.next_event()
-            if event is h11.PAUSED or isinstance(event, h11.Event):
-                if isinstance(event, h11.ConnectionClosed):
-                    raise httpx.RemoteProtocolError(
-                        "server closed the connection before the response was complete",
-                        request=request,
+                if event is not h11.NEED_DATA:
+                    break
+                data = b""
+                with trio.move_on_after(timeout) as scope:
+                    data = await stream.receive_some(_READ_SIZE)
+                if scope.cancelled_caught:
+                    raise httpx.ReadTimeout(
+                        "no data from the server within the read timeout", request=request
                     )
-                return event
-            try:
-                with trio.fail_after(timeout), map_io_errors(httpx.ReadError, request):
-                    data = bytes(await self._stream.receive_some(_READ_SIZE))
-            except trio.TooSlowError:
-                raise httpx.ReadTimeout(
-                    "no data from the server within the read timeout", request=request
-                ) from None
-            with map_io_errors(httpx.ReadError, request):
-                conn.receive_data(data)
+                conn.receive_data(bytes(data))
+        if isinstance(event, h11.ConnectionClosed):
+            raise httpx.RemoteProtocolError(
+                "server closed the connection before the response was complete",
+                request=request,
+            )
+        return event  # type: ignore[return-value]
 
     # -- lifetime -------------------------------------------------------------
 
