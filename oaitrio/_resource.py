@@ -108,10 +108,12 @@ class AsyncAPIResource:
     ) -> AsyncPaginator[Any, _PageT]:
         async def fetch(params: Mapping[str, object]) -> _PageT:
             result = await self._request("GET", path, cast_to=page, query=params, options=options)
-            result._bind(fetch, params)
+            result._bind(fetch, params, self._client._nursery)
             return result
 
-        return AsyncPaginator(fetch, _merge(strip_not_given(query), options.query) or {})
+        return AsyncPaginator(
+            fetch, _merge(strip_not_given(query), options.query) or {}, self._client._nursery
+        )
 
 
 def _with_extra(

@@ -5,6 +5,11 @@ anything. Awaiting it fetches the first page; ``async for`` over it yields
 every item of every page, fetching the next page when the current one runs
 out. A cursor page that comes back empty but says ``has_more`` (with a
 ``last_id``) is followed, not taken for the end.
+
+Inside ``async with client:``, auto-iteration fetches the next page while the
+caller reads the current one (one page ahead, never more), in a prefetch task
+of the client's nursery (see :mod:`actors.prefetch`). Without the block, pages
+are fetched one after the other in the caller's task.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Generic, Optional, TypeVar, cast
 
 import msgspec
+import trio
+
+from actors.prefetch import Prefetch
 
 __all__ = ["AsyncCursorPage", "AsyncPage", "AsyncPaginator", "BasePage"]
 
@@ -27,9 +35,12 @@ class BasePage(msgspec.Struct, Generic[_T], kw_only=True, dict=True):
 
     data: list[_T] = []
 
-    def _bind(self, fetch: Fetch[Any], params: Mapping[str, object]) -> None:
+    def _bind(
+        self, fetch: Fetch[Any], params: Mapping[str, object], nursery: trio.Nursery | None
+    ) -> None:
         self._fetch = fetch
         self._params = dict(params)
+        self._nursery = nursery
 
     def next_page_params(self) -> dict[str, object] | None:
         """The query for the next page, ``None`` when this is the last one."""
@@ -51,11 +62,11 @@ class BasePage(msgspec.Struct, Generic[_T], kw_only=True, dict=True):
 
     def iter_pages(self: _PageT) -> _PageIterator[_PageT]:
         """``async for page in first.iter_pages()``: this page, then each one after it."""
-        return _PageIterator(self)
+        return _PageIterator(self, nursery=getattr(self, "_nursery", None))
 
     def __aiter__(self) -> _ItemIterator[_T]:
         """Every item of this page and of the pages after it."""
-        return _ItemIterator(_PageIterator(self))
+        return _ItemIterator(_PageIterator(self, nursery=getattr(self, "_nursery", None)))
 
 
 class AsyncPage(BasePage[_T], Generic[_T], kw_only=True):
@@ -89,12 +100,19 @@ class AsyncCursorPage(BasePage[_T], Generic[_T], kw_only=True):
 
 
 class _PageIterator(Generic[_PageT]):
+    """Pages in order; with a nursery, each next page is fetched while this one is read."""
+
     def __init__(
-        self, first: _PageT | None, paginator: AsyncPaginator[Any, _PageT] | None = None
+        self,
+        first: _PageT | None,
+        paginator: AsyncPaginator[Any, _PageT] | None = None,
+        nursery: trio.Nursery | None = None,
     ) -> None:
         self._page = first
         self._paginator = paginator
+        self._nursery = nursery
         self._started = False
+        self._next: Prefetch[_PageT] | None = None
 
     def __aiter__(self) -> _PageIterator[_PageT]:
         return self
@@ -105,15 +123,19 @@ class _PageIterator(Generic[_PageT]):
                 raise StopAsyncIteration
             self._page = await self._paginator
             self._paginator = None
-            self._started = True
-            return self._page
-        if not self._started:
-            self._started = True
-            return self._page
-        if not self._page.has_next_page():
+        elif not self._started:
+            pass
+        elif self._next is not None:
+            self._page, self._next = await self._next.get(), None
+        elif self._page.has_next_page():
+            self._page = await self._page.get_next_page()
+        else:
             raise StopAsyncIteration
-        self._page = await self._page.get_next_page()
-        return self._page
+        self._started = True
+        page = self._page
+        if self._nursery is not None and page.has_next_page():
+            self._next = Prefetch(self._nursery, page.get_next_page)
+        return page
 
 
 class _ItemIterator(Generic[_T]):
@@ -142,9 +164,15 @@ class AsyncPaginator(Generic[_T, _PageT]):
     gives every item across pages. Nothing is sent until one of them starts.
     """
 
-    def __init__(self, fetch: Fetch[_PageT], params: Mapping[str, object]) -> None:
+    def __init__(
+        self,
+        fetch: Fetch[_PageT],
+        params: Mapping[str, object],
+        nursery: trio.Nursery | None = None,
+    ) -> None:
         self._fetch = fetch
         self._params = dict(params)
+        self._nursery = nursery
 
     async def _first_page(self) -> _PageT:
         page = await self._fetch(self._params)
@@ -154,4 +182,4 @@ class AsyncPaginator(Generic[_T, _PageT]):
         return self._first_page().__await__()
 
     def __aiter__(self) -> _ItemIterator[_T]:
-        return _ItemIterator(_PageIterator(None, self))
+        return _ItemIterator(_PageIterator(None, self, self._nursery))
