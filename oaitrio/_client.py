@@ -316,6 +316,20 @@ class AsyncOpenAI:
     # -- resources --------------------------------------------------------------------
 
     @cached_property
+    def with_raw_response(self) -> Any:
+        """The same resources, returning :class:`LegacyAPIResponse` (status, headers, ``parse()``)."""
+        from ._response import ResponseView
+
+        return ResponseView(self, "raw")
+
+    @cached_property
+    def with_streaming_response(self) -> Any:
+        """The same resources, as ``async with`` blocks around an unread :class:`AsyncAPIResponse`."""
+        from ._response import ResponseView
+
+        return ResponseView(self, "streaming")
+
+    @cached_property
     def chat(self) -> AsyncChat:
         from .resources.chat import AsyncChat
 

@@ -93,21 +93,31 @@ class AsyncEmbeddings(AsyncAPIResource):
             return await self._request(
                 "POST", "/embeddings", cast_to=CreateEmbeddingResponse, body=body, options=options
             )
-        raw = await self._request(
-            "POST", "/embeddings", cast_to=_Base64Response, body=body, options=options
-        )
         if encoding_format == "base64":
             convert: Any = str  # the caller asked for the base64 text itself
         else:
             convert = _numpy_vector if as_numpy else _floats
-        response = CreateEmbeddingResponse(
-            data=[
-                Embedding(embedding=convert(item.embedding), index=item.index, object=item.object)
-                for item in raw.data
-            ],
-            model=raw.model,
-            object=raw.object,
-            usage=raw.usage,
+
+        def to_vectors(raw: _Base64Response) -> CreateEmbeddingResponse:
+            response = CreateEmbeddingResponse(
+                data=[
+                    Embedding(
+                        embedding=convert(item.embedding), index=item.index, object=item.object
+                    )
+                    for item in raw.data
+                ],
+                model=raw.model,
+                object=raw.object,
+                usage=raw.usage,
+            )
+            response._request_id = getattr(raw, "_request_id", None)  # type: ignore[attr-defined]
+            return response
+
+        return await self._request(
+            "POST",
+            "/embeddings",
+            cast_to=_Base64Response,
+            body=body,
+            options=options,
+            post=to_vectors,
         )
-        response._request_id = getattr(raw, "_request_id", None)  # type: ignore[attr-defined]
-        return response

@@ -13,4 +13,4 @@ __all__ = ["AsyncChat", "AsyncCompletions"]
 class AsyncChat(AsyncAPIResource):
     @cached_property
     def completions(self) -> AsyncCompletions:
-        return AsyncCompletions(self._client)
+        return self._child(AsyncCompletions)
