@@ -15,7 +15,9 @@ wrapper instead of the parsed result.
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -109,24 +111,145 @@ class AsyncAPIResponse(_ResponseBase[_T]):
         return self._parse(self.http_response)
 
     def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        return self.http_response.aiter_bytes(chunk_size)
+        """The body as it arrives (in ``chunk_size`` pieces when given)."""
+        return _Bytes(self.http_response, chunk_size)
 
     def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
-        return self.http_response.aiter_text(chunk_size)
+        """The body decoded as text as it arrives."""
+        return _Text(_Bytes(self.http_response, chunk_size), self.http_response.encoding or "utf-8")
 
     def iter_lines(self) -> AsyncIterator[str]:
-        return self.http_response.aiter_lines()
+        """The body split into lines (without their endings) as it arrives."""
+        return _Lines(self.iter_text())
 
     async def stream_to_file(
         self, file: str | os.PathLike[str], *, chunk_size: int | None = None
     ) -> None:
         """Write the body to ``file`` as it arrives, without holding it in memory."""
         async with await trio.open_file(file, "wb") as out:
-            async for chunk in self.http_response.aiter_bytes(chunk_size):
+            async for chunk in self.iter_bytes(chunk_size):
                 await out.write(chunk)
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+
+class _Bytes:
+    """Body pieces, as a plain iterator object rather than an async generator.
+
+    httpx's ``aiter_*`` are nested async generators; one abandoned half-way is
+    finalised by the garbage collector (trio warns), and closing the outer one
+    does not close the inner. This iterator holds no generator: leaving the
+    ``async with`` closes the response, and that is all the cleanup there is.
+    """
+
+    def __init__(self, response: httpx.Response, chunk_size: int | None) -> None:
+        self._response = response
+        self._chunk_size = chunk_size
+        self._pending = b""
+        self._raw: Any = None
+        self._done = False
+
+    def __aiter__(self) -> _Bytes:
+        return self
+
+    async def __anext__(self) -> bytes:
+        size = self._chunk_size
+        while not self._done and (not self._pending or (size and len(self._pending) < size)):
+            piece = await self._next_piece()
+            if piece is None:
+                self._done = True
+            else:
+                self._pending += piece
+        if not self._pending:
+            raise StopAsyncIteration
+        cut = size or len(self._pending)
+        chunk, self._pending = self._pending[:cut], self._pending[cut:]
+        return chunk
+
+    async def aclose(self) -> None:
+        """Stop iterating (the response itself closes with its ``async with`` block)."""
+        self._done = True
+        self._pending = b""
+        close = getattr(self._raw, "aclose", None)
+        if close is not None and self._raw is not self._response.stream:
+            await close()
+
+    async def _next_piece(self) -> bytes | None:
+        response = self._response
+        if self._raw is None:
+            if hasattr(response, "_content"):  # already read: hand it out once
+                self._raw = iter([response.content])
+            elif "content-encoding" in response.headers:
+                # Compressed (only with a user's http_client): httpx decodes it.
+                self._raw = response.aiter_bytes()
+            else:
+                self._raw = response.stream
+        raw = self._raw
+        try:
+            if hasattr(raw, "__anext__"):
+                return await raw.__anext__()  # type: ignore[no-any-return]
+            return next(raw)  # type: ignore[no-any-return]
+        except (StopAsyncIteration, StopIteration):
+            return None
+
+
+class _Text:
+    def __init__(self, pieces: _Bytes, encoding: str) -> None:
+        self._pieces = pieces
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def __aiter__(self) -> _Text:
+        return self
+
+    async def __anext__(self) -> str:
+        while True:
+            try:
+                piece = await self._pieces.__anext__()
+            except StopAsyncIteration:
+                tail = self._decoder.decode(b"", final=True)
+                if tail:
+                    return tail
+                raise
+            text = self._decoder.decode(piece)
+            if text:
+                return text
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """Lines split at CR, LF or CRLF (a CR at the end of a piece waits for a possible LF)."""
+
+    def __init__(self, text: AsyncIterator[str]) -> None:
+        self._text = text
+        self._lines: list[str] = []
+        self._partial = ""
+        self._done = False
+
+    def __aiter__(self) -> _Lines:
+        return self
+
+    async def __anext__(self) -> str:
+        while not self._lines:
+            if self._done:
+                raise StopAsyncIteration
+            try:
+                buffered = self._partial + await self._text.__anext__()
+            except StopAsyncIteration:
+                self._done = True
+                if self._partial:
+                    self._lines.append(self._partial.rstrip("\r"))
+                continue
+            if buffered.endswith("\r"):
+                keep, buffered = "\r", buffered[:-1]
+            else:
+                keep = ""
+            *complete, rest = _LINE_END.split(buffered)
+            self._lines.extend(complete)
+            self._partial = rest + keep
+        return self._lines.pop(0)
 
 
 class AsyncResponseContextManager(Generic[_T]):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import pathlib
+import re
+from itertools import cycle
 
 import pytest
+import trio
+from hypothesis import given
+from hypothesis import strategies as st
 
 import oaitrio
-from oaitrio._response import AsyncAPIResponse, LegacyAPIResponse
+from oaitrio._response import AsyncAPIResponse, LegacyAPIResponse, _Lines
 from oaitrio.testing import FakeOpenAI
 from oaitrio.types.chat import ChatCompletion, ChatCompletionChunk
 from oaitrio.types.model import Model
@@ -87,8 +91,42 @@ async def test_leaving_a_streaming_response_block_releases_the_connection(
     async with client.with_streaming_response.chat.completions.create(
         model="m", messages=MESSAGES, stream=True, extra_headers={"x-fake-chunks": "100000"}
     ) as response:
-        async with contextlib.aclosing(response.iter_bytes()) as pieces:
-            first = await anext(pieces)
-        assert first.startswith(b"data: ")
+        async for first in response.iter_bytes():
+            assert first.startswith(b"data: ")
+            break  # abandoning the iterator is fine: the block closes the response
     assert client._pool is not None
     assert client._pool.statistics().in_use == 0
+
+
+class _Pieces:
+    def __init__(self, pieces: list[str]) -> None:
+        self._pieces = list(pieces)
+
+    def __aiter__(self) -> _Pieces:
+        return self
+
+    async def __anext__(self) -> str:
+        if not self._pieces:
+            raise StopAsyncIteration
+        return self._pieces.pop(0)
+
+
+@given(
+    st.lists(st.text(alphabet="ab\r\n", max_size=6), max_size=6),
+    st.lists(st.integers(min_value=0, max_value=40), max_size=6),
+)
+def test_lines_split_the_same_whatever_the_pieces(lines: list[str], cuts: list[int]) -> None:
+    text = "".join(
+        line.replace("\r", "").replace("\n", "") + end
+        for line, end in zip(lines, cycle(["\n", "\r\n", "\r"]))
+    )
+    expected = re.split(r"\r\n|\r|\n", text)
+    if expected and expected[-1] == "":
+        expected.pop()
+    points = sorted({min(c, len(text)) for c in cuts})
+    pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+
+    async def collect() -> list[str]:
+        return [line async for line in _Lines(_Pieces(pieces))]
+
+    assert trio.run(collect) == expected
