@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from typing_extensions import Self
 
+from ._binary import BinaryResponseContent
 from ._response import AsyncAPIResponse, LegacyAPIResponse
 from ._streaming import AsyncStream
 from ._types import NOT_GIVEN, NotGiven, Omit, strip_not_given
@@ -139,6 +140,22 @@ class AsyncAPIResource:
             )
 
         return self._wrap(response, parse)
+
+    async def _binary(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        query: Mapping[str, object] | None = None,
+        options: CallOptions,
+        accept: str = "application/octet-stream",
+    ) -> Any:
+        """Send a call whose answer is bytes: a :class:`BinaryResponseContent` in parsed mode."""
+        response = await self._send(
+            method, path, body=body, query=query, options=options, headers={"Accept": accept}
+        )
+        return self._wrap(response, BinaryResponseContent)
 
     def _wrap(self, response: httpx.Response, parse: Callable[[httpx.Response], Any]) -> Any:
         if self._mode == "raw":
