@@ -84,7 +84,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Package scope: started once per test session, at the first conformance test,
+# and stopped when this package's tests are done, not at the end of the session
+# (Prism holds ~400 MB once the spec is loaded).
+@pytest.fixture(scope="package")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a Prism mock of ``protocols/openapi/openapi.yaml``.
 
