@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .resources.chat import AsyncChat
     from .resources.embeddings import AsyncEmbeddings
     from .resources.models import AsyncModels
+    from .resources.webhooks import AsyncWebhooks
 
 __all__ = ["AsyncOpenAI"]
 
@@ -346,3 +347,9 @@ class AsyncOpenAI:
         from .resources.embeddings import AsyncEmbeddings
 
         return AsyncEmbeddings(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)

@@ -53,12 +53,15 @@ def fixed_clock() -> Iterator[None]:
 @pytest.fixture
 def webhooks(monkeypatch: pytest.MonkeyPatch) -> AsyncWebhooks:
     monkeypatch.delenv("OPENAI_WEBHOOK_SECRET", raising=False)
-    return AsyncWebhooks(oaitrio.AsyncOpenAI(api_key="sk-x", webhook_secret=SECRET))
+    return oaitrio.AsyncOpenAI(api_key="sk-x", webhook_secret=SECRET).webhooks
 
 
 def test_verify_uses_the_client_secret(webhooks: AsyncWebhooks) -> None:
     webhooks.verify_signature(BODY, headers_for())
     webhooks.verify_signature(BODY.decode(), headers_for())
+    other = "whsec_" + base64.b64encode(b"another key of thirty-two bytes!").decode()
+    with pytest.raises(InvalidWebhookSignatureError, match="no signature matched"):
+        webhooks.verify_signature(BODY, headers_for(secret=other))
 
 
 def test_verify_reads_the_clock(webhooks: AsyncWebhooks) -> None:
