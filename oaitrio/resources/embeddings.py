@@ -20,7 +20,7 @@ EmbeddingInput = Union[str, list[str], Iterable[int], Iterable[Iterable[int]]]
 
 
 class _Base64Embedding(BaseModel, kw_only=True):
-    embedding: str
+    embedding: Union[str, list[float]]  # a server may ignore the base64 request
     index: int
     object: str = "embedding"
 
@@ -32,21 +32,29 @@ class _Base64Response(BaseModel, kw_only=True):
     usage: Usage
 
 
-def _floats(encoded: str) -> list[float]:
+def _floats(encoded: str | list[float]) -> list[float]:
+    if isinstance(encoded, list):
+        return encoded
     values = array.array("f", base64.b64decode(encoded))
     if sys.byteorder != "little":
         values.byteswap()
     return values.tolist()
 
 
-def _numpy_vector(encoded: str) -> Any:
+def _numpy_vector(encoded: str | list[float]) -> Any:
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is in the test and audio extras
         raise ImportError(
             "as_numpy=True needs numpy: pip install 'oaitrio[audio]' or numpy"
         ) from None
+    if isinstance(encoded, list):
+        return np.asarray(encoded, dtype=np.float32)
     return np.frombuffer(base64.b64decode(encoded), dtype="<f4")
+
+
+def _as_sent(value: str | list[float]) -> str | list[float]:
+    return value
 
 
 class AsyncEmbeddings(AsyncAPIResource):
@@ -94,7 +102,7 @@ class AsyncEmbeddings(AsyncAPIResource):
                 "POST", "/embeddings", cast_to=CreateEmbeddingResponse, body=body, options=options
             )
         if encoding_format == "base64":
-            convert: Any = str  # the caller asked for the base64 text itself
+            convert: Any = _as_sent  # the caller asked for the base64 text itself
         else:
             convert = _numpy_vector if as_numpy else _floats
 

@@ -321,3 +321,26 @@ async def test_cursor_pagination_crosses_empty_pages(
     assert not pages[-1].has_next_page()
     with pytest.raises(RuntimeError, match="no next page"):
         await pages[-1].get_next_page()
+
+
+async def test_embeddings_when_the_server_ignores_the_base64_request(
+    client: oaitrio.AsyncOpenAI, server: FakeOpenAI
+) -> None:
+    floats = {
+        "object": "list",
+        "model": "text-embedding-3-small",
+        "data": [{"object": "embedding", "index": 0, "embedding": [0.5, -0.25]}],
+        "usage": {"prompt_tokens": 1, "total_tokens": 1},
+    }
+    server.set_response("/v1/embeddings", json=floats)
+    default = await client.embeddings.create(model="text-embedding-3-small", input="x")
+    assert default.data[0].embedding == [0.5, -0.25]
+    asked = await client.embeddings.create(
+        model="text-embedding-3-small", input="x", encoding_format="base64"
+    )
+    assert asked.data[0].embedding == [0.5, -0.25]
+    np = pytest.importorskip("numpy")
+    arrays = await client.embeddings.create(
+        model="text-embedding-3-small", input="x", as_numpy=True
+    )
+    assert np.array_equal(arrays.data[0].embedding, np.array([0.5, -0.25], dtype=np.float32))
