@@ -1,0 +1,973 @@
+"""Tests for protocols.http11: fixtures fed whole, byte by byte and in random pieces,
+generated responses parsed back, and h11 as the reference peer on both sides."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import h11
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from protocols._util import LocalProtocolError, RemoteProtocolError
+from protocols.http11 import (
+    END_OF_BODY,
+    END_OF_CHUNKED_BODY,
+    NEED_DATA,
+    ResponseHead,
+    ResponseParser,
+    encode_chunk,
+    encode_request_head,
+)
+
+SETTINGS = settings(max_examples=100, deadline=None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    reason: bytes
+    version: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    keep_alive: bool
+    trailing: bytes = b""
+
+
+def parse(
+    pieces: Iterable[bytes], *, method: bytes = b"GET", max_head_size: int = 64 * 1024
+) -> Outcome:
+    """Feed every piece, draining events after each; EOF only if still unfinished."""
+    parser = ResponseParser(request_method=method, max_head_size=max_head_size)
+    heads: list[ResponseHead] = []
+    body: list[bytes] = []
+    ended = False
+
+    def drain() -> None:
+        nonlocal ended
+        while not ended:
+            event = parser.next_event()
+            if event is NEED_DATA:
+                return
+            if event is END_OF_BODY:
+                ended = True
+            elif isinstance(event, ResponseHead):
+                assert not heads, "a second head"
+                heads.append(event)
+            else:
+                assert type(event) is bytes
+                assert event, "an empty body event"
+                assert heads, "body before the head"
+                body.append(event)
+
+    for piece in pieces:
+        parser.feed(piece)
+        drain()
+    if not ended:
+        parser.feed(b"")
+        drain()
+    assert ended
+    assert parser.next_event() is END_OF_BODY  # and it stays there
+    (head,) = heads
+    return Outcome(
+        head.status_code,
+        head.reason,
+        head.http_version,
+        head.headers,
+        b"".join(body),
+        parser.keep_alive,
+        parser.trailing_data,
+    )
+
+
+def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
+    """Cut ``data`` at the given offsets, dropping empty pieces (b"" means EOF)."""
+    points = sorted({min(max(c, 0), len(data)) for c in cuts})
+    return [data[a:b] for a, b in itertools.pairwise([0, *points, len(data)]) if b > a]
+
+
+def one_byte_at_a_time(data: bytes) -> list[bytes]:
+    return [data[i : i + 1] for i in range(len(data))]
+
+
+def splittings(data: bytes) -> list[list[bytes]]:
+    return [[data], one_byte_at_a_time(data), split_at(data, range(0, len(data), 7))]
+
+
+# ------------------------------------------------------------------ fixtures
+
+CL = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
+CHUNKED = (
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b'5\r\nhello\r\n1;ext=1;x="q"\r\n \r\nA \r\n0123456789\r\n0\r\n\r\n'
+)
+
+FIXTURES: list[tuple[str, bytes, bytes, Outcome]] = [
+    (
+        "content-length",
+        b"GET",
+        CL,
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"content-type", b"text/plain"), (b"content-length", b"5")],
+            b"hello",
+            True,
+        ),
+    ),
+    (
+        "chunked with extensions",
+        b"GET",
+        CHUNKED,
+        Outcome(
+            200, b"OK", b"1.1", [(b"transfer-encoding", b"chunked")], b"hello 0123456789", True
+        ),
+    ),
+    (
+        "chunked with trailers",
+        b"POST",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 1\r\nY: 2\r\n\r\n",
+        Outcome(200, b"OK", b"1.1", [(b"transfer-encoding", b"Chunked")], b"abc", True),
+    ),
+    (
+        "gzip then chunked: dechunked, coding left to the caller",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n\x1f\x8b\r\n0\r\n\r\n",
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"transfer-encoding", b"gzip"), (b"transfer-encoding", b"chunked")],
+            b"\x1f\x8b",
+            True,
+        ),
+    ),
+    (
+        "bare LF head and trailer",
+        b"GET",
+        b"HTTP/1.1 200 OK\nA:  1 \nTransfer-Encoding: chunked\n\n2\r\nhi\r\n0\r\nT: x\n\n",
+        Outcome(
+            200, b"OK", b"1.1", [(b"a", b"1"), (b"transfer-encoding", b"chunked")], b"hi", True
+        ),
+    ),
+    (
+        "close-delimited",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nServer: x\r\n\r\nuntil the end",
+        Outcome(200, b"OK", b"1.1", [(b"server", b"x")], b"until the end", False),
+    ),
+    (
+        "HEAD ignores Content-Length",
+        b"HEAD",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n",
+        Outcome(200, b"OK", b"1.1", [(b"content-length", b"1234")], b"", True),
+    ),
+    (
+        "204",
+        b"DELETE",
+        b"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
+        Outcome(204, b"No Content", b"1.1", [(b"transfer-encoding", b"chunked")], b"", True),
+    ),
+    (
+        "304",
+        b"GET",
+        b"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n",
+        Outcome(304, b"Not Modified", b"1.1", [(b"content-length", b"10")], b"", True),
+    ),
+    (
+        "1xx skipped",
+        b"POST",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n" + CL,
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"content-type", b"text/plain"), (b"content-length", b"5")],
+            b"hello",
+            True,
+        ),
+    ),
+    (
+        "empty Content-Length body",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        Outcome(200, b"OK", b"1.1", [(b"content-length", b"0")], b"", True),
+    ),
+    (
+        "Connection: close",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nConnection: Upgrade, Close\r\nContent-Length: 2\r\n\r\nok",
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"connection", b"Upgrade, Close"), (b"content-length", b"2")],
+            b"ok",
+            False,
+        ),
+    ),
+    (
+        "HTTP/1.0 with keep-alive",
+        b"GET",
+        b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok",
+        Outcome(
+            200,
+            b"OK",
+            b"1.0",
+            [(b"connection", b"keep-alive"), (b"content-length", b"2")],
+            b"ok",
+            True,
+        ),
+    ),
+    (
+        "HTTP/1.0 without keep-alive",
+        b"GET",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        Outcome(200, b"OK", b"1.0", [(b"content-length", b"2")], b"ok", False),
+    ),
+    (
+        "Transfer-Encoding wins over Content-Length, but no reuse",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"content-length", b"100"), (b"transfer-encoding", b"chunked")],
+            b"x",
+            False,
+        ),
+    ),
+    (
+        "equal Content-Length values",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\ncontent-length: 003\r\n\r\nabc",
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"content-length", b"3, 3"), (b"content-length", b"003")],
+            b"abc",
+            True,
+        ),
+    ),
+    (
+        "no reason phrase, obs-text in a value",
+        b"GET",
+        b"HTTP/1.1 404\r\nX: caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n",
+        Outcome(404, b"", b"1.1", [(b"x", b"caf\xc3\xa9"), (b"content-length", b"0")], b"", True),
+    ),
+    (
+        "trailing garbage",
+        b"GET",
+        CL + b"HTTP/1.1 200 OK\r\n",
+        Outcome(
+            200,
+            b"OK",
+            b"1.1",
+            [(b"content-type", b"text/plain"), (b"content-length", b"5")],
+            b"hello",
+            False,
+            b"HTTP/1.1 200 OK\r\n",
+        ),
+    ),
+    (
+        "CONNECT 200 leaves a tunnel",
+        b"CONNECT",
+        b"HTTP/1.1 200 Connection established\r\nContent-Length: 99\r\n\r\n\x16\x03\x01",
+        Outcome(
+            200,
+            b"Connection established",
+            b"1.1",
+            [(b"content-length", b"99")],
+            b"",
+            False,
+            b"\x16\x03\x01",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "raw", "expected"), FIXTURES, ids=[f[0] for f in FIXTURES]
+)
+def test_fixture_whole_bytewise_and_in_pieces(
+    name: str, method: bytes, raw: bytes, expected: Outcome
+) -> None:
+    for pieces in splittings(raw):
+        assert parse(pieces, method=method) == expected, name
+
+
+@given(data=st.data())
+@SETTINGS
+def test_fixtures_in_random_pieces(data: st.DataObject) -> None:
+    _, method, raw, expected = data.draw(st.sampled_from(FIXTURES))
+    cuts = data.draw(st.lists(st.integers(0, len(raw)), max_size=12))
+    assert parse(split_at(raw, cuts), method=method) == expected
+
+
+ERRORS: list[tuple[str, bytes, bytes, str]] = [
+    ("no response", b"GET", b"", "without a response"),
+    ("cut in head", b"GET", b"HTTP/1.1 200 OK\r\nContent-Le", "cut in its response head"),
+    (
+        "cut in length body",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe",
+        "3 of 5 bytes missing",
+    ),
+    (
+        "cut in chunk data",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+        "2 bytes of a chunk",
+    ),
+    (
+        "cut before chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        "chunked response body was cut",
+    ),
+    (
+        "cut in chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5",
+        "chunked response body was cut",
+    ),
+    (
+        "cut in trailer",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: 1\r\n",
+        "cut in its chunked trailer",
+    ),
+    (
+        "bad content-length",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5a\r\n\r\nhello",
+        "malformed Content-Length",
+    ),
+    (
+        "negative content-length",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        "malformed Content-Length",
+    ),
+    (
+        "empty content-length",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+        "malformed Content-Length",
+    ),
+    (
+        "huge content-length",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1" + b"0" * 30 + b"\r\n\r\n",
+        "malformed Content-Length",
+    ),
+    (
+        "conflicting content-lengths",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+        "conflicting",
+    ),
+    (
+        "conflicting content-length list",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello!",
+        "conflicting",
+    ),
+    (
+        "unknown transfer-coding",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "unsupported Transfer-Encoding",
+    ),
+    (
+        "chunked not last",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+        "unsupported Transfer-Encoding",
+    ),
+    (
+        "chunked twice",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "unsupported Transfer-Encoding",
+    ),
+    (
+        "HTTP/1.0 with transfer-encoding",
+        b"GET",
+        b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "HTTP/1.0",
+    ),
+    (
+        "obs-fold",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nX: a\r\n  b\r\nContent-Length: 0\r\n\r\n",
+        "obs-fold",
+    ),
+    (
+        "obs-fold with tab",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nX: a\r\n\tb: c\r\nContent-Length: 0\r\n\r\n",
+        "obs-fold",
+    ),
+    (
+        "space before colon",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n",
+        "whitespace before the colon",
+    ),
+    ("no colon", b"GET", b"HTTP/1.1 200 OK\r\nContent-Length 0\r\n\r\n", "without a colon"),
+    ("empty name", b"GET", b"HTTP/1.1 200 OK\r\n: x\r\n\r\n", "empty header name"),
+    ("NUL in value", b"GET", b"HTTP/1.1 200 OK\r\nX: a\x00b\r\n\r\n", "NUL"),
+    ("bare CR in value", b"GET", b"HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n", "bare CR"),
+    (
+        "bad chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "0x chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "signed chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "underscore chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1_0\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "empty chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "huge chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"f" * 17 + b"\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "bare LF chunk size",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "second chunk size bad",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\nq\r\n",
+        "malformed chunk-size",
+    ),
+    (
+        "long chunk-size line",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + b"x" * 2000,
+        "longer than 1024",
+    ),
+    (
+        "long second chunk-size line",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n1;" + b"x" * 2000,
+        "longer than 1024",
+    ),
+    (
+        "chunk data too long",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+        "not followed by CRLF",
+    ),
+    (
+        "chunk data then hex",
+        b"GET",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab12\r\n",
+        "not followed by CRLF",
+    ),
+    ("101", b"GET", b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", "101"),
+    ("HTTP/2 status line", b"GET", b"HTTP/2 200 OK\r\n\r\n", "HTTP/1."),
+    ("garbage", b"GET", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "HTTP/1."),
+    ("leading blank line", b"GET", b"\r\nHTTP/1.1 200 OK\r\n\r\n", "HTTP/1."),
+    ("two-digit status", b"GET", b"HTTP/1.1 20 OK\r\n\r\n", "malformed status line"),
+    ("status without space", b"GET", b"HTTP/1.1 200OK\r\n\r\n", "malformed status line"),
+    ("status below 100", b"GET", b"HTTP/1.1 099 X\r\n\r\n", "malformed status line"),
+    ("letters in status", b"GET", b"HTTP/1.1 2x0 OK\r\n\r\n", "malformed status line"),
+    ("bad minor version", b"GET", b"HTTP/1.x 200 OK\r\n\r\n", "malformed status line"),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "raw", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors_whole_bytewise_and_in_pieces(
+    name: str, method: bytes, raw: bytes, message: str
+) -> None:
+    for pieces in splittings(raw):
+        with pytest.raises(RemoteProtocolError, match=message):
+            parse(pieces, method=method)
+
+
+def test_oversize_head() -> None:
+    raw = b"HTTP/1.1 200 OK\r\nX: " + b"a" * 200 + b"\r\nContent-Length: 0\r\n\r\n"
+    for pieces in splittings(raw):
+        with pytest.raises(RemoteProtocolError, match="larger than 100 bytes"):
+            parse(pieces, max_head_size=100)
+    # The bound is on the head, not on what was fed with it.
+    assert parse([raw], max_head_size=len(raw)).keep_alive
+    big_body = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"b" * 1000
+    assert parse([big_body], max_head_size=100).body == b"b" * 1000
+
+
+def test_oversize_head_without_blank_line_fails_early() -> None:
+    parser = ResponseParser(request_method=b"GET", max_head_size=100)
+    parser.feed(b"HTTP/1.1 200 OK\r\n")
+    assert parser.next_event() is NEED_DATA
+    parser.feed(b"X: " + b"a" * 100)
+    with pytest.raises(RemoteProtocolError, match="larger than 100"):
+        parser.next_event()
+
+
+def test_oversize_trailer() -> None:
+    raw = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: " + b"a" * 200 + b"\r\n\r\n"
+    )
+    with pytest.raises(RemoteProtocolError, match="chunked trailer section larger than 100"):
+        parse([raw], max_head_size=100)
+
+
+def test_obs_fold_in_trailer() -> None:
+    raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n"
+    with pytest.raises(RemoteProtocolError, match="obs-fold"):
+        parse([raw])
+
+
+def test_errors_are_sticky() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n")
+    with pytest.raises(RemoteProtocolError, match="malformed Content-Length"):
+        parser.next_event()
+    with pytest.raises(RemoteProtocolError, match="already rejected: malformed Content-Length"):
+        parser.next_event()
+
+
+def test_one_event_for_many_buffered_chunks() -> None:
+    body = b"".join(encode_chunk(b"%d," % i) for i in range(1000)) + END_OF_CHUNKED_BODY
+    parser = ResponseParser(request_method=b"POST")
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+    assert isinstance(parser.next_event(), ResponseHead)
+    assert parser.next_event() == b"".join(b"%d," % i for i in range(1000))
+    assert parser.next_event() is END_OF_BODY
+    assert parser.keep_alive
+
+
+def test_partial_chunk_is_handed_out() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n01234")
+    assert isinstance(parser.next_event(), ResponseHead)
+    assert parser.next_event() == b"01234"
+    assert parser.next_event() is NEED_DATA
+    parser.feed(bytearray(b"56789\r\n3\r\nabc\r"))  # any bytes-like object
+    data = parser.next_event()
+    assert data == b"56789abc"
+    assert type(data) is bytes
+    assert parser.next_event() is NEED_DATA
+    assert not parser.keep_alive
+    parser.feed(memoryview(b"\n0\r\n\r\n"))
+    assert parser.next_event() is END_OF_BODY
+    assert parser.keep_alive
+    assert parser.trailing_data == b""
+
+
+def test_length_body_comes_out_as_fed() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
+    assert isinstance(parser.next_event(), ResponseHead)
+    assert parser.next_event() is NEED_DATA
+    piece = b"0123"
+    parser.feed(piece)
+    assert parser.next_event() is piece  # no copy
+    parser.feed(b"456789extra")
+    assert parser.next_event() == b"456789"
+    assert parser.next_event() is END_OF_BODY
+    assert not parser.keep_alive
+    assert parser.trailing_data == b"extra"
+
+
+def test_eof_after_the_end_forbids_reuse() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    parser.feed(CL)
+    while parser.next_event() is not END_OF_BODY:
+        pass
+    assert parser.keep_alive
+    parser.feed(b"")
+    assert not parser.keep_alive
+
+
+def test_feed_after_eof_is_a_local_error_and_reset_reuses() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    parser.feed(b"HTTP/1.1 200 OK\r\n")
+    parser.feed(b"")
+    parser.feed(b"")  # harmless
+    with pytest.raises(LocalProtocolError):
+        parser.feed(b"more")
+    parser.reset(request_method=b"HEAD")
+    parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+    head = parser.next_event()
+    assert isinstance(head, ResponseHead)
+    assert head.status_code == 200
+    assert parser.next_event() is END_OF_BODY
+    assert parser.keep_alive
+
+
+def test_keep_alive_and_trailing_data_before_the_end() -> None:
+    parser = ResponseParser(request_method=b"GET")
+    assert not parser.keep_alive
+    assert parser.trailing_data == b""
+    parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe")
+    assert isinstance(parser.next_event(), ResponseHead)
+    assert not parser.keep_alive
+    assert parser.trailing_data == b""
+
+
+def test_invalid_max_head_size() -> None:
+    with pytest.raises(ValueError, match="max_head_size"):
+        ResponseParser(request_method=b"GET", max_head_size=0)
+
+
+def test_head_arriving_in_tiny_pieces_is_linear() -> None:
+    # 60 KiB of head fed a byte at a time: quadratic copying would take
+    # minutes; the bytearray accumulator keeps it to a fraction of a second.
+    raw = b"HTTP/1.1 200 OK\r\n" + b"X-Pad: " + b"p" * 60_000 + b"\r\nContent-Length: 2\r\n\r\nok"
+    parser = ResponseParser(request_method=b"GET")
+    for i in range(len(raw) - 3):
+        parser.feed(raw[i : i + 1])
+        assert parser.next_event() is NEED_DATA
+    parser.feed(raw[-3:])
+    head = parser.next_event()
+    assert isinstance(head, ResponseHead)
+    assert head.headers[0] == (b"x-pad", b"p" * 60_000)
+    assert parser.next_event() == b"ok"
+
+
+# -------------------------------------------- generated responses, and h11
+
+TOKEN_CHARS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+FRAMING = {b"content-length", b"transfer-encoding", b"connection"}
+
+tokens = st.text(TOKEN_CHARS, min_size=1, max_size=12).map(str.encode)
+field_names = tokens.filter(lambda name: name.lower() not in FRAMING)
+# What both h11 and RFC 9110 accept: visible ASCII and obs-text, single
+# spaces or tabs inside, optional whitespace around (both parsers strip it).
+words = st.binary(min_size=1, max_size=10).map(
+    lambda b: bytes(c if 0x21 <= c <= 0x7E or c >= 0x80 else 0x61 for c in b)
+)
+field_values = st.builds(
+    lambda pad, ws, sep, tail: pad + sep.join(ws) + tail,
+    st.sampled_from([b"", b" ", b"  ", b"\t"]),
+    st.lists(words, max_size=4),
+    st.sampled_from([b" ", b"\t", b"  "]),
+    st.sampled_from([b"", b" ", b"\t "]),
+)
+reasons = st.lists(words, max_size=3).map(b" ".join)
+
+
+@dataclass(frozen=True)
+class Generated:
+    method: bytes
+    raw: bytes
+    status: int
+    reason: bytes
+    version: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    keep_alive: bool
+    h11_reusable: bool
+
+
+@st.composite
+def responses(draw: st.DrawFn, *, lenient: bool = True) -> Generated:
+    """A valid response; ``lenient=False`` leaves out what h11 refuses (BWS before ";")."""
+    method = draw(st.sampled_from([b"GET", b"POST", b"HEAD"]))
+    version = draw(st.sampled_from([b"1.1", b"1.1", b"1.0"]))
+    status = draw(st.sampled_from([200, 201, 204, 304, 400, 404, 429, 500]) | st.integers(200, 599))
+    reason = draw(reasons)
+    fields = [(name, draw(field_values)) for name in draw(st.lists(field_names, max_size=6))]
+    body = draw(st.binary(max_size=300))
+    framings = ["length", "close"] if version == b"1.0" else ["length", "chunked", "close"]
+    framing = draw(st.sampled_from(framings))
+    connection = draw(st.sampled_from([None, b"close", b"keep-alive", b"Keep-Alive, foo"]))
+    no_body = method == b"HEAD" or status in (204, 304)
+    wire_body = b""
+    if framing == "length":
+        fields.append((b"Content-Length", b"%d" % len(body)))
+        wire_body = body
+    elif framing == "chunked":
+        fields.append((b"Transfer-Encoding", b"chunked"))
+        sizes = draw(st.lists(st.integers(1, 40), max_size=20))
+        pieces: list[bytes] = []
+        rest = body
+        for size in [*sizes, len(body)]:
+            if not rest:
+                break
+            chunk, rest = rest[:size], rest[size:]
+            extensions = [b"", b";a", b";a=b", b';name="q v"']
+            ext = draw(st.sampled_from([*extensions, b" ;x=1"] if lenient else extensions))
+            hexsize = draw(st.sampled_from(["%x", "%X", "%04x"])) % len(chunk)
+            pieces.append(hexsize.encode() + ext + b"\r\n" + chunk + b"\r\n")
+        trailers = [
+            b"%b: %b\r\n" % (name, value)
+            for name, value in draw(st.lists(st.tuples(field_names, field_values), max_size=3))
+        ]
+        wire_body = b"".join(pieces) + b"0\r\n" + b"".join(trailers) + b"\r\n"
+    if connection is not None:
+        fields.insert(draw(st.integers(0, len(fields))), (b"Connection", connection))
+    if no_body:
+        wire_body = b""
+        body = b""
+    elif framing == "close":
+        wire_body = body
+    head = b"HTTP/%b %d %b\r\n" % (version, status, reason)
+    head += b"".join(b"%b: %b\r\n" % field for field in fields) + b"\r\n"
+    closes = connection is not None and b"close" in connection.lower()
+    framed = no_body or framing != "close"
+    persistent = not closes and (
+        version == b"1.1" or (connection is not None and b"keep-alive" in connection.lower())
+    )
+    return Generated(
+        method=method,
+        raw=head + wire_body,
+        status=status,
+        reason=reason,
+        version=version,
+        headers=[(name.lower(), value.strip(b" \t")) for name, value in fields],
+        body=body,
+        keep_alive=framed and persistent,
+        h11_reusable=framed and not closes and version == b"1.1",
+    )
+
+
+@given(response=responses(), cuts=st.lists(st.integers(0, 2000), max_size=10))
+@SETTINGS
+def test_generated_responses_parse_back(response: Generated, cuts: list[int]) -> None:
+    expected = Outcome(
+        response.status,
+        response.reason,
+        response.version,
+        response.headers,
+        response.body,
+        response.keep_alive,
+    )
+    assert parse(split_at(response.raw, cuts), method=response.method) == expected
+
+
+def h11_parse(
+    raw: bytes, method: bytes
+) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes, bool]:
+    conn = h11.Connection(h11.CLIENT)
+    conn.send(h11.Request(method=method, target=b"/", headers=[(b"Host", b"example.com")]))
+    conn.send(h11.EndOfMessage())
+    conn.receive_data(raw)
+    body: list[bytes] = []
+    eof = False
+    while True:
+        event = conn.next_event()
+        if event is h11.NEED_DATA:
+            conn.receive_data(b"")
+            eof = True
+            continue
+        if isinstance(event, h11.Response):
+            head = event
+        elif isinstance(event, h11.Data):
+            body.append(bytes(event.data))
+        elif isinstance(event, h11.EndOfMessage):
+            break
+    # h11 leaves a close-delimited response DONE; the EOF that ended it
+    # closed the connection all the same.
+    reusable = conn.our_state is h11.DONE and conn.their_state is h11.DONE and not eof
+    return head.status_code, head.reason, list(head.headers), b"".join(body), reusable
+
+
+@given(response=responses(lenient=False))
+@SETTINGS
+def test_agrees_with_h11(response: Generated) -> None:
+    ours = parse([response.raw], method=response.method)
+    status, reason, headers, body, reusable = h11_parse(response.raw, response.method)
+    assert (ours.status, ours.reason, ours.headers, ours.body) == (status, reason, headers, body)
+    # h11 never reuses an HTTP/1.0 connection; RFC 9112 allows it with keep-alive.
+    assert reusable == response.h11_reusable
+    assert ours.keep_alive == (reusable or (response.keep_alive and response.version == b"1.0"))
+
+
+VALID = [f[2] for f in FIXTURES] + [CHUNKED]
+
+
+@given(
+    prefix=st.sampled_from([b"", b"HTTP/1.1 200 OK\r\n", *VALID]),
+    noise=st.binary(max_size=200),
+    flips=st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 255)), max_size=4),
+    cuts=st.lists(st.integers(0, 1200), max_size=10),
+    method=st.sampled_from([b"GET", b"HEAD", b"CONNECT"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_only_remote_protocol_errors_escape(
+    prefix: bytes, noise: bytes, flips: list[tuple[int, int]], cuts: list[int], method: bytes
+) -> None:
+    raw = bytearray(prefix + noise)
+    for index, value in flips:
+        if raw:
+            raw[index % len(raw)] = value
+    try:
+        parse(split_at(bytes(raw), cuts), method=method, max_head_size=512)
+    except RemoteProtocolError:
+        pass
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_in_any_pieces(data: st.DataObject) -> None:
+    parser = ResponseParser(request_method=b"GET", max_head_size=256)
+    try:
+        for piece in data.draw(st.lists(st.binary(max_size=64), max_size=8)):
+            parser.feed(piece)
+            if not piece:
+                return
+            for _ in range(3):
+                parser.next_event()
+    except RemoteProtocolError:
+        pass
+
+
+# ---------------------------------------------------------------- requests
+
+
+def h11_server_receive(data: bytes) -> tuple[h11.Request, bytes]:
+    conn = h11.Connection(h11.SERVER)
+    conn.receive_data(data)
+    request = conn.next_event()
+    assert isinstance(request, h11.Request)
+    body: list[bytes] = []
+    while True:
+        event = conn.next_event()
+        if isinstance(event, h11.Data):
+            body.append(bytes(event.data))
+        elif isinstance(event, h11.EndOfMessage):
+            return request, b"".join(body)
+        else:
+            raise AssertionError(f"unexpected {event!r}")
+
+
+@given(
+    method=tokens,
+    target=st.binary(min_size=1, max_size=40).map(lambda b: bytes(0x21 + c % 0x5E for c in b)),
+    fields=st.lists(st.tuples(field_names, field_values), max_size=12),
+)
+@SETTINGS
+def test_request_head_round_trips_through_h11(
+    method: bytes, target: bytes, fields: list[tuple[bytes, bytes]]
+) -> None:
+    headers = [(b"Host", b"api.example.com"), *fields, (b"Content-Length", b"0")]
+    head = encode_request_head(method, target, headers)
+    request, body = h11_server_receive(head)
+    assert (request.method, request.target, body) == (method, target, b"")
+    assert list(request.headers) == [(n.lower(), v.strip(b" \t")) for n, v in headers]
+
+
+def test_request_head_exact_bytes() -> None:
+    head = encode_request_head(
+        b"POST",
+        b"/v1/chat/completions",
+        [(b"Host", b"api.openai.com"), (b"X-Empty", b""), (b"A", b" b ")],
+    )
+    assert head == (
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: api.openai.com\r\nX-Empty: \r\nA: b\r\n\r\n"
+    )
+    assert encode_request_head(b"GET", b"*", []) == b"GET * HTTP/1.1\r\n\r\n"
+
+
+def test_chunked_request_body_round_trips_through_h11() -> None:
+    head = encode_request_head(
+        b"POST", b"/upload", [(b"Host", b"h"), (b"Transfer-Encoding", b"chunked")]
+    )
+    parts = [b"a", b"b" * 300, b"\r\n0\r\n"]
+    request, body = h11_server_receive(
+        head + b"".join(encode_chunk(p) for p in parts) + END_OF_CHUNKED_BODY
+    )
+    assert request.method == b"POST"
+    assert body == b"".join(parts)
+    with pytest.raises(LocalProtocolError):
+        encode_chunk(b"")
+
+
+SECRET = b"sk-SECRET-0123456789"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [SECRET + b"\r\nX-Injected: 1", SECRET + b"\n", b"\r" + SECRET, SECRET + b"\x00"],
+)
+def test_bad_values_are_refused_without_quoting_them(value: bytes) -> None:
+    headers = [(b"Host", b"h"), (b"Authorization", b"Bearer " + value), (b"Accept", b"*/*")]
+    with pytest.raises(LocalProtocolError) as info:
+        encode_request_head(b"GET", b"/", headers)
+    message = str(info.value)
+    assert "Authorization" in message
+    assert "SECRET" not in message
+    assert "Injected" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (b"", "empty header name"),
+        (b"Bad Name", "b'Bad'"),
+        (b"Colon:", "b'Colon'"),
+        (b"Authorization: Bearer " + SECRET, "b'Authorization'"),
+        (b"caf\xc3\xa9", "b'caf'"),
+        (b"X\r\nY", "0x0d"),
+    ],
+)
+def test_bad_names_are_refused(name: bytes, shown: str) -> None:
+    with pytest.raises(LocalProtocolError) as info:
+        encode_request_head(b"GET", b"/", [(b"Host", b"h"), (name, b"v")])
+    assert shown in str(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [
+        (b"", b"/"),
+        (b"GE T", b"/"),
+        (b"GET", b""),
+        (b"GET", b"/a b"),
+        (b"GET", b"/\r\n"),
+        (b"GET", b"/\x7f"),
+    ],
+)
+def test_bad_request_lines_are_refused(method: bytes, target: bytes) -> None:
+    with pytest.raises(LocalProtocolError):
+        encode_request_head(method, target, [(b"Host", b"h")])
+
+
+def test_name_memo_stays_bounded() -> None:
+    from protocols import http11
+
+    for i in range(3000):
+        encode_request_head(b"GET", b"/", [(b"X-%d" % i, b"v")])
+    assert len(http11._names) <= http11._MEMO_MAX
+
+
+def test_sentinels() -> None:
+    assert repr(NEED_DATA) != repr(END_OF_BODY)
+    assert NEED_DATA is not END_OF_BODY
