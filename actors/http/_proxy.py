@@ -12,9 +12,11 @@ import urllib.parse
 import urllib.request
 
 import attrs
-import h11
 import httpx
 import trio
+
+from protocols._util import RemoteProtocolError
+from protocols.http11 import NEED_DATA, ResponseHead, ResponseParser, encode_request_head
 
 __all__ = ["Proxy", "ProxyRoutes", "open_tunnel"]
 
@@ -90,26 +92,22 @@ async def open_tunnel(stream: trio.SocketStream, proxy: Proxy, host: bytes, port
     """Ask the proxy on ``stream`` for a tunnel to ``host:port``.
 
     Raises:
-        httpx.ProxyError: the proxy refused or answered something other than 2xx.
+        httpx.ProxyError: the proxy refused, answered something other than 2xx,
+            or sent bytes past its answer before the tunnel's TLS began.
     """
-    conn = h11.Connection(h11.CLIENT)
     authority = host + b":" + str(port).encode("ascii")
-    headers = [(b"Host", authority), *proxy.headers]
     await stream.send_all(
-        conn.send(h11.Request(method=b"CONNECT", target=authority, headers=headers)) or b""
+        encode_request_head(b"CONNECT", authority, [(b"Host", authority), *proxy.headers])
     )
-    while True:
-        event = conn.next_event()
-        if event is h11.NEED_DATA:
-            data = await stream.receive_some(16 * 1024)
-            if not data:
-                raise httpx.ProxyError("the proxy closed the connection during CONNECT")
-            conn.receive_data(data)
-            continue
-        if isinstance(event, h11.Response):
-            if 200 <= event.status_code < 300:
-                return
-            raise httpx.ProxyError(f"the proxy answered CONNECT with {event.status_code}")
-        if isinstance(event, h11.InformationalResponse):
-            continue
-        raise httpx.ProxyError(f"unexpected {type(event).__name__} from the proxy")
+    parser = ResponseParser(request_method=b"CONNECT")
+    try:
+        while (event := parser.next_event()) is NEED_DATA:
+            parser.feed(bytes(await stream.receive_some(16 * 1024)))
+    except RemoteProtocolError as exc:
+        raise httpx.ProxyError(f"the proxy answered CONNECT with bad HTTP: {exc}") from exc
+    if not isinstance(event, ResponseHead):
+        raise httpx.ProxyError("the proxy sent no answer to CONNECT")
+    if not 200 <= event.status_code < 300:
+        raise httpx.ProxyError(f"the proxy answered CONNECT with {event.status_code}")
+    if parser.trailing_data:
+        raise httpx.ProxyError("the proxy sent data before the tunnel was in use")

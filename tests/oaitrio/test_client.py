@@ -238,7 +238,7 @@ async def test_the_api_key_never_shows(server: FakeOpenAI, monkeypatch: pytest.M
 async def test_header_values_with_newlines_are_refused(
     client: oaitrio.AsyncOpenAI, server: FakeOpenAI
 ) -> None:
-    with pytest.raises(oaitrio.APIConnectionError, match="must not contain CR"):
+    with pytest.raises(oaitrio.APIConnectionError, match=r"X-Evil.*CR, LF or NUL"):
         await client.models.retrieve("gpt-4o", extra_headers={"X-Evil": "a\r\nX-Injected: 1"})
     assert server.requests == []
 

@@ -368,7 +368,10 @@ def test_flatten_form_refuses_other_types() -> None:
 
 # -- properties -----------------------------------------------------------------------------
 
-names = st.text(min_size=1, max_size=30).filter(lambda s: "%" not in s)
+# No backslash: the stdlib email parser used to read the body back misreads a
+# quoted string that ends in an escaped backslash (name="\\"); the exact bytes we
+# send for a backslash are pinned by the httpx comparison test above instead.
+names = st.text(min_size=1, max_size=30).filter(lambda s: "%" not in s and "\\" not in s)
 values = st.one_of(st.text(max_size=200), st.binary(max_size=200))
 
 
