@@ -1,10 +1,13 @@
 """``fanout``: many non-stream ``chat.completions.create`` calls, bounded in flight.
 
-Each client sends one warm-up request, then (timed) ``requests`` calls with at
-most ``concurrency`` in flight: one task per call behind a semaphore, in a trio
-nursery for oaitrio and ``asyncio.gather`` for the SDK, both with their default
-connection limits. Reported: requests per second, and the child process's peak
-RSS (``ru_maxrss``, which includes the interpreter and imports).
+Each client sends one warm-up request, then (timed) ``requests`` calls with
+exactly ``concurrency`` in flight: ``concurrency`` worker tasks, each sending
+calls one after another until all are sent (a trio nursery for oaitrio,
+``asyncio.gather`` for the SDK), both with their default connection limits.
+Workers rather than one parked task per call: that is how a fan-out scheduler
+runs, and 5,000 parked tasks add CPython garbage-collector work that grows with
+concurrency for both clients. Reported: requests per second, and the child
+process's peak RSS (``ru_maxrss``, which includes the interpreter and imports).
 """
 
 from __future__ import annotations
@@ -37,19 +40,20 @@ def _oaitrio(params: Mapping[str, Any], go: Go) -> dict[str, float]:
         async with oaitrio.AsyncOpenAI(api_key=API_KEY, base_url=params["base_url"]) as client:
             await client.chat.completions.create(model=MODEL, messages=MESSAGES)
             go()
+            left = total
             done = 0
-            slots = trio.Semaphore(limit)
 
-            async def one() -> None:
-                nonlocal done
-                async with slots:
+            async def worker() -> None:
+                nonlocal left, done
+                while left > 0:
+                    left -= 1
                     await client.chat.completions.create(model=MODEL, messages=MESSAGES)
-                done += 1
+                    done += 1
 
             started = time.perf_counter()
             async with trio.open_nursery() as nursery:
-                for _ in range(total):
-                    nursery.start_soon(one)
+                for _ in range(limit):
+                    nursery.start_soon(worker)
             return _result(done, started)
 
     return trio.run(main)
@@ -66,15 +70,19 @@ def _sdk(params: Mapping[str, Any], go: Go) -> dict[str, float]:
         async with openai.AsyncOpenAI(api_key=API_KEY, base_url=params["base_url"]) as client:
             await client.chat.completions.create(model=MODEL, messages=MESSAGES)
             go()
-            slots = asyncio.Semaphore(limit)
+            left = total
+            done = 0
 
-            async def one() -> None:
-                async with slots:
+            async def worker() -> None:
+                nonlocal left, done
+                while left > 0:
+                    left -= 1
                     await client.chat.completions.create(model=MODEL, messages=MESSAGES)
+                    done += 1
 
             started = time.perf_counter()
-            await asyncio.gather(*(one() for _ in range(total)))
-            return _result(total, started)
+            await asyncio.gather(*(worker() for _ in range(limit)))
+            return _result(done, started)
 
     return asyncio.run(main())
 
