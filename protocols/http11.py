@@ -53,6 +53,12 @@ Bounds: a head or trailer section larger than ``max_head_size``, and a
 chunk-size line longer than 1 KiB, are errors. Body data is never held back:
 each call hands out all of it that is buffered, so nothing else grows.
 
+The server side, :class:`protocols.http11_server.RequestParser`, lives in its
+own module and shares everything after the start line with
+:class:`ResponseParser` through their private base class ``_MessageParser``:
+the buffer, :meth:`~ResponseParser.feed`, length and chunked bodies and the
+trailer section.
+
 Speed: the buffer is the last fed ``bytes`` plus an offset; a fed object is
 only copied when a previous one left an incomplete line behind (a head that
 arrives in many pieces accumulates in a ``bytearray`` so that is linear).
@@ -266,16 +272,16 @@ _STATUS_PREFIX = b"HTTP/1."
 _FRAMING_FIELDS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 
 
-def _field_name(name: bytes, colon: bytes, line: bytes) -> bytes:
+def _field_name(name: bytes, colon: bytes, line: bytes, noun: str) -> bytes:
     """Validate the name of a field line the memo did not know; return it lower-cased."""
     if not colon:
         if line[:1] in (b" ", b"\t"):
-            raise RemoteProtocolError("obs-fold continuation line in response head")
+            raise RemoteProtocolError(f"obs-fold continuation line in {noun} head")
         raise RemoteProtocolError(f"header line without a colon ({len(line)} bytes)")
     if _remember(name):
         return _names[name]
     if name[:1] in (b" ", b"\t"):
-        raise RemoteProtocolError("obs-fold continuation line in response head")
+        raise RemoteProtocolError(f"obs-fold continuation line in {noun} head")
     if name.rstrip(_OWS) != name:
         raise RemoteProtocolError(f"whitespace before the colon of header {name.rstrip()!r}")
     raise RemoteProtocolError(_describe_bad_name(name))
@@ -294,15 +300,15 @@ def _content_length(values: list[bytes]) -> int:
     return length
 
 
-def _split_lenient(block: bytes) -> list[bytes]:
+def _split_lenient(block: bytes, noun: str) -> list[bytes]:
     """Split a section whose lines end with CRLF or a bare LF."""
     if b"\0" in block:
-        raise RemoteProtocolError("NUL in response head")
+        raise RemoteProtocolError(f"NUL in {noun} head")
     lines = [line[:-1] if line[-1:] == b"\r" else line for line in block.split(b"\n")]
     lines.pop()
     for line in lines:
         if b"\r" in line:
-            raise RemoteProtocolError("bare CR in response head")
+            raise RemoteProtocolError(f"bare CR in {noun} head")
     return lines
 
 
@@ -334,18 +340,14 @@ def _chunk_size(line: bytes, memo: dict[bytes, int]) -> int:
     return size
 
 
-class ResponseParser:
-    """Parses ONE HTTP/1.1 response to a request the caller sent.
+class _MessageParser:
+    """What request and response parsers share: the buffer, bodies, trailers.
 
-    Create one per exchange, or call :meth:`reset` to reuse it (both cheap).
-    Feed the bytes as they arrive with :meth:`feed` and call
-    :meth:`next_event` until it returns :data:`NEED_DATA` (feed more) or
-    :data:`END_OF_BODY` (done: consult :attr:`keep_alive` and
-    :attr:`trailing_data`).
-
-    Errors are terminal: after a :class:`RemoteProtocolError` every further
-    :meth:`next_event` call raises one again, and the connection must be
-    closed.
+    A subclass reads its own start line and decides the framing, then moves to
+    LENGTH, CHUNKED or DONE; from there on both directions are the same
+    protocol, so the body code (the part worth optimising) exists once. The
+    class attributes name the message in errors and pick the header fields
+    whose values :meth:`_parse_fields` copies for the framing decision.
     """
 
     __slots__ = (
@@ -355,83 +357,36 @@ class ResponseParser:
         "_left",
         "_length",
         "_max_head",
-        "_method",
         "_persistent",
         "_pos",
         "_scanned",
         "_state",
     )
 
-    def __init__(self, *, request_method: bytes, max_head_size: int = 64 * 1024) -> None:
-        """Create a parser for the response to one request.
+    _noun: str = "message"
+    _framing_fields: frozenset[bytes] = _FRAMING_FIELDS
+    _buf: bytes | bytearray
+    _pos: int
+    _state: int
+    _eof: bool
+    _error: str
+    _scanned: int
+    _left: int
+    _length: int
+    _persistent: bool
+    _max_head: int
 
-        Args:
-            request_method: The method of the request this response answers
-                (``b"HEAD"`` responses have no body; a 2xx answer to
-                ``b"CONNECT"`` has none either and leaves a tunnel).
-            max_head_size: Upper bound, in bytes, on the status line plus
-                header fields of one response (and on a trailer section).
-        """
-        if max_head_size < 1:
-            raise ValueError(f"max_head_size must be positive, got {max_head_size}")
-        self._max_head = max_head_size
-        self.reset(request_method=request_method)
-
-    def reset(self, *, request_method: bytes) -> None:
-        """Forget everything, including buffered bytes, and await a new response.
-
-        Args:
-            request_method: The method of the next request.
-        """
-        self._method = request_method
-        self._buf: bytes | bytearray = b""
-        self._pos: int = 0
-        self._state: int = _HEAD
-        self._eof: bool = False
-        self._error: str = ""
-        # HEAD, TRAILER: bytes after _pos already searched for the blank line.
-        self._scanned: int = 0
-        # LENGTH: body bytes still due. CHUNKED: see the module docstring.
-        self._left: int = 0
-        self._length: int = 0
-        self._persistent: bool = False
-
-    @property
-    def keep_alive(self) -> bool:
-        """Whether the connection can carry the next request.
-
-        False until :data:`END_OF_BODY` has been reached. Then True for an
-        HTTP/1.1 response without ``Connection: close`` (HTTP/1.0 only with
-        ``Connection: keep-alive``) whose body was framed by length or
-        chunking (or absent), unless EOF was fed or bytes beyond the response
-        were received (:attr:`trailing_data`).
-        """
-        return (
-            self._state == _DONE
-            and self._persistent
-            and not self._eof
-            and self._pos >= len(self._buf)
-        )
-
-    @property
-    def trailing_data(self) -> bytes:
-        """Bytes received after the end of this response; ``b""`` before it.
-
-        Normally empty. After a 2xx answer to CONNECT these are the first
-        bytes of the tunnel; otherwise the server sent garbage or pipelined
-        bytes, and the connection should be closed.
-        """
-        if self._state != _DONE:
-            return b""
-        return bytes(self._buf[self._pos :])
+    def _oversize(self, what: str) -> RemoteProtocolError:
+        """The error for a head or trailer section above ``max_head_size``."""
+        return RemoteProtocolError(f"{what} larger than {self._max_head} bytes")
 
     def feed(self, data: bytes) -> None:
-        """Add bytes received from the server.
+        """Add bytes received from the peer.
 
         Args:
-            data: The bytes that arrived, or ``b""`` when the server closed
+            data: The bytes that arrived, or ``b""`` when the peer closed
                 its side (EOF; feeding ``b""`` again is harmless). After EOF
-                only events already buffered come out, then the response
+                only events already buffered come out, then the message
                 either completes (a close-delimited body) or is reported cut.
 
         Raises:
@@ -441,7 +396,7 @@ class ResponseParser:
             self._eof = True
             return
         if self._eof:
-            raise LocalProtocolError("ResponseParser.feed() called with data after EOF")
+            raise LocalProtocolError(f"{type(self).__name__}.feed() called with data after EOF")
         buf = self._buf
         pos = self._pos
         if pos >= len(buf):
@@ -461,42 +416,6 @@ class ResponseParser:
             # Body states leave at most a partial chunk-size line behind.
             self._buf = bytes(buf[pos:]) + data
             self._pos = 0
-
-    def next_event(self) -> ResponseHead | bytes | EndOfBody | NeedData:
-        """Return the next event of the response.
-
-        Returns:
-            The :class:`ResponseHead` once; then the body as ``bytes``: all of
-            it that is buffered in one object (for a chunked body, the joined
-            payloads of every buffered chunk, including the buffered part of
-            an incomplete one), never empty; then :data:`END_OF_BODY` (on
-            every later call too). :data:`NEED_DATA` when more bytes must be
-            fed first.
-
-        Raises:
-            RemoteProtocolError: The server broke the protocol, exceeded a
-                bound, or closed the connection before the response was
-                complete. Sticky: later calls raise again.
-        """
-        state = self._state
-        try:
-            if state == _CHUNKED:
-                return self._read_chunked()
-            if state == _LENGTH:
-                return self._read_length()
-            if state == _HEAD:
-                return self._read_head()
-            if state == _DONE:
-                return END_OF_BODY
-            if state == _UNTIL_EOF:
-                return self._read_until_eof()
-            if state == _TRAILER:
-                return self._read_trailer()
-        except RemoteProtocolError as exc:
-            self._state = _ERROR
-            self._error = str(exc)
-            raise
-        raise RemoteProtocolError(f"the response was already rejected: {self._error}")
 
     def _goto(self, state: int) -> None:
         if state not in _TRANSITIONS[self._state]:
@@ -538,15 +457,15 @@ class ResponseParser:
             end, after = crlf + 1, crlf + 3
         else:
             if n - pos > self._max_head:
-                raise RemoteProtocolError(f"{what} larger than {self._max_head} bytes")
+                raise self._oversize(what)
             if self._eof:
-                raise RemoteProtocolError(f"the response was cut in its {what}")
+                raise RemoteProtocolError(f"the {self._noun} was cut in its {what}")
             # A blank line straddling the next feed starts in the last 3 bytes.
             self._scanned = max(0, n - pos - 3)
             return None
         if after - pos > self._max_head:
-            raise RemoteProtocolError(f"{what} larger than {self._max_head} bytes")
-        lines = _split_lenient(bytes(buf[pos:end]))
+            raise self._oversize(what)
+        lines = _split_lenient(bytes(buf[pos:end]), self._noun)
         self._consume_section(after)
         return lines
 
@@ -560,56 +479,12 @@ class ResponseParser:
             self._buf = bytes(memoryview(buf)[after:])
             self._pos = 0
 
-    def _read_head(self) -> ResponseHead | bytes | EndOfBody | NeedData:
-        while True:
-            buf = self._buf
-            pos = self._pos
-            avail = len(buf) - pos
-            if avail == 0 and self._eof:
-                raise RemoteProtocolError("the server closed the connection without a response")
-            if not buf.startswith(_STATUS_PREFIX[:avail], pos):
-                raise RemoteProtocolError("the response does not start with 'HTTP/1.'")
-            lines = self._take_section("response head")
-            if lines is None:
-                return NEED_DATA
-            status = lines[0]
-            code = status[9:12]
-            if (
-                len(status) < 12
-                or not status.startswith(_STATUS_PREFIX)
-                or not status[7:8].isdigit()
-                or status[8] != 32
-                or not code.isdigit()
-                or (len(status) > 12 and status[12] != 32)
-            ):
-                raise RemoteProtocolError(f"malformed status line {status[:64]!r}")
-            status_code = int(code)
-            if status_code < 200:
-                if status_code == 101:
-                    raise RemoteProtocolError("unexpected 101 Switching Protocols")
-                if status_code < 100:
-                    raise RemoteProtocolError(f"malformed status line {status[:64]!r}")
-                self._parse_fields(lines, [])
-                self._goto(_HEAD)
-                continue
-            framing: list[tuple[bytes, bytes]] = []
-            headers = self._parse_fields(lines, framing)
-            version = status[5:8]
-            head = ResponseHead(
-                status_code=status_code,
-                reason=status[13:],
-                http_version=version,
-                headers=headers,
-            )
-            self._frame(status_code, version, framing)
-            return head
-
     def _parse_fields(
         self, lines: list[bytes], framing: list[tuple[bytes, bytes]]
     ) -> list[tuple[bytes, bytes]]:
         """Parse ``lines[1:]`` as field lines; copy framing fields to ``framing``."""
         get = _names.get
-        framing_fields = _FRAMING_FIELDS
+        framing_fields = self._framing_fields
         ows = _OWS
         headers: list[tuple[bytes, bytes]] = []
         append = headers.append
@@ -617,69 +492,12 @@ class ResponseParser:
             name, colon, value = line.partition(b":")
             lower = get(name)
             if lower is None or not colon:
-                lower = _field_name(name, colon, line)
+                lower = _field_name(name, colon, line, self._noun)
             field = (lower, value.strip(ows))
             if lower in framing_fields:
                 framing.append(field)
             append(field)
         return headers
-
-    def _frame(self, status: int, version: bytes, framing: list[tuple[bytes, bytes]]) -> None:
-        """Choose how the body is delimited and whether the connection persists."""
-        close = False
-        keep_alive = False
-        lengths: list[bytes] = []
-        codings: list[bytes] = []
-        for name, value in framing:
-            if name == b"content-length":
-                lengths += value.split(b",")
-            elif name == b"transfer-encoding":
-                codings += value.lower().split(b",")
-            else:
-                for option in value.lower().split(b","):
-                    option = option.strip(_OWS)
-                    if option == b"close":
-                        close = True
-                    elif option == b"keep-alive":
-                        keep_alive = True
-        self._persistent = not close and (version != b"1.0" or keep_alive)
-        method = self._method
-        if (
-            status == 204
-            or status == 304
-            or method == b"HEAD"
-            or (method == b"CONNECT" and status < 300)
-        ):
-            if method == b"CONNECT" and status < 300:
-                self._persistent = False
-            self._goto(_DONE)
-            return
-        if codings:
-            if version == b"1.0":
-                raise RemoteProtocolError("HTTP/1.0 response with Transfer-Encoding")
-            codings = [c for c in (c.strip(_OWS) for c in codings) if c]
-            if not codings or codings[-1] != b"chunked" or b"chunked" in codings[:-1]:
-                raise RemoteProtocolError(
-                    f"unsupported Transfer-Encoding {b', '.join(codings)[:64]!r}"
-                    " (the last coding must be chunked, once)"
-                )
-            if lengths:
-                # Both framings at once hints at smuggling: read by chunks (RFC
-                # 9112 section 6.3) but never reuse the connection.
-                self._persistent = False
-            self._left = 0
-            self._goto(_CHUNKED)
-            return
-        if lengths:
-            if len(lengths) == 1 and lengths[0].isdigit() and len(lengths[0]) <= _MAX_LENGTH_DIGITS:
-                length = int(lengths[0])
-            else:
-                length = _content_length(lengths)
-            self._length = self._left = length
-            self._goto(_LENGTH if length else _DONE)
-            return
-        self._persistent = False
-        self._goto(_UNTIL_EOF)
 
     def _read_length(self) -> bytes | EndOfBody | NeedData:
         buf = self._buf
@@ -688,7 +506,7 @@ class ResponseParser:
         if not avail:
             if self._eof:
                 raise RemoteProtocolError(
-                    f"the response body was cut: {self._left} of {self._length} bytes missing"
+                    f"the {self._noun} body was cut: {self._left} of {self._length} bytes missing"
                 )
             return NEED_DATA
         left = self._left
@@ -704,17 +522,6 @@ class ResponseParser:
         if not left:
             self._goto(_DONE)
         return data if type(data) is bytes else bytes(data)
-
-    def _read_until_eof(self) -> bytes | EndOfBody | NeedData:
-        buf = self._buf
-        pos = self._pos
-        if pos < len(buf):
-            self._pos = len(buf)
-            return bytes(buf[pos:]) if pos or type(buf) is not bytes else buf
-        if self._eof:
-            self._goto(_DONE)
-            return END_OF_BODY
-        return NEED_DATA
 
     def _read_chunked(self) -> bytes | EndOfBody | NeedData:
         buf = self._buf
@@ -838,7 +645,7 @@ class ResponseParser:
     def _cut_chunk(self) -> RemoteProtocolError:
         left = self._left
         missing = f"{left - 2} bytes of a chunk and more" if left > 2 else "at least 5 bytes"
-        return RemoteProtocolError(f"the chunked response body was cut: {missing} missing")
+        return RemoteProtocolError(f"the chunked {self._noun} body was cut: {missing} missing")
 
     def _read_trailer(self) -> EndOfBody | NeedData:
         buf = self._buf
@@ -857,3 +664,232 @@ class ResponseParser:
             self._parse_fields(lines, [])
         self._goto(_DONE)
         return END_OF_BODY
+
+
+class ResponseParser(_MessageParser):
+    """Parses ONE HTTP/1.1 response to a request the caller sent.
+
+    Create one per exchange, or call :meth:`reset` to reuse it (both cheap).
+    Feed the bytes as they arrive with :meth:`feed` and call
+    :meth:`next_event` until it returns :data:`NEED_DATA` (feed more) or
+    :data:`END_OF_BODY` (done: consult :attr:`keep_alive` and
+    :attr:`trailing_data`).
+
+    Errors are terminal: after a :class:`RemoteProtocolError` every further
+    :meth:`next_event` call raises one again, and the connection must be
+    closed.
+    """
+
+    __slots__ = ("_method",)
+    _noun = "response"
+
+    def __init__(self, *, request_method: bytes, max_head_size: int = 64 * 1024) -> None:
+        """Create a parser for the response to one request.
+
+        Args:
+            request_method: The method of the request this response answers
+                (``b"HEAD"`` responses have no body; a 2xx answer to
+                ``b"CONNECT"`` has none either and leaves a tunnel).
+            max_head_size: Upper bound, in bytes, on the status line plus
+                header fields of one response (and on a trailer section).
+        """
+        if max_head_size < 1:
+            raise ValueError(f"max_head_size must be positive, got {max_head_size}")
+        self._max_head = max_head_size
+        self.reset(request_method=request_method)
+
+    def reset(self, *, request_method: bytes) -> None:
+        """Forget everything, including buffered bytes, and await a new response.
+
+        Args:
+            request_method: The method of the next request.
+        """
+        self._method = request_method
+        self._buf = b""
+        self._pos = 0
+        self._state = _HEAD
+        self._eof = False
+        self._error = ""
+        # HEAD, TRAILER: bytes after _pos already searched for the blank line.
+        self._scanned = 0
+        # LENGTH: body bytes still due. CHUNKED: see the module docstring.
+        self._left = 0
+        self._length = 0
+        self._persistent = False
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the connection can carry the next request.
+
+        False until :data:`END_OF_BODY` has been reached. Then True for an
+        HTTP/1.1 response without ``Connection: close`` (HTTP/1.0 only with
+        ``Connection: keep-alive``) whose body was framed by length or
+        chunking (or absent), unless EOF was fed or bytes beyond the response
+        were received (:attr:`trailing_data`).
+        """
+        return (
+            self._state == _DONE
+            and self._persistent
+            and not self._eof
+            and self._pos >= len(self._buf)
+        )
+
+    @property
+    def trailing_data(self) -> bytes:
+        """Bytes received after the end of this response; ``b""`` before it.
+
+        Normally empty. After a 2xx answer to CONNECT these are the first
+        bytes of the tunnel; otherwise the server sent garbage or pipelined
+        bytes, and the connection should be closed.
+        """
+        if self._state != _DONE:
+            return b""
+        return bytes(self._buf[self._pos :])
+
+    def next_event(self) -> ResponseHead | bytes | EndOfBody | NeedData:
+        """Return the next event of the response.
+
+        Returns:
+            The :class:`ResponseHead` once; then the body as ``bytes``: all of
+            it that is buffered in one object (for a chunked body, the joined
+            payloads of every buffered chunk, including the buffered part of
+            an incomplete one), never empty; then :data:`END_OF_BODY` (on
+            every later call too). :data:`NEED_DATA` when more bytes must be
+            fed first.
+
+        Raises:
+            RemoteProtocolError: The server broke the protocol, exceeded a
+                bound, or closed the connection before the response was
+                complete. Sticky: later calls raise again.
+        """
+        state = self._state
+        try:
+            if state == _CHUNKED:
+                return self._read_chunked()
+            if state == _LENGTH:
+                return self._read_length()
+            if state == _HEAD:
+                return self._read_head()
+            if state == _DONE:
+                return END_OF_BODY
+            if state == _UNTIL_EOF:
+                return self._read_until_eof()
+            if state == _TRAILER:
+                return self._read_trailer()
+        except RemoteProtocolError as exc:
+            self._state = _ERROR
+            self._error = str(exc)
+            raise
+        raise RemoteProtocolError(f"the response was already rejected: {self._error}")
+
+    def _read_head(self) -> ResponseHead | bytes | EndOfBody | NeedData:
+        while True:
+            buf = self._buf
+            pos = self._pos
+            avail = len(buf) - pos
+            if avail == 0 and self._eof:
+                raise RemoteProtocolError("the server closed the connection without a response")
+            if not buf.startswith(_STATUS_PREFIX[:avail], pos):
+                raise RemoteProtocolError("the response does not start with 'HTTP/1.'")
+            lines = self._take_section("response head")
+            if lines is None:
+                return NEED_DATA
+            status = lines[0]
+            code = status[9:12]
+            if (
+                len(status) < 12
+                or not status.startswith(_STATUS_PREFIX)
+                or not status[7:8].isdigit()
+                or status[8] != 32
+                or not code.isdigit()
+                or (len(status) > 12 and status[12] != 32)
+            ):
+                raise RemoteProtocolError(f"malformed status line {status[:64]!r}")
+            status_code = int(code)
+            if status_code < 200:
+                if status_code == 101:
+                    raise RemoteProtocolError("unexpected 101 Switching Protocols")
+                if status_code < 100:
+                    raise RemoteProtocolError(f"malformed status line {status[:64]!r}")
+                self._parse_fields(lines, [])
+                self._goto(_HEAD)
+                continue
+            framing: list[tuple[bytes, bytes]] = []
+            headers = self._parse_fields(lines, framing)
+            version = status[5:8]
+            head = ResponseHead(
+                status_code=status_code,
+                reason=status[13:],
+                http_version=version,
+                headers=headers,
+            )
+            self._frame(status_code, version, framing)
+            return head
+
+    def _frame(self, status: int, version: bytes, framing: list[tuple[bytes, bytes]]) -> None:
+        """Choose how the body is delimited and whether the connection persists."""
+        close = False
+        keep_alive = False
+        lengths: list[bytes] = []
+        codings: list[bytes] = []
+        for name, value in framing:
+            if name == b"content-length":
+                lengths += value.split(b",")
+            elif name == b"transfer-encoding":
+                codings += value.lower().split(b",")
+            else:
+                for option in value.lower().split(b","):
+                    option = option.strip(_OWS)
+                    if option == b"close":
+                        close = True
+                    elif option == b"keep-alive":
+                        keep_alive = True
+        self._persistent = not close and (version != b"1.0" or keep_alive)
+        method = self._method
+        if (
+            status == 204
+            or status == 304
+            or method == b"HEAD"
+            or (method == b"CONNECT" and status < 300)
+        ):
+            if method == b"CONNECT" and status < 300:
+                self._persistent = False
+            self._goto(_DONE)
+            return
+        if codings:
+            if version == b"1.0":
+                raise RemoteProtocolError("HTTP/1.0 response with Transfer-Encoding")
+            codings = [c for c in (c.strip(_OWS) for c in codings) if c]
+            if not codings or codings[-1] != b"chunked" or b"chunked" in codings[:-1]:
+                raise RemoteProtocolError(
+                    f"unsupported Transfer-Encoding {b', '.join(codings)[:64]!r}"
+                    " (the last coding must be chunked, once)"
+                )
+            if lengths:
+                # Both framings at once hints at smuggling: read by chunks (RFC
+                # 9112 section 6.3) but never reuse the connection.
+                self._persistent = False
+            self._left = 0
+            self._goto(_CHUNKED)
+            return
+        if lengths:
+            if len(lengths) == 1 and lengths[0].isdigit() and len(lengths[0]) <= _MAX_LENGTH_DIGITS:
+                length = int(lengths[0])
+            else:
+                length = _content_length(lengths)
+            self._length = self._left = length
+            self._goto(_LENGTH if length else _DONE)
+            return
+        self._persistent = False
+        self._goto(_UNTIL_EOF)
+
+    def _read_until_eof(self) -> bytes | EndOfBody | NeedData:
+        buf = self._buf
+        pos = self._pos
+        if pos < len(buf):
+            self._pos = len(buf)
+            return bytes(buf[pos:]) if pos or type(buf) is not bytes else buf
+        if self._eof:
+            self._goto(_DONE)
+            return END_OF_BODY
+        return NEED_DATA

@@ -1,7 +1,7 @@
 """A fake OpenAI API server for tests, demos and benchmarks.
 
-It runs on loopback inside a trio nursery (trio + h11), or as its own process
-with ``python -m oaitrio.testing``::
+It runs on loopback inside a trio nursery (trio, with our own sans-I/O HTTP/1.1
+request parser), or as its own process with ``python -m oaitrio.testing``::
 
     from oaitrio.testing import Fault, open_fake_server
 

@@ -1,15 +1,16 @@
-"""One HTTP/1.1 connection of the fake server: h11 parses, we write.
+"""One HTTP/1.1 connection of the fake server: our sans-I/O parser reads, we write.
 
-h11 is used as the request parser only. Building h11 ``Response`` events and
-its per-``Data`` bookkeeping cost more than all the rest of a small response
-(or of one stream chunk), so responses are formatted here: a status line,
+Requests are read with :class:`protocols.http11_server.RequestParser` (h11
+used to do it, and its per-event bookkeeping plus a fresh ``h11.Connection``
+per request made parsing most of the server's CPU time under load). For the
+same reason responses are formatted here: a status line,
 headers we control, then either a ``content-length`` body or chunked framing
 (``<hex length>\\r\\n<data>\\r\\n`` ... ``0\\r\\n\\r\\n``) written directly.
 
-The handover between requests is explicit: each request is parsed by a fresh
-``h11.Connection``, seeded with the bytes the previous parser had received but
-not processed (``Connection.trailing_data``, which exists for this purpose),
-so pipelined requests and an EOF already seen carry over. Keep-alive follows
+One parser serves the whole connection: after each request
+:meth:`~protocols.http11_server.RequestParser.next_request` keeps the bytes
+received but not processed, so pipelined requests and an EOF already seen
+carry over. Keep-alive follows
 HTTP/1.1 rules: the connection closes after the response when the request was
 HTTP/1.0 or said ``connection: close``, and after a parse error. An HTTP/1.0
 peer gets a stream without chunked framing, ended by closing the connection.
@@ -33,8 +34,10 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
 import attrs
-import h11
 import trio
+
+from protocols.http11 import END_OF_BODY, NEED_DATA
+from protocols.http11_server import CONNECTION_CLOSED, RequestError, RequestHead, RequestParser
 
 from ._faults import (
     DelayAfterDone,
@@ -87,8 +90,8 @@ class HttpConnection:
     def __init__(self, stream: trio.SocketStream, *, max_body_size: int) -> None:
         self._stream = stream
         self._max_body_size = max_body_size
-        self._unprocessed = b""
-        self._peer_closed = False
+        self._parser = RequestParser(max_head_size=MAX_HEAD_SIZE)
+        self._started = False
         self._keep_alive = False
         self._head_only = False
         self._http10 = False
@@ -100,55 +103,54 @@ class HttpConnection:
             BadRequest: the request was malformed or its body too large; send
                 its reply, then close the connection.
         """
-        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_SIZE)
-        if self._unprocessed:
-            conn.receive_data(self._unprocessed)
-        if self._peer_closed:
-            conn.receive_data(b"")  # h11's way of saying EOF
+        parser = self._parser
+        if self._started:
+            parser.next_request()
+        self._started = True
         self._keep_alive = False
-        request: h11.Request | None = None
+        head: RequestHead | None = None
         chunks: list[bytes] = []
         size = 0
         while True:
             try:
-                event = conn.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise BadRequest(
-                    f"Malformed HTTP request: {exc}", status=exc.error_status_hint
-                ) from None
-            if event is h11.NEED_DATA:
+                event = parser.next_event()
+            except RequestError as exc:
+                raise BadRequest(f"Malformed HTTP request: {exc}", status=exc.status) from None
+            if event is NEED_DATA:
                 try:
                     data = await self._stream.receive_some(RECEIVE_SIZE)
                 except trio.BrokenResourceError:
                     return None
-                conn.receive_data(data)
-            elif isinstance(event, h11.Request):
-                request = event
-            elif isinstance(event, h11.Data):
-                size += len(event.data)
+                parser.feed(data)
+            elif event is END_OF_BODY:
+                assert head is not None
+                return self._finish(
+                    parser, head, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                )
+            elif event is CONNECTION_CLOSED:
+                return None
+            elif isinstance(event, RequestHead):
+                head = event
+            else:
+                size += len(event)
                 if size > self._max_body_size:
                     raise BadRequest(
                         f"Request body larger than {self._max_body_size} bytes.", status=413
                     )
-                chunks.append(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                assert request is not None
-                return self._finish(conn, request, b"".join(chunks))
-            else:  # ConnectionClosed; PAUSED cannot come before EndOfMessage
-                return None
+                chunks.append(event)
 
-    def _finish(self, conn: h11.Connection, request: h11.Request, body: bytes) -> IncomingRequest:
-        self._unprocessed, self._peer_closed = conn.trailing_data
+    def _finish(self, parser: RequestParser, head: RequestHead, body: bytes) -> IncomingRequest:
         headers: dict[str, str] = {}
-        for raw_name, raw_value in request.headers:
+        for raw_name, raw_value in head.headers:
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        tokens = {token.strip().lower() for token in headers.get("connection", "").split(",")}
-        self._http10 = request.http_version == b"1.0"
-        self._keep_alive = not self._http10 and "close" not in tokens
-        self._head_only = request.method == b"HEAD"
-        path, _, query = request.target.decode("latin-1").partition("?")
-        return IncomingRequest(request.method.decode("ascii"), path, query, headers, body)
+        self._http10 = head.http_version == b"1.0"
+        # HTTP/1.0 never persists here, even with "connection: keep-alive":
+        # the stream writer relies on closing to end an unframed 1.0 stream.
+        self._keep_alive = not self._http10 and parser.keep_alive
+        self._head_only = head.method == b"HEAD"
+        path, _, query = head.target.decode("latin-1").partition("?")
+        return IncomingRequest(head.method.decode("ascii"), path, query, headers, body)
 
     @property
     def keep_alive(self) -> bool:

@@ -159,7 +159,7 @@ def _merge_headers(common: Headers, extra: Sequence[tuple[str, str]]) -> Headers
 
 
 class FakeOpenAI:
-    """A fake OpenAI API on loopback: trio + h11, one task per connection.
+    """A fake OpenAI API on loopback: trio, one task per connection.
 
     Start it with ``await nursery.start(fake.run)`` (or use
     :func:`open_fake_server`); it serves until cancelled, then closes its
