@@ -102,7 +102,16 @@ class Connection:
         idle_since: ``trio.current_time()`` when it was last released, for the reaper.
     """
 
-    __slots__ = ("_done", "_parser", "_proxy", "_socket", "_stream", "idle_since", "origin")
+    __slots__ = (
+        "_done",
+        "_parser",
+        "_plain",
+        "_proxy",
+        "_socket",
+        "_stream",
+        "idle_since",
+        "origin",
+    )
 
     def __init__(
         self,
@@ -114,6 +123,10 @@ class Connection:
     ) -> None:
         self._stream = stream
         self._socket = raw_socket
+        # Plain TCP talks to the trio socket directly: SocketStream adds a
+        # conflict detector and an error-translating generator per call, which
+        # at hundreds of requests in flight mostly feed the garbage collector.
+        self._plain = raw_socket if isinstance(stream, trio.SocketStream) else None
         self._parser = ResponseParser(request_method=b"GET")
         self._done = False
         self._proxy = proxy
@@ -145,21 +158,21 @@ class Connection:
             head = encode_request_head(method, target, headers)
         self._parser.reset(request_method=method)
         self._done = False
-        stream = self._stream
+        send = self._send_all
         with map_io_errors(httpx.WriteError, request):
             with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
                 body = _buffered_body(request)
                 if body is not None:
-                    await stream.send_all(head + body)
+                    await send(head + body)
                 else:
-                    await stream.send_all(head)
+                    await send(head)
                     chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
                     async for part in request.stream:  # type: ignore[union-attr]
                         part = bytes(part)  # pyright: ignore[reportUnknownArgumentType]
                         if part:
-                            await stream.send_all(encode_chunk(part) if chunked else part)
+                            await send(encode_chunk(part) if chunked else part)
                     if chunked:
-                        await stream.send_all(END_OF_CHUNKED_BODY)
+                        await send(END_OF_CHUNKED_BODY)
             if scope.cancelled_caught:
                 raise httpx.WriteTimeout(
                     "could not send the request within the write timeout", request=request
@@ -189,6 +202,7 @@ class Connection:
         self, request: httpx.Request, timeout: float
     ) -> ResponseHead | bytes | object:
         parser = self._parser
+        plain = self._plain
         stream = self._stream
         with map_io_errors(httpx.ReadError, request):
             while True:
@@ -197,12 +211,25 @@ class Connection:
                     return event
                 data = b""
                 with trio.move_on_after(timeout) as scope:
-                    data = await stream.receive_some(_READ_SIZE)
+                    if plain is not None:
+                        data = await plain.recv(_READ_SIZE)
+                    else:
+                        data = await stream.receive_some(_READ_SIZE)
                 if scope.cancelled_caught:
                     raise httpx.ReadTimeout(
                         "no data from the server within the read timeout", request=request
                     )
                 parser.feed(bytes(data))
+
+    async def _send_all(self, data: bytes) -> None:
+        plain = self._plain
+        if plain is None:
+            await self._stream.send_all(data)
+            return
+        view = memoryview(data)
+        while view:
+            sent = await plain.send(view)
+            view = view[sent:]
 
     # -- lifetime -------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import collections
 import ssl
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import attrs
 import httpx
@@ -200,6 +200,9 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._opened = 0
         self._closed = False
         self._reaper_wakeup: trio.Event | None = None
+        # The raw headers of the latest response that carried rate limits, and
+        # when it came; decoded only when someone asks (most never do).
+        self._rate_limit_source: tuple[list[tuple[bytes, bytes]], float] | None = None
         self._rate_limits: RateLimitHeaders | None = None
 
     # -- public state -------------------------------------------------------
@@ -207,6 +210,16 @@ class ConnectionPool(httpx.AsyncBaseTransport):
     @property
     def rate_limits(self) -> RateLimitHeaders | None:
         """The most recent ``x-ratelimit-*`` headers seen on any response, if any."""
+        source = self._rate_limit_source
+        if source is not None:
+            headers, observed_at = source
+            values = {
+                name[len(b"x-ratelimit-") :].decode("latin-1"): value.decode("latin-1")
+                for name, value in headers
+                if name.startswith(b"x-ratelimit-")
+            }
+            self._rate_limits = RateLimitHeaders(headers=values, observed_at=observed_at)
+            self._rate_limit_source = None
         return self._rate_limits
 
     def statistics(self) -> PoolStatistics:
@@ -262,12 +275,14 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         except BaseException:
             self._check_in(conn, reusable=False)
             raise
-        if head.headers and any(name.startswith(b"x-ratelimit-") for name, _ in head.headers):
-            self._record_rate_limits(head.headers)
+        for name, _ in head.headers:
+            if name.startswith(b"x-ratelimit-"):
+                self._rate_limit_source = (head.headers, time.monotonic())
+                break
         stream = _ResponseStream(self, conn, request, timeouts.get("read"))
         return httpx.Response(
             status_code=head.status_code,
-            headers=list(head.headers),
+            headers=head.headers,
             stream=stream,
             extensions={"http_version": b"HTTP/" + head.http_version, "reason_phrase": head.reason},
             request=request,
@@ -408,11 +423,3 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         for conn in idle:
             self._discard(conn)
         await trio.lowlevel.checkpoint()
-
-    def _record_rate_limits(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        values = {
-            name[len(b"x-ratelimit-") :].decode("latin-1"): value.decode("latin-1")
-            for name, value in headers
-            if name.startswith(b"x-ratelimit-")
-        }
-        self._rate_limits = RateLimitHeaders(headers=values, observed_at=time.monotonic())
