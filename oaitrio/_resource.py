@@ -106,6 +106,9 @@ class AsyncAPIResource:
         """Send a JSON call; the result is ``cast_to`` (passed through ``post``) in parsed mode."""
         response = await self._send(method, path, body=body, query=query, options=options)
         sender = self._client._sender
+        if self._mode == "parsed":  # the hot path: no closure to build
+            result = sender.parse(response, cast_to)
+            return result if post is None else post(result)
 
         def parse(http_response: httpx.Response) -> Any:
             result = sender.parse(http_response, cast_to)
@@ -133,6 +136,10 @@ class AsyncAPIResource:
             stream=True,
         )
         strict = self._client._strict
+        if self._mode == "parsed":
+            return AsyncStream(
+                cast_to=cast_to, response=response, expect_done=expect_done, strict=strict
+            )
 
         def parse(http_response: httpx.Response) -> AsyncStream[_T]:
             return AsyncStream(

@@ -226,7 +226,10 @@ class Connection:
         if plain is None:
             await self._stream.send_all(data)
             return
-        view = memoryview(data)
+        sent = await plain.send(data)
+        if sent == len(data):  # the common case: the kernel took it all
+            return
+        view = memoryview(data)[sent:]
         while view:
             sent = await plain.send(view)
             view = view[sent:]
