@@ -17,6 +17,7 @@ body that disagrees with its ``Content-Length``.
 
 from __future__ import annotations
 
+import abc
 import io
 import mimetypes
 import os
@@ -187,14 +188,15 @@ async def iter_multipart_body(
             await reader.aclose()
 
 
-class _Reader:
+class _Reader(abc.ABC):
     """Reads a file part's content; ``aclose`` releases what the reader opened."""
 
+    @abc.abstractmethod
     async def read(self, n: int) -> bytes:
-        raise NotImplementedError
+        """Up to ``n`` bytes; ``b""`` at the end."""
 
     async def aclose(self) -> None:
-        pass
+        """Release what the reader opened (nothing, by default)."""
 
 
 class _BytesReader(_Reader):

@@ -92,7 +92,8 @@ def test_no_secret_anywhere_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_the_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_WEBHOOK_SECRET", SECRET)
-    AsyncWebhooks(oaitrio.AsyncOpenAI(api_key="sk-x")).verify_signature(BODY, headers_for())
+    event = oaitrio.AsyncOpenAI(api_key="sk-x").webhooks.unwrap(BODY, headers_for())
+    assert event.id == EVENT["id"]
 
 
 def test_unwrap_verifies_then_decodes(webhooks: AsyncWebhooks) -> None:

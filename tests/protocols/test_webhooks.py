@@ -44,11 +44,20 @@ def rejection(
     return str(info.value)
 
 
+def accepted(payload: bytes | str, headers: dict[str, str], **kwargs: object) -> bool:
+    """Whether ``verify_signature`` lets the delivery through (it raises otherwise)."""
+    try:
+        verify_signature(payload, headers, **kwargs)  # type: ignore[arg-type]
+    except InvalidWebhookSignatureError:
+        return False
+    return True
+
+
 # -- accepted ---------------------------------------------------------------------------
 
 
 def test_a_valid_delivery_passes() -> None:
-    verify_signature(BODY, headers_for(), secret=SECRET, now=NOW)
+    assert accepted(BODY, headers_for(), secret=SECRET, now=NOW)
 
 
 def test_str_and_bytes_payloads_are_the_same() -> None:
@@ -56,7 +65,7 @@ def test_str_and_bytes_payloads_are_the_same() -> None:
     assert sign(text, secret=SECRET, msg_id=MSG_ID, timestamp=NOW) == sign(
         BODY, secret=SECRET, msg_id=MSG_ID, timestamp=NOW
     )
-    verify_signature(text, headers_for(BODY), secret=SECRET, now=NOW)
+    assert accepted(text, headers_for(BODY), secret=SECRET, now=NOW)
 
 
 def test_known_answer() -> None:
@@ -78,7 +87,7 @@ def test_a_secret_without_prefix_is_its_utf8_bytes() -> None:
     digest = hmac.new(RAW_SECRET.encode(), f"{MSG_ID}.{NOW}.".encode() + BODY, hashlib.sha256)
     expected = "v1," + base64.b64encode(digest.digest()).decode()
     assert sign(BODY, secret=RAW_SECRET, msg_id=MSG_ID, timestamp=NOW) == expected
-    verify_signature(BODY, headers_for(secret=RAW_SECRET), secret=RAW_SECRET, now=NOW)
+    assert accepted(BODY, headers_for(secret=RAW_SECRET), secret=RAW_SECRET, now=NOW)
     # The same characters read as whsec_ base64 are another key.
     assert "no signature matched" in rejection(BODY, headers_for(secret=RAW_SECRET))
 
@@ -91,7 +100,7 @@ def test_header_names_are_case_insensitive() -> None:
         "Webhook-Signature": h["webhook-signature"],
         "Content-Type": "application/json",
     }
-    verify_signature(BODY, mixed, secret=SECRET, now=NOW)
+    assert accepted(BODY, mixed, secret=SECRET, now=NOW)
 
 
 def test_any_of_several_signatures_may_match() -> None:
@@ -105,31 +114,29 @@ def test_any_of_several_signatures_may_match() -> None:
         f"v1a,AAAA {good}",
         f"  {other}   {good}  ",
     ):
-        verify_signature(
-            BODY, {**headers_for(), "webhook-signature": value}, secret=SECRET, now=NOW
-        )
+        assert accepted(BODY, {**headers_for(), "webhook-signature": value}, secret=SECRET, now=NOW)
 
 
 @pytest.mark.parametrize("offset", [-300, -299, 0, 299, 300])
 def test_timestamps_within_tolerance_pass_both_ways(offset: int) -> None:
-    verify_signature(BODY, headers_for(timestamp=NOW + offset), secret=SECRET, now=NOW)
+    assert accepted(BODY, headers_for(timestamp=NOW + offset), secret=SECRET, now=NOW)
 
 
 def test_now_counts_in_whole_seconds() -> None:
     # Sent 300 s ago by the clock's whole seconds: inside the tolerance.
-    verify_signature(BODY, headers_for(timestamp=NOW - 300), secret=SECRET, now=NOW + 0.999)
+    assert accepted(BODY, headers_for(timestamp=NOW - 300), secret=SECRET, now=NOW + 0.999)
 
 
 def test_tolerance_is_configurable() -> None:
     h = headers_for(timestamp=NOW - 10)
-    verify_signature(BODY, h, secret=SECRET, now=NOW, tolerance=10)
+    assert accepted(BODY, h, secret=SECRET, now=NOW, tolerance=10)
     with pytest.raises(InvalidWebhookSignatureError, match="too old by 1 s"):
         verify_signature(BODY, h, secret=SECRET, now=NOW, tolerance=9)
-    verify_signature(BODY, headers_for(timestamp=NOW), secret=SECRET, now=NOW, tolerance=0)
+    assert accepted(BODY, headers_for(timestamp=NOW), secret=SECRET, now=NOW, tolerance=0)
 
 
 def test_a_secret_with_surrounding_whitespace_after_the_prefix_still_works() -> None:
-    verify_signature(BODY, headers_for(), secret=SECRET + "\n", now=NOW)
+    assert accepted(BODY, headers_for(), secret=SECRET + "\n", now=NOW)
 
 
 # -- rejected, each with a message naming why ----------------------------------------------
@@ -185,7 +192,7 @@ def test_a_repeated_header_with_different_values_is_refused() -> None:
     h = {**headers_for(), "Webhook-Id": "wh_other"}
     assert rejection(BODY, h) == "header webhook-id is repeated with different values"
     # The same value twice is harmless.
-    verify_signature(BODY, {**headers_for(), "Webhook-Id": MSG_ID}, secret=SECRET, now=NOW)
+    assert accepted(BODY, {**headers_for(), "Webhook-Id": MSG_ID}, secret=SECRET, now=NOW)
 
 
 def test_the_wrong_secret_matches_no_signature() -> None:
@@ -287,7 +294,7 @@ def test_sign_then_verify_round_trips(
     payload: bytes, msg_id: str, timestamp: int, secret: str
 ) -> None:
     h = headers_for(payload, secret=secret, msg_id=msg_id, timestamp=timestamp)
-    verify_signature(payload, h, secret=secret, now=timestamp)
+    assert accepted(payload, h, secret=secret, now=timestamp)
 
 
 @SETTINGS
@@ -333,4 +340,4 @@ def test_changing_any_signature_byte_fails(data: st.DataObject) -> None:
     i = data.draw(st.integers(0, len(sig) - 1))
     new = data.draw(st.characters(codec="ascii").filter(lambda c: c != sig[i] and not c.isspace()))
     h["webhook-signature"] = sig[:i] + new + sig[i + 1 :]
-    rejection(BODY, h)
+    assert rejection(BODY, h)
