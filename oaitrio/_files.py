@@ -197,6 +197,7 @@ class _Reader(abc.ABC):
 
     async def aclose(self) -> None:
         """Release what the reader opened (nothing, by default)."""
+        return
 
 
 class _BytesReader(_Reader):
