@@ -82,12 +82,12 @@ class RequestSender:
         "_base_headers",
         "_base_url",
         "_default_query",
+        "_extensions",
         "_http_client",
         "_pool",
         "_redact_secret",
         "_retry_policy",
         "_strict",
-        "_timeout_ext",
         "_total_timeout",
         "_urls",
     )
@@ -110,7 +110,9 @@ class RequestSender:
         self._base_headers = list(base_headers)
         self._urls: dict[str, httpx.URL] = {}
         self._default_query = dict(default_query)
-        self._timeout_ext = timeout_extension(timeout)
+        # httpx only reads request extensions: one dict serves every call
+        # that keeps the client's timeout.
+        self._extensions: dict[str, object] = {"timeout": timeout_extension(timeout)}
         self._retry_policy = retry_policy
         self._pool = pool
         self._http_client = http_client
@@ -199,7 +201,9 @@ class RequestSender:
             has_body=content is not None, idempotent=method == "GET", extra=extra_headers
         )
         url = self.url(path, query)
-        ext = self._timeout_ext if isinstance(timeout, NotGiven) else timeout_extension(timeout)
+        ext: dict[str, object] = self._extensions
+        if not isinstance(timeout, NotGiven):
+            ext = {"timeout": timeout_extension(timeout)}
         if self._total_timeout is None:
             return await self._attempts(method, url, headers, content, ext, stream)
         try:
@@ -215,7 +219,7 @@ class RequestSender:
         url: httpx.URL,
         headers: list[tuple[bytes, bytes]],
         content: bytes | None,
-        ext: dict[str, float | None],
+        ext: dict[str, object],
         stream: bool,
     ) -> httpx.Response:
         policy = self._retry_policy
@@ -226,7 +230,7 @@ class RequestSender:
                 url,
                 headers=[*headers, (b"x-stainless-retry-count", b"%d" % retries_taken)],
                 content=content,
-                extensions={"timeout": ext},
+                extensions=ext,
             )
             status_code: int | None = None
             response_headers: Mapping[str, str] | None = None
