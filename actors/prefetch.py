@@ -40,7 +40,10 @@ class Prefetch(Generic[_T]):
             # the consumer, if any, is being cancelled too.
             if isinstance(result, outcome.Error) and isinstance(result.error, trio.Cancelled):
                 result.unwrap()
-            self._send.send_nowait(result)
+            try:
+                self._send.send_nowait(result)
+            except trio.BrokenResourceError:
+                pass  # the consumer stopped waiting (it was cancelled): nobody wants the page
 
     async def get(self) -> _T:
         """The fetched value, or the fetch's exception raised here.

@@ -247,6 +247,12 @@ class RequestSender:
                 status_code = response.status_code
                 response_headers = response.headers
                 error: APIError = self._status_error(response)
+            except httpx.LocalProtocolError as exc:
+                # Our own request cannot be sent as it is (a header value with
+                # CR or LF, say): bad input, so no retry.
+                raise APIConnectionError(
+                    message=f"the request cannot be sent: {exc}", request=request
+                ) from exc
             except httpx.TimeoutException as exc:
                 error = APITimeoutError(request)
                 error.__cause__ = exc

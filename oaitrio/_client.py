@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
@@ -23,6 +24,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import trio
 
+if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
+    from exceptiongroup import BaseExceptionGroup
+
+from actors._util import sole_error
 from actors.http import ConnectionPool, PoolLimits, RateLimitHeaders
 from protocols.errors import OpenAIError
 from protocols.retry import DefaultRetryPolicy, RetryPolicy
@@ -304,8 +309,15 @@ class AsyncOpenAI:
             if nursery is not None:
                 nursery.cancel_scope.cancel()
                 # The block's own exception is not fed to the nursery: it would
-                # come out wrapped in an ExceptionGroup. It propagates as itself.
-                await manager.__aexit__(None, None, None)
+                # come out wrapped in an ExceptionGroup. It propagates as itself,
+                # and so does a lone failure of one of the client's actors.
+                try:
+                    await manager.__aexit__(None, None, None)
+                except BaseExceptionGroup as group:
+                    leaf = sole_error(group)
+                    if leaf is None:
+                        raise
+                    raise leaf from leaf.__cause__
         finally:
             await self.close()
 

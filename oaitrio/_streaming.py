@@ -29,6 +29,7 @@ import msgspec
 import trio
 
 from actors.sse import open_read_ahead
+from protocols._util import RemoteProtocolError
 from protocols.errors import APIConnectionError, APIError, APITimeoutError
 from protocols.sse import ServerSentEvent, SSEDecoder
 
@@ -74,6 +75,7 @@ class AsyncStream(Generic[_T]):
         else:
             self._body = response.aiter_bytes()
         self._finished = False
+        self._broken = False
 
     # -- iteration -------------------------------------------------------------
 
@@ -81,25 +83,41 @@ class AsyncStream(Generic[_T]):
         return self
 
     async def __anext__(self) -> _T:
-        while True:
-            events = self._events
-            index = self._index
-            if index < len(events):
-                self._index = index + 1
-                event = events[index]
-                data = event.data
-                if data == _DONE:
-                    await self._finish()
+        if self._broken:
+            raise APIConnectionError(
+                message="this stream was closed after an error; it cannot be read further",
+                request=self.response.request,
+            )
+        try:
+            while True:
+                events = self._events
+                index = self._index
+                if index < len(events):
+                    self._index = index + 1
+                    event = events[index]
+                    data = event.data
+                    if data == _DONE:
+                        await self._finish()
+                        raise StopAsyncIteration
+                    if event.event is not None:
+                        self._check_event_name(event)
+                    try:
+                        return self._decode(data)  # type: ignore[no-any-return]
+                    except msgspec.DecodeError:  # also catches ValidationError, its subclass
+                        return self._slow_decode(data)
+                if self._finished:
                     raise StopAsyncIteration
-                if event.event is not None:
-                    self._check_event_name(event)
-                try:
-                    return self._decode(data)  # type: ignore[no-any-return]
-                except msgspec.DecodeError:  # also catches ValidationError, its subclass
-                    return self._slow_decode(data)
-            if self._finished:
-                raise StopAsyncIteration
-            await self._read_events()
+                await self._read_events()
+        except StopAsyncIteration:
+            raise
+        except BaseException:
+            # Whatever went wrong (an error event, a cut, a cancel), the
+            # response is unusable: give its connection back now, even when
+            # the caller did not use ``async with``.
+            self._broken = True
+            with trio.CancelScope(shield=True):
+                await self.aclose()
+            raise
 
     async def next_batch(self) -> list[_T]:
         """Every event already decodable, at least one; ``[]`` at the end.
@@ -122,7 +140,13 @@ class AsyncStream(Generic[_T]):
             chunk = await self._body.__anext__()
         except StopAsyncIteration:
             self._finished = True
-            self._events = self._sse.end()
+            try:
+                self._events = self._sse.end()
+            except RemoteProtocolError as exc:
+                raise APIConnectionError(
+                    message=f"the server sent a malformed event stream: {exc}",
+                    request=self.response.request,
+                ) from exc
             self._index = 0
             if self._expect_done and not any(e.data == _DONE for e in self._events):
                 await self.aclose()
@@ -140,12 +164,22 @@ class AsyncStream(Generic[_T]):
                 message=f"the stream was cut before it was complete: {exc}",
                 request=self.response.request,
             ) from exc
-        self._events = self._sse.feed(chunk)
+        try:
+            self._events = self._sse.feed(chunk)
+        except RemoteProtocolError as exc:
+            raise APIConnectionError(
+                message=f"the server sent a malformed event stream: {exc}",
+                request=self.response.request,
+            ) from exc
         self._index = 0
 
     def _check_event_name(self, event: ServerSentEvent) -> None:
         if event.event == "error":
-            self._raise_error(msgspec.json.decode(event.data))
+            try:
+                raw = msgspec.json.decode(event.data)
+            except msgspec.DecodeError:
+                raw = {"message": bytes(event.data).decode("utf-8", "replace")}
+            self._raise_error(raw)
 
     def _slow_decode(self, data: bytes | memoryview) -> _T:
         """The payload did not fit the type: an error payload, or lenient decoding."""

@@ -246,11 +246,14 @@ class Connection:
         A healthy idle keep-alive connection has nothing to read; readability
         here means EOF or bytes nobody asked for, so the connection is unusable.
         """
+        # poll, not select: select refuses descriptors past 1024, which busy
+        # services reach. A closed descriptor reports POLLNVAL: dead too.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([self._socket], [], [], 0)
+            poller.register(self._socket.fileno(), select.POLLIN)
         except (OSError, ValueError):
             return True
-        return bool(readable)
+        return bool(poller.poll(0))
 
     def close(self) -> None:
         """Close the connection now, without blocking. Idempotent.

@@ -266,10 +266,14 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         reading such a response afterwards fails with ``httpx.ReadError``.
         """
         self._closed = True
-        await self._close_idle()
+        # Close everything synchronously first, so a cancelled caller cannot
+        # stop half-way; the checkpoint comes last.
+        self._idle.clear()
+        self._idle_count = 0
         for conn in list(self._open):
             conn.close()
         self._open.clear()
+        await trio.lowlevel.checkpoint()
 
     # -- the request path ------------------------------------------------------
 
@@ -284,6 +288,11 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         conn = await self._check_out(origin, timeouts, request)
         try:
             head = await conn.send_request(request, timeouts)
+        except httpx.LocalProtocolError:
+            # The request could not be encoded (a bad header): nothing was
+            # sent, so the connection is as clean as it was.
+            self._check_in(conn, reusable=True)
+            raise
         except BaseException:
             self._check_in(conn, reusable=False)
             raise

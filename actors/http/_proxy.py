@@ -8,6 +8,7 @@ absolute form; https requests open a ``CONNECT`` tunnel and run TLS inside it.
 from __future__ import annotations
 
 import base64
+import functools
 import urllib.parse
 import urllib.request
 
@@ -50,31 +51,44 @@ class Proxy:
 
 @attrs.frozen(kw_only=True)
 class ProxyRoutes:
-    """Which proxy, if any, serves each scheme, and the hosts that bypass them."""
+    """Which proxy, if any, serves each scheme, and the hosts that bypass them.
 
-    by_scheme: dict[str, Proxy] = attrs.field(factory=dict[str, Proxy])
-    """``"http"``/``"https"`` to the proxy for that scheme."""
+    Proxy URLs are parsed when a request first needs one, after ``NO_PROXY``
+    had its say: an unsupported proxy that no request uses does not stop the
+    client from starting.
+    """
+
+    by_scheme: dict[str, str] = attrs.field(factory=dict[str, str])
+    """``"http"``/``"https"`` to the URL of the proxy for that scheme."""
     no_proxy: str = ""
     """The ``NO_PROXY`` value, in the stdlib's syntax."""
 
     @classmethod
     def from_environment(cls) -> ProxyRoutes:
         found = urllib.request.getproxies_environment()
-        routes: dict[str, Proxy] = {}
+        routes: dict[str, str] = {}
         for scheme in ("http", "https"):
             url = found.get(scheme) or found.get("all")
             if url:
-                routes[scheme] = Proxy.from_url(url)
+                routes[scheme] = url
         return cls(by_scheme=routes, no_proxy=found.get("no", ""))
 
     def for_origin(self, origin: tuple[bytes, bytes, int]) -> Proxy | None:
+        """The proxy for ``origin``, or None to connect directly.
+
+        Raises:
+            httpx.ProxyError: the proxy configured for it is not an ``http://`` one.
+        """
         if not self.by_scheme:
             return None
         scheme, host, _ = origin
-        proxy = self.by_scheme.get(scheme.decode("ascii"))
-        if proxy is None or self._bypassed(host.decode("ascii")):
+        url = self.by_scheme.get(scheme.decode("ascii"))
+        if url is None or self._bypassed(host.decode("ascii")):
             return None
-        return proxy
+        try:
+            return _parse_proxy(url)
+        except ValueError as exc:
+            raise httpx.ProxyError(str(exc)) from exc
 
     def _bypassed(self, host: str) -> bool:
         if not self.no_proxy:
@@ -86,6 +100,11 @@ class ProxyRoutes:
             if entry and (host == entry or host.endswith("." + entry)):
                 return True
         return False
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_proxy(url: str) -> Proxy:
+    return Proxy.from_url(url)
 
 
 async def open_tunnel(stream: trio.SocketStream, proxy: Proxy, host: bytes, port: int) -> None:
