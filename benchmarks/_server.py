@@ -58,7 +58,7 @@ class FakeServerProcess:
         import psutil
 
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "oaitrio.testing", "--port", "0"],
+            [sys.executable, "-m", "oaitrio.testing", "--port", "0", "--record-limit", "0"],
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

@@ -12,14 +12,14 @@ import sys
 
 import trio
 
-from ._server import open_fake_server
+from ._server import DEFAULT_RECORD_LIMIT, open_fake_server
 
 
-async def serve(host: str, port: int) -> None:
+async def serve(host: str, port: int, record_limit: int = DEFAULT_RECORD_LIMIT) -> None:
     """Serve until SIGINT or SIGTERM arrives."""
     wanted = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
     with trio.open_signal_receiver(*wanted) as signals:
-        async with open_fake_server(host=host, port=port) as server:
+        async with open_fake_server(host=host, port=port, record_limit=record_limit) as server:
             print(f"oaitrio fake server listening on {server.base_url}", flush=True)
             async for _ in signals:
                 break
@@ -32,8 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free)")
+    parser.add_argument(
+        "--record-limit",
+        type=int,
+        default=DEFAULT_RECORD_LIMIT,
+        help="requests kept for inspection (0: only count them, as benchmarks want)",
+    )
     args = parser.parse_args(argv)
-    trio.run(serve, args.host, args.port)
+    if args.record_limit < 0:
+        parser.error("--record-limit must be 0 or more")
+    trio.run(serve, args.host, args.port, args.record_limit)
     return 0
 
 

@@ -168,8 +168,9 @@ class FakeOpenAI:
 
     Attributes:
         requests: Recorded requests in arrival order (the most recent
-            ``record_limit`` at least; older ones are dropped in batches).
-        request_count: Requests recorded since start or ``clear()``.
+            ``record_limit`` at least; older ones are dropped in batches;
+            none with ``record_limit=0``, which benchmarks use).
+        request_count: Requests answered since start or ``clear()``.
         connections_opened: TCP connections accepted since start or ``clear()``.
         first_chunk_times: ``time.monotonic()`` just before the first body
             chunk of each stream was sent.
@@ -333,6 +334,9 @@ class FakeOpenAI:
         ]
 
     def _record(self, request: IncomingRequest, connection_id: int) -> None:
+        self.request_count += 1
+        if not self._record_limit:
+            return  # counting only: a benchmark's server keeps nothing per request
         query: dict[str, str] = {}
         for name, value in parse_qsl(request.query, keep_blank_values=True):
             query[name] = f"{query[name]},{value}" if name in query else value
@@ -341,7 +345,6 @@ class FakeOpenAI:
                 request.method, request.path, query, request.headers, request.body, connection_id
             )
         )
-        self.request_count += 1
         if len(self.requests) > self._record_limit + self._record_limit // 4:
             del self.requests[: len(self.requests) - self._record_limit]
 

@@ -705,3 +705,13 @@ async def test_process_mode(sig: signal.Signals) -> None:
                 await process.wait()
             if process.stdout is not None:
                 await process.stdout.aclose()
+
+
+async def test_record_limit_zero_counts_without_keeping_requests() -> None:
+    async with open_fake_server(record_limit=0) as fake, httpx.AsyncClient() as http:
+        response = await http.get(
+            fake.base_url + "/models", headers={"Authorization": "Bearer sk-test"}
+        )
+        assert response.status_code == 200
+        assert fake.request_count == 1
+        assert fake.requests == []
