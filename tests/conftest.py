@@ -6,11 +6,17 @@ from collections.abc import AsyncGenerator
 
 import pytest
 import trio
+from hypothesis import HealthCheck, settings
 
 import oaitrio
 from oaitrio.testing import FakeOpenAI, open_fake_server
 
 FAKE_KEY = "sk-test-0123456789abcdef"
+
+# CI shares 2 cores with other work: timing is not what these properties test,
+# so no per-example deadline and no failure for slow input generation.
+settings.register_profile("oaitrio", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("oaitrio")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from itertools import cycle
 
 import pytest
 import trio
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import oaitrio
@@ -111,6 +111,7 @@ class _Pieces:
         return self._pieces.pop(0)
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.text(alphabet="ab\r\n", max_size=6), max_size=6),
     st.lists(st.integers(min_value=0, max_value=40), max_size=6),
