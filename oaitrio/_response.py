@@ -20,13 +20,10 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 import trio
-
-if TYPE_CHECKING:
-    from ._client import AsyncOpenAI
 
 __all__ = [
     "AsyncAPIResponse",
@@ -301,11 +298,3 @@ class ResponseView:
 
     def __repr__(self) -> str:
         return f"<{self._mode} responses of {self._target!r}>"
-
-
-def raw_view(client: AsyncOpenAI) -> Any:
-    return ResponseView(client, "raw")
-
-
-def streaming_view(client: AsyncOpenAI) -> Any:
-    return ResponseView(client, "streaming")

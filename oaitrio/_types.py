@@ -73,11 +73,6 @@ Body = object
 NotGivenOr = Union[_T, NotGiven, Omit]
 
 
-def is_given(value: object) -> bool:
-    """Whether ``value`` was passed, i.e. is neither :data:`NOT_GIVEN` nor :data:`omit`."""
-    return not isinstance(value, (NotGiven, Omit))
-
-
 def strip_not_given(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` without the entries the caller left out."""
     return {key: value for key, value in params.items() if not isinstance(value, (NotGiven, Omit))}
