@@ -35,8 +35,10 @@ from protocols.errors import (
     APITimeoutError,
     make_status_error,
 )
+from protocols.multipart import MultipartEncoder
 from protocols.retry import RetryPolicy
 
+from ._files import iter_multipart_body
 from ._models import decode
 from ._types import NOT_GIVEN, NotGiven, Omit
 
@@ -183,8 +185,12 @@ class RequestSender:
         extra_headers: Mapping[str, str | Omit] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         stream: bool = False,
+        multipart: MultipartEncoder | None = None,
     ) -> httpx.Response:
         """Send a call, retrying as the policy says; return the response.
+
+        The body is ``body`` as JSON, or ``content`` as is, or ``multipart``
+        (streamed from its files again on each attempt).
 
         With ``stream=False`` the body has been read (inside the retry loop, so a
         connection cut while reading is retried too); with ``stream=True`` it is
@@ -200,15 +206,21 @@ class RequestSender:
         headers = self.headers(
             has_body=content is not None, idempotent=method == "GET", extra=extra_headers
         )
+        payload: bytes | MultipartEncoder | None = content
+        if multipart is not None:
+            payload = multipart
+            headers.append((b"Content-Type", multipart.content_type.encode("ascii")))
+            if multipart.content_length is not None:
+                headers.append((b"Content-Length", b"%d" % multipart.content_length))
         url = self.url(path, query)
         ext: dict[str, object] = self._extensions
         if not isinstance(timeout, NotGiven):
             ext = {"timeout": timeout_extension(timeout)}
         if self._total_timeout is None:
-            return await self._attempts(method, url, headers, content, ext, stream)
+            return await self._attempts(method, url, headers, payload, ext, stream)
         try:
             with trio.fail_after(self._total_timeout):
-                return await self._attempts(method, url, headers, content, ext, stream)
+                return await self._attempts(method, url, headers, payload, ext, stream)
         except trio.TooSlowError:
             request = httpx.Request(method, url)
             raise APITimeoutError(request) from None
@@ -218,13 +230,16 @@ class RequestSender:
         method: str,
         url: httpx.URL,
         headers: list[tuple[bytes, bytes]],
-        content: bytes | None,
+        payload: bytes | MultipartEncoder | None,
         ext: dict[str, object],
         stream: bool,
     ) -> httpx.Response:
         policy = self._retry_policy
         retries_taken = 0
         while True:
+            content = (
+                iter_multipart_body(payload) if isinstance(payload, MultipartEncoder) else payload
+            )
             request = httpx.Request(
                 method,
                 url,

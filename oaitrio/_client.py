@@ -35,19 +35,17 @@ from protocols.retry import DefaultRetryPolicy, RetryPolicy
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestSender
 from ._types import NOT_GIVEN, NotGiven, Omit
 from ._version import __version__
+from .resources import AsyncResources
 
 if TYPE_CHECKING:
-    from .resources.chat import AsyncChat
-    from .resources.embeddings import AsyncEmbeddings
-    from .resources.models import AsyncModels
-    from .resources.webhooks import AsyncWebhooks
+    from .lib.webhooks import AsyncWebhooks
 
 __all__ = ["AsyncOpenAI"]
 
 ApiKey = str | Callable[[], Awaitable[str]]
 
 
-class AsyncOpenAI:
+class AsyncOpenAI(AsyncResources):
     """The trio client for the OpenAI API.
 
     Args:
@@ -343,25 +341,7 @@ class AsyncOpenAI:
         return ResponseView(self, "streaming")
 
     @cached_property
-    def chat(self) -> AsyncChat:
-        from .resources.chat import AsyncChat
-
-        return AsyncChat(self)
-
-    @cached_property
-    def models(self) -> AsyncModels:
-        from .resources.models import AsyncModels
-
-        return AsyncModels(self)
-
-    @cached_property
-    def embeddings(self) -> AsyncEmbeddings:
-        from .resources.embeddings import AsyncEmbeddings
-
-        return AsyncEmbeddings(self)
-
-    @cached_property
     def webhooks(self) -> AsyncWebhooks:
-        from .resources.webhooks import AsyncWebhooks
+        from .lib.webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self)

@@ -12,6 +12,15 @@ still decodes. When the typed decode still fails (a required field missing, a
 value of an unexpected type), :func:`decode` falls back to :func:`lenient`:
 typed where the value fits, the raw JSON value where it does not, so the
 response is never lost. ``strict=True`` turns that fallback into an error.
+
+The generated types use two annotations of ours:
+
+- ``OpenEnum[Literal["a", "b"]]`` is ``Literal["a", "b"]`` to a type checker
+  and ``str`` to msgspec, so an enum value the API adds later still decodes.
+- ``Untagged[A, B]`` is ``Union[A, B]`` to a type checker. At run time it is a
+  union msgspec cannot decode by itself (two classes without a distinct tag,
+  two kinds of list, ...): the JSON value is decoded as plain data, then
+  converted to the first member it fits (:func:`_decode_hook`), or kept raw.
 """
 
 from __future__ import annotations
@@ -19,13 +28,65 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
-__all__ = ["BaseModel", "decode", "lenient"]
+__all__ = ["BaseModel", "OpenEnum", "Untagged", "convert", "decode", "lenient"]
 
 _T = TypeVar("_T")
+
+if TYPE_CHECKING:
+    from typing import Union as OpenEnum  # OpenEnum[Literal[...]] is that Literal
+    from typing import Union as Untagged
+else:
+
+    class _OpenEnum:
+        """``OpenEnum[Literal[...]]`` at run time: plain ``str``."""
+
+        __slots__ = ()
+
+        def __getitem__(self, values: object) -> type[str]:
+            return str
+
+    class _Untagged:
+        """``Untagged[...]`` at run time: a marker type decoded by :func:`_decode_hook`."""
+
+        __slots__ = ()
+
+        @functools.cache  # noqa: B019 - one instance, lives for the process
+        def __getitem__(self, members: Any) -> type[UntaggedUnion]:
+            if not isinstance(members, tuple):
+                members = (members,)
+            return type("Untagged", (UntaggedUnion,), {"members": members})
+
+    OpenEnum = _OpenEnum()
+    Untagged = _Untagged()
+
+
+class UntaggedUnion:
+    """Base of the run-time types ``Untagged[...]`` makes; never instantiated."""
+
+    members: ClassVar[tuple[Any, ...]] = ()
+
+
+def _decode_hook(tp: Any, value: Any) -> Any:
+    """Decode ``value`` as the first member of an ``Untagged`` union it fits, else keep it raw."""
+    if isinstance(tp, type) and issubclass(tp, UntaggedUnion):
+        for member in tp.members:
+            if member is Any:
+                return value
+            try:
+                return msgspec.convert(value, member, dec_hook=_decode_hook)
+            except msgspec.ValidationError:
+                continue
+        return value
+    raise NotImplementedError(f"no decoder for {tp!r}")
+
+
+def convert(value: Any, tp: type[_T]) -> _T:
+    """``msgspec.convert`` that understands the generated types' annotations."""
+    return msgspec.convert(value, tp, dec_hook=_decode_hook)
 
 
 class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
@@ -53,7 +114,7 @@ class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
 
 @functools.lru_cache(maxsize=512)
 def _decoder(tp: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(tp)
+    return msgspec.json.Decoder(tp, dec_hook=_decode_hook)
 
 
 def decode(data: bytes | memoryview, tp: type[_T], *, strict: bool = False) -> _T:
@@ -78,7 +139,7 @@ def lenient(value: Any, tp: Any) -> Any:
     fit its type keeps the raw value; anything else is converted by msgspec.
     """
     try:
-        return msgspec.convert(value, tp)
+        return convert(value, tp)
     except msgspec.ValidationError:
         pass
     origin = get_origin(tp)
@@ -89,7 +150,7 @@ def lenient(value: Any, tp: Any) -> Any:
             if arg is type(None):
                 continue
             try:
-                return msgspec.convert(value, arg)
+                return convert(value, arg)
             except msgspec.ValidationError:
                 continue
         for arg in get_args(tp):

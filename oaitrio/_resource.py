@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
 
+from protocols.multipart import FilePart, MultipartEncoder, flatten_form
+
 from ._binary import BinaryResponseContent
+from ._files import FileTypes, to_file_part
 from ._response import AsyncAPIResponse, LegacyAPIResponse
 from ._streaming import AsyncStream
 from ._types import NOT_GIVEN, NotGiven, Omit, strip_not_given
@@ -17,13 +21,24 @@ from .pagination import AsyncPaginator, BasePage
 if TYPE_CHECKING:
     from ._client import AsyncOpenAI
 
-__all__ = ["AsyncAPIResource", "CallOptions"]
+__all__ = ["AsyncAPIResource", "CallOptions", "path_param"]
 
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT", bound=BasePage[Any])
 _ResourceT = TypeVar("_ResourceT", bound="AsyncAPIResource")
 
 TimeoutArg = float | httpx.Timeout | None | NotGiven
+
+
+def path_param(name: str, value: str) -> str:
+    """``value`` escaped for use as one path segment.
+
+    Raises:
+        ValueError: ``value`` is empty (the request would go to another endpoint).
+    """
+    if not value:
+        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    return urllib.parse.quote(value, safe="")
 
 
 class CallOptions:
@@ -76,17 +91,24 @@ class AsyncAPIResource:
         options: CallOptions,
         headers: Mapping[str, str | Omit] | None = None,
         stream: bool = False,
+        files: tuple[str, ...] | None = None,
     ) -> httpx.Response:
         client = self._client
         if client._api_key_provider is not None:
             await client._refresh_api_key()
         if headers and options.headers:
             headers = {**headers, **options.headers}
+        payload = _with_extra(body, options.body)
+        multipart = None
+        if files is not None:
+            multipart = await _multipart(payload or {}, files)
+            payload = None
         return await client._sender.send(
             method,
             path,
-            body=_with_extra(body, options.body),
-            query=_merge(query, options.query),
+            body=payload,
+            multipart=multipart,
+            query=_merge(strip_not_given(query) if query else query, options.query),
             extra_headers=headers or options.headers,
             timeout=options.timeout,
             stream=stream or self._mode == "streaming",
@@ -97,21 +119,30 @@ class AsyncAPIResource:
         method: str,
         path: str,
         *,
-        cast_to: type[_T],
+        cast_to: Any,
         body: Mapping[str, Any] | None = None,
         query: Mapping[str, object] | None = None,
         options: CallOptions,
-        post: Callable[[_T], Any] | None = None,
+        post: Callable[[Any], Any] | None = None,
+        files: tuple[str, ...] | None = None,
     ) -> Any:
-        """Send a JSON call; the result is ``cast_to`` (passed through ``post``) in parsed mode."""
-        response = await self._send(method, path, body=body, query=query, options=options)
+        """Send a call answered in JSON; the result is ``cast_to`` (passed through ``post``) in parsed mode.
+
+        ``cast_to`` is a type (a class or a union); ``None`` for an answer
+        without a body. ``files`` names the body fields that hold files: the
+        body is then sent as multipart/form-data (a list of files goes as
+        ``name[]`` parts).
+        """
+        response = await self._send(
+            method, path, body=body, query=query, options=options, files=files
+        )
         sender = self._client._sender
         if self._mode == "parsed":  # the hot path: no closure to build
-            result = sender.parse(response, cast_to)
+            result = None if cast_to is None else sender.parse(response, cast_to)
             return result if post is None else post(result)
 
         def parse(http_response: httpx.Response) -> Any:
-            result = sender.parse(http_response, cast_to)
+            result = None if cast_to is None else sender.parse(http_response, cast_to)
             return result if post is None else post(result)
 
         return self._wrap(response, parse)
@@ -120,20 +151,23 @@ class AsyncAPIResource:
         self,
         path: str,
         *,
-        cast_to: type[_T],
+        cast_to: Any,
         body: Mapping[str, Any],
         options: CallOptions,
         expect_done: bool = True,
+        query: Mapping[str, object] | None = None,
+        files: tuple[str, ...] | None = None,
     ) -> Any:
         """Send a streamed call; the result is an :class:`AsyncStream` in parsed mode."""
         response = await self._send(
             "POST",
             path,
             body=body,
-            query=None,
+            query=query,
             options=options,
             headers={"Accept": "text/event-stream"},
             stream=True,
+            files=files,
         )
         strict = self._client._strict
         if self._mode == "parsed":
@@ -141,7 +175,7 @@ class AsyncAPIResource:
                 cast_to=cast_to, response=response, expect_done=expect_done, strict=strict
             )
 
-        def parse(http_response: httpx.Response) -> AsyncStream[_T]:
+        def parse(http_response: httpx.Response) -> AsyncStream[Any]:
             return AsyncStream(
                 cast_to=cast_to, response=http_response, expect_done=expect_done, strict=strict
             )
@@ -157,10 +191,17 @@ class AsyncAPIResource:
         query: Mapping[str, object] | None = None,
         options: CallOptions,
         accept: str = "application/octet-stream",
+        files: tuple[str, ...] | None = None,
     ) -> Any:
         """Send a call whose answer is bytes: a :class:`BinaryResponseContent` in parsed mode."""
         response = await self._send(
-            method, path, body=body, query=query, options=options, headers={"Accept": accept}
+            method,
+            path,
+            body=body,
+            query=query,
+            options=options,
+            headers={"Accept": accept},
+            files=files,
         )
         return self._wrap(response, BinaryResponseContent)
 
@@ -178,8 +219,14 @@ class AsyncAPIResource:
         page: type[_PageT],
         query: Mapping[str, object],
         options: CallOptions,
+        method: str = "GET",
+        body: Mapping[str, Any] | None = None,
     ) -> Any:
-        """A list call: an :class:`AsyncPaginator` in parsed mode, else the first page's response."""
+        """A list call: an :class:`AsyncPaginator` in parsed mode, else the first page's response.
+
+        Each page repeats the call with the page's cursor in the query (a
+        ``POST`` list, such as a vector store search, sends ``body`` each time).
+        """
         nursery = self._client._nursery
         params = _merge(strip_not_given(query), options.query) or {}
 
@@ -193,14 +240,41 @@ class AsyncAPIResource:
         async def fetch(params: Mapping[str, object]) -> _PageT:
             parsed = self._in_mode("parsed") if self._mode != "parsed" else self
             return await parsed._request(
-                "GET", path, cast_to=page, query=params, options=options, post=bind(params)
+                method,
+                path,
+                cast_to=page,
+                body=body,
+                query=params,
+                options=options,
+                post=bind(params),
             )
 
         if self._mode != "parsed":
             return self._request(
-                "GET", path, cast_to=page, query=params, options=options, post=bind(params)
+                method,
+                path,
+                cast_to=page,
+                body=body,
+                query=params,
+                options=options,
+                post=bind(params),
             )
         return AsyncPaginator[Any, _PageT](fetch, params, nursery)
+
+
+async def _multipart(body: Mapping[str, Any], files: tuple[str, ...]) -> MultipartEncoder:
+    fields = {key: value for key, value in body.items() if key not in files}
+    parts: list[FilePart] = []
+    for name in files:
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            for item in cast("list[FileTypes]", value):
+                parts.append(await to_file_part(name + "[]", item))
+        else:
+            parts.append(await to_file_part(name, value))
+    return MultipartEncoder(flatten_form(fields), parts)
 
 
 def _with_extra(

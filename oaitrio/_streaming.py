@@ -33,7 +33,7 @@ from protocols._util import RemoteProtocolError
 from protocols.errors import APIConnectionError, APIError, APITimeoutError
 from protocols.sse import ServerSentEvent, SSEDecoder
 
-from ._models import _decoder, lenient
+from ._models import _decoder, convert, lenient
 
 __all__ = ["AsyncStream"]
 
@@ -194,7 +194,7 @@ class AsyncStream(Generic[_T]):
         if isinstance(raw, dict) and "error" in raw:
             self._raise_error(cast("dict[str, object]", raw))
         if self._strict:
-            return msgspec.convert(raw, self._cast_to)
+            return convert(raw, self._cast_to)
         return lenient(raw, self._cast_to)  # type: ignore[no-any-return]
 
     def _raise_error(self, raw: object) -> None:

@@ -22,7 +22,14 @@ import trio
 
 from actors.prefetch import Prefetch
 
-__all__ = ["AsyncCursorPage", "AsyncPage", "AsyncPaginator", "BasePage"]
+__all__ = [
+    "AsyncConversationCursorPage",
+    "AsyncNextCursorPage",
+    "AsyncCursorPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "BasePage",
+]
 
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT", bound="BasePage[Any]")
@@ -97,6 +104,31 @@ class AsyncCursorPage(BasePage[_T], Generic[_T], kw_only=True):
             # An empty page can still have more after it: follow its cursor.
             cursor = self.last_id
         return None if cursor is None else {"after": cursor}
+
+
+class AsyncConversationCursorPage(BasePage[_T], Generic[_T], kw_only=True):
+    """A page of a conversation's items: the next page starts after ``last_id``."""
+
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+
+    def next_page_params(self) -> dict[str, object] | None:
+        if not self.has_more or not self.last_id:
+            return None
+        return {"after": self.last_id}
+
+
+class AsyncNextCursorPage(BasePage[_T], Generic[_T], kw_only=True):
+    """A page whose answer names the next page's cursor in ``next``."""
+
+    has_more: Optional[bool] = None
+    next: Optional[str] = None
+
+    def next_page_params(self) -> dict[str, object] | None:
+        if not self.has_more or not self.next:
+            return None
+        return {"after": self.next}
 
 
 class _PageIterator(Generic[_PageT]):

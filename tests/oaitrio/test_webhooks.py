@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import oaitrio
 from oaitrio import InvalidWebhookSignatureError
-from oaitrio.resources.webhooks import AsyncWebhooks
+from oaitrio.lib.webhooks import AsyncWebhooks
 from oaitrio.types.webhooks import UnwrapWebhookEvent
 from protocols.webhooks import sign
 

@@ -1,0 +1,338 @@
+"""Generate oaitrio's types and resources from the vendored OpenAPI spec.
+
+Usage::
+
+    python -m protocols.openapi.generate          # rewrite the generated files
+    python -m protocols.openapi.generate --check  # exit 1 if they are not up to date
+
+:func:`build` is pure: the spec (a dict) in, ``{path: source text}`` out,
+paths relative to the ``oaitrio`` package. Only :func:`main` touches files: it
+writes what :func:`build` returns and deletes generated files that are no
+longer produced. A file without the generated-file header is hand-written and
+is never overwritten or deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import overrides, sdk_names
+from ._module import Module, from_line
+from ._resgen import MethodPlan, ResourceNode, operation_kind, render_resource
+from ._schemas import Operation, SchemaIndex, dig
+from ._source import GENERATED_HEADER, docstring
+from ._typegen import MODEL, PARAM, Placement, TypeWriter
+from .naming import OperationName, operation_names, pascal_case, snake_case, types_package
+
+__all__ = ["Surface", "build", "main", "plan_surface"]
+
+SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+_GENERATED_ROOTS = ("types", "resources")
+
+
+class Surface:
+    """What the spec becomes: the resource tree and where every type lives."""
+
+    def __init__(self, index: SchemaIndex) -> None:
+        self.index = index
+        self.root = ResourceNode(())
+        self.plans: dict[str, MethodPlan] = {}
+        self.names: dict[str, OperationName] = {}
+        self.model_schemas: list[str] = []
+        self.param_schemas: list[str] = []
+        self.placements: dict[str, Placement] = {}
+
+
+def plan_surface(spec: Mapping[str, Any]) -> Surface:
+    """Decide every method and type the spec yields, before any source is written."""
+    index = SchemaIndex(spec)
+    surface = Surface(index)
+    surface.names = operation_names(spec)
+    model_roots: list[str] = []
+    param_roots: list[str] = []
+    users: dict[str, list[tuple[str, ...]]] = {}
+    for op in index.operations():
+        name = surface.names.get(op.operation_id)
+        if name is None:
+            continue
+        node = surface.root
+        for part in name.resource:
+            node = node.child(part)
+        mixin = overrides.MIXINS.get(".".join(name.resource))
+        if mixin is not None:
+            node.mixin = mixin
+        page = _page_class(index, op, name)
+        kind, response, event = operation_kind(index, op, page)
+        plan = MethodPlan(op, name.method, kind, response, page if kind == "list" else None, event)
+        if op.operation_id not in overrides.HAND_WRITTEN:
+            node.methods.append(plan)
+        surface.plans[op.operation_id] = plan
+        op_model = [schema for schema in (response, event) if schema is not None]
+        op_param = _body_refs(index, op)
+        op_param += list(index.refs_in(op.spec.get("parameters") or []))
+        model_roots += op_model
+        param_roots += op_param
+        for schema in index.closure(op_model + op_param):
+            users.setdefault(schema, []).append(name.resource)
+    surface.model_schemas = [s for s in index.closure(model_roots) if index.has_module(s)]
+    surface.param_schemas = [s for s in index.closure(param_roots) if index.has_module(s)]
+    surface.placements = _placements(
+        surface.model_schemas + surface.param_schemas, set(surface.model_schemas), users
+    )
+    return surface
+
+
+def _body_refs(index: SchemaIndex, op: Operation) -> list[str]:
+    """The schemas a request body's fields use (the body itself becomes the method's parameters)."""
+    refs: list[str] = []
+    content = dig(op.spec, "requestBody", "content")
+    for media_type in content:
+        schema = dig(content, media_type, "schema")
+        view = index.object_view(schema)
+        if view is None:
+            refs += index.refs_in(schema)
+        else:
+            for prop in view.properties.values():
+                refs += index.refs_in(prop)
+    return refs
+
+
+def _page_class(index: SchemaIndex, op: Operation, name: OperationName) -> str | None:
+    known = sdk_names.PAGINATION.get(op.operation_id)
+    if known is not None or op.operation_id not in sdk_names.NOT_IN_SDK:
+        return known
+    # Not in the SDK: a list method whose answer has `data` pages like the SDK's.
+    if op.method != "get" or not name.method.startswith("list"):
+        return None
+    schema = dig(op.spec, "responses", "200", "content", "application/json", "schema")
+    view = index.object_view(schema)
+    if view is None or "data" not in view.properties:
+        return None
+    query = {p.get("name") for p in op.spec.get("parameters") or () if p.get("in") == "query"}
+    return "AsyncCursorPage" if "has_more" in view.properties and "after" in query else "AsyncPage"
+
+
+def _placements(
+    schemas: Iterable[str], models: set[str], users: Mapping[str, list[tuple[str, ...]]]
+) -> dict[str, Placement]:
+    placements: dict[str, Placement] = {}
+    taken: dict[tuple[tuple[str, ...], str], str] = {}
+    ordered = list(dict.fromkeys(schemas))
+    # Names the SDK gives (return types) first, so they win any clash.
+    sdk_named = sdk_names.RETURN_TYPES.keys() | sdk_names.STREAM_EVENT_TYPES.keys()
+    ordered.sort(key=lambda schema: schema not in sdk_named)
+    for schema in ordered:
+        known = sdk_names.RETURN_TYPES.get(schema) or sdk_names.STREAM_EVENT_TYPES.get(schema)
+        if known is not None:
+            package = tuple(known[0].split(".")) if known[0] else ()
+            wanted = known[1]
+        else:
+            package = _package_for(users.get(schema, []))
+            wanted = schema if schema.isidentifier() else pascal_case(schema)
+        # Class names, and so module names, must be unique within a package,
+        # for the response class and the request TypedDict alike.
+        name, n = wanted, 1
+        while True:
+            param_name = name if name.endswith("Param") and schema not in models else name + "Param"
+            stems = {(package, snake_case(name)), (package, snake_case(param_name))}
+            if not stems & taken.keys():
+                break
+            n += 1
+            name = f"{wanted}{n}"
+        for stem in stems:
+            taken[stem] = schema
+        placements[schema] = Placement(package, name, param_name)
+    return placements
+
+
+def _package_for(resources: list[tuple[str, ...]]) -> tuple[str, ...]:
+    if not resources:
+        return ("shared",)
+    groups = {resource[0] for resource in resources}
+    if len(groups) > 1:
+        return ("shared",)
+    return types_package(min(resources, key=lambda resource: (len(resource), resource)))
+
+
+def build(spec: Mapping[str, Any]) -> dict[str, str]:
+    """Every generated file: ``{path relative to the oaitrio package: source}``."""
+    surface = plan_surface(spec)
+    writer = TypeWriter(surface.index, surface.placements)
+    _render_all(surface, writer)  # first pass: learn which classes a union tags
+    writer.settle_tags()
+    return _render_all(surface, writer)
+
+
+def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
+    modules: list[Module] = []
+    index = surface.index
+    for world, schemas in ((MODEL, surface.model_schemas), (PARAM, surface.param_schemas)):
+        for schema in schemas:
+            place = surface.placements[schema]
+            module = Module(place.module(world))
+            name = place.class_name(world)
+            module.names.claim(name)
+            if index.is_class(schema):
+                view = index.object_view({"$ref": f"#/components/schemas/{schema}"})
+                assert view is not None
+                tag = writer.tags.get(schema) if world == MODEL else None
+                source = writer.class_source(view, world, module, name, tag)
+            else:
+                source = writer.alias_source(schema, world, module, name)
+            module.add(source, export=name)
+            modules.append(module)
+    for node in surface.root.walk():
+        if node.path:
+            modules.append(render_resource(node, writer))
+    files = {"/".join(module.path) + ".py": module.render() for module in modules}
+    files["resources/__init__.py"] = _root_resources(surface.root)
+    files.update(_type_packages(modules))
+    return dict(sorted(files.items()))
+
+
+def _root_resources(root: ResourceNode) -> str:
+    from .naming import resource_class_name
+
+    lines = [
+        GENERATED_HEADER,
+        docstring("Resources, laid out like the official SDK's ``openai.resources``.", ""),
+        "\nfrom __future__ import annotations\n\n",
+        "import functools\nfrom typing import TYPE_CHECKING, Any\n\n",
+        "if TYPE_CHECKING:\n",
+    ]
+    for name in sorted(root.children):
+        child = root.children[name]
+        source = ".".join(child.module_path[1:]).removesuffix(".__init__")
+        lines.append(f"    from .{source} import {resource_class_name(child.path)}\n")
+    lines.append('\n__all__ = ["AsyncResources"]\n\n\nclass AsyncResources:\n')
+    lines.append(
+        '    """The top-level resources of :class:`oaitrio.AsyncOpenAI`, each loaded on first use."""\n'
+    )
+    for name in sorted(root.children):
+        child = root.children[name]
+        cls = resource_class_name(child.path)
+        source = ".".join(child.module_path[1:]).removesuffix(".__init__")
+        lines.append(
+            f"\n    @functools.cached_property\n"
+            f"    def {name}(self) -> {cls}:\n"
+            f"        from .{source} import {cls}\n\n"
+            f"        client: Any = self\n"
+            f"        return {cls}(client)\n"
+        )
+    return "".join(lines)
+
+
+def _type_packages(modules: list[Module]) -> dict[str, str]:
+    """``__init__`` of each types package: its names, imported lazily on first use."""
+    packages: dict[tuple[str, ...], dict[str, str]] = {}
+    for module in modules:
+        if module.path[0] != "types":
+            continue
+        for parts in range(1, len(module.path)):
+            packages.setdefault(module.path[:parts], {})
+        for name in module.exports:
+            packages[module.package][name] = module.path[-1]
+    files: dict[str, str] = {}
+    for package, names in packages.items():
+        lines = [
+            GENERATED_HEADER,
+            docstring(
+                "Wire types, laid out like the official SDK's ``openai.types``; "
+                "each loads on first use.",
+                "",
+            ),
+            "\nfrom __future__ import annotations\n\n",
+            "import importlib\n",
+            f"from typing import {'TYPE_CHECKING, ' if names else ''}Any\n\n",
+        ]
+        if names:
+            lines.append("if TYPE_CHECKING:\n")
+            for name, stem in sorted(names.items(), key=lambda item: (item[1], item[0])):
+                lines.append(from_line(f".{stem}", [f"{name} as {name}"], "    "))
+            lines.append("\n")
+        lines.append("_LAZY = {\n")
+        for name, stem in sorted(names.items()):
+            lines.append(f'    "{name}": ".{stem}",\n')
+        lines.append("}\n\n__all__ = sorted(_LAZY)\n\n\n")
+        lines.append(
+            "def __getattr__(name: str) -> Any:\n"
+            "    module = _LAZY.get(name)\n"
+            "    if module is None:\n"
+            '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+            "    value = getattr(importlib.import_module(module, __name__), name)\n"
+            "    globals()[name] = value\n"
+            "    return value\n"
+        )
+        files["/".join(package) + "/__init__.py"] = "".join(lines)
+    return files
+
+
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """The spec as a dict (needs PyYAML, a build-time dependency only)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open("rb") as f:
+        return yaml.load(f, Loader=loader)  # type: ignore[no-any-return]
+
+
+def stale_files(package_dir: Path, files: Mapping[str, str]) -> list[Path]:
+    """Generated files under ``package_dir`` that :func:`build` no longer produces."""
+    stale: list[Path] = []
+    for root in _GENERATED_ROOTS:
+        for path in sorted((package_dir / root).rglob("*.py")):
+            relative = path.relative_to(package_dir).as_posix()
+            if relative not in files and _is_generated(path):
+                stale.append(path)
+    return stale
+
+
+def _is_generated(path: Path) -> bool:
+    with path.open(encoding="utf-8") as f:
+        return f.readline() == GENERATED_HEADER
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m protocols.openapi.generate")
+    parser.add_argument("--check", action="store_true", help="only report out-of-date files")
+    parser.add_argument(
+        "--package-dir",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "oaitrio",
+        help="the oaitrio package directory to write into",
+    )
+    args = parser.parse_args(argv)
+    files = build(load_spec())
+    package_dir: Path = args.package_dir
+    changed: list[str] = []
+    for relative, text in files.items():
+        target = package_dir / relative
+        if target.exists():
+            if not _is_generated(target):
+                print(f"refusing to overwrite hand-written {relative}", file=sys.stderr)
+                return 2
+            if target.read_text(encoding="utf-8") == text:
+                continue
+        changed.append(relative)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    stale = stale_files(package_dir, files)
+    for path in stale:
+        changed.append(path.relative_to(package_dir).as_posix() + " (stale)")
+        if not args.check:
+            path.unlink()
+    if args.check:
+        for relative in changed:
+            print(f"out of date: {relative}")
+        return 1 if changed else 0
+    print(f"{len(files)} generated files, {len(changed)} changed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
