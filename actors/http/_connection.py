@@ -19,6 +19,7 @@ transport ran the request.
 
 from __future__ import annotations
 
+import os
 import select
 from types import TracebackType
 
@@ -67,17 +68,31 @@ class map_io_errors:  # used like a function: ``with map_io_errors(...):``
     ) -> None:
         if exc is None:
             return
-        request = self._request
-        if isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError, OSError)):
-            # trio reports a failed TLS handshake as BrokenResourceError caused
-            # by the ssl.SSLError that says why (an untrusted certificate, say).
-            cause = exc.__cause__
-            reason = str(exc) or (f"TLS: {cause}" if cause else type(exc).__name__)
-            raise self._error(reason, request=request) from exc
-        if isinstance(exc, RemoteProtocolError):
-            raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-        if isinstance(exc, LocalProtocolError):
-            raise httpx.LocalProtocolError(str(exc), request=request) from exc
+        mapped = _httpx_error(exc, self._error, self._request)
+        if mapped is not None:
+            raise mapped from exc
+
+
+def _httpx_error(
+    exc: BaseException, error: type[httpx.TransportError], request: httpx.Request
+) -> httpx.TransportError | None:
+    """The httpx exception ``exc`` becomes (``error`` for I/O failures), or None to let it pass.
+
+    The hot path calls this from plain ``try``/``except`` blocks: a
+    :class:`map_io_errors` object and its bound ``__exit__`` would stay alive
+    for as long as a request waits for its answer.
+    """
+    if isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError, OSError)):
+        # trio reports a failed TLS handshake as BrokenResourceError caused
+        # by the ssl.SSLError that says why (an untrusted certificate, say).
+        cause = exc.__cause__
+        reason = str(exc) or (f"TLS: {cause}" if cause else type(exc).__name__)
+        return error(reason, request=request)
+    if isinstance(exc, RemoteProtocolError):
+        return httpx.RemoteProtocolError(str(exc), request=request)
+    if isinstance(exc, LocalProtocolError):
+        return httpx.LocalProtocolError(str(exc), request=request)
+    return None
 
 
 def _buffered_body(request: httpx.Request) -> bytes | None:
@@ -90,6 +105,26 @@ def _buffered_body(request: httpx.Request) -> bytes | None:
 
 def _timeout(value: float | None) -> float:
     return float("inf") if value is None else value
+
+
+def _write_now(sock: trio.socket.SocketType, data: bytes) -> int:
+    """Write what the (non-blocking) socket takes right now; how many bytes it took.
+
+    ``os.write`` on the descriptor is ``send`` without flags. ``fileno()`` is
+    asked each time: it is -1 once the socket is closed, never a reused number.
+    """
+    try:
+        return os.write(sock.fileno(), data)
+    except BlockingIOError:
+        return 0
+
+
+def _read_now(sock: trio.socket.SocketType) -> bytes | None:
+    """What the socket holds right now (``b""`` at EOF), None when a wake-up was spurious."""
+    try:
+        return os.read(sock.fileno(), _READ_SIZE)
+    except BlockingIOError:
+        return None
 
 
 class Connection:
@@ -140,6 +175,9 @@ class Connection:
     ) -> ResponseHead:
         """Write ``request`` and read the response head.
 
+        Cancellation: nothing is sent once the caller is cancelled; cancelled
+        after that, the connection's state is unknown and the caller closes it.
+
         Raises:
             httpx.LocalProtocolError: a header name or value cannot be sent (the
                 message names the header, never its value).
@@ -147,40 +185,114 @@ class Connection:
             httpx.ReadTimeout, httpx.ReadError: the head did not arrive.
             httpx.RemoteProtocolError: the peer closed without answering or sent bad HTTP.
         """
+        # Everything here stays alive while the request waits for its answer,
+        # and at hundreds of requests in flight each object a waiting request
+        # holds is walked again by every garbage collection: so no context
+        # manager objects, bound methods or header lists are kept across the
+        # awaits, and a plain socket is written and waited on directly.
         method = request.method.encode("ascii")
-        headers = request.headers.raw
-        if self._proxy is None:
-            target = request.url.raw_path
-        else:
-            target = str(request.url).encode("ascii")
-            headers = [*headers, *self._proxy.headers]
-        with map_io_errors(httpx.WriteError, request):
-            head = encode_request_head(method, target, headers)
+        try:
+            if self._proxy is None:
+                head = encode_request_head(method, request.url.raw_path, request.headers.raw)
+            else:
+                head = encode_request_head(
+                    method,
+                    str(request.url).encode("ascii"),
+                    [*request.headers.raw, *self._proxy.headers],
+                )
+        except LocalProtocolError as exc:
+            raise httpx.LocalProtocolError(str(exc), request=request) from exc
         self._parser.reset(request_method=method)
         self._done = False
-        send = self._send_all
-        with map_io_errors(httpx.WriteError, request):
-            with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
-                body = _buffered_body(request)
-                if body is not None:
-                    await send(head + body)
-                else:
-                    await send(head)
-                    chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
-                    async for part in request.stream:  # type: ignore[union-attr]
-                        part = bytes(part)  # pyright: ignore[reportUnknownArgumentType]
-                        if part:
-                            await send(encode_chunk(part) if chunked else part)
-                    if chunked:
-                        await send(END_OF_CHUNKED_BODY)
-            if scope.cancelled_caught:
-                raise httpx.WriteTimeout(
-                    "could not send the request within the write timeout", request=request
-                )
-        event = await self._next_event(request, _timeout(timeouts.get("read")))
+        body = _buffered_body(request)
+        plain = self._plain
+        try:
+            if plain is not None and body is not None:
+                await trio.lowlevel.checkpoint_if_cancelled()
+                # One write without a cancel scope: the kernel almost always
+                # takes a whole request at once, and a scope (plus its entry
+                # in trio's deadline heap) per write is garbage for the
+                # collector. Only the rest of a partial write needs the
+                # write timeout.
+                data = head + body
+                sent = _write_now(plain, data)
+                if sent < len(data):
+                    await self._write_rest(request, memoryview(data)[sent:], timeouts)
+            else:
+                await self._write_request(request, head, body, timeouts)
+        except Exception as exc:
+            mapped = _httpx_error(exc, httpx.WriteError, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        parser = self._parser
+        timeout = _timeout(timeouts.get("read"))
+        try:
+            while True:
+                event = parser.next_event()
+                if event is not NEED_DATA:
+                    break
+                data = None
+                with trio.move_on_after(timeout) as scope:
+                    if plain is not None:
+                        await trio.lowlevel.wait_readable(plain)
+                        data = _read_now(plain)
+                    else:
+                        data = await self._stream.receive_some(_READ_SIZE)
+                if scope.cancelled_caught:
+                    raise httpx.ReadTimeout(
+                        "no data from the server within the read timeout", request=request
+                    )
+                if data is not None:
+                    parser.feed(bytes(data))
+        except Exception as exc:
+            mapped = _httpx_error(exc, httpx.ReadError, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         if type(event) is ResponseHead:
             return event
         raise httpx.RemoteProtocolError("the response has no head", request=request)
+
+    async def _write_request(
+        self,
+        request: httpx.Request,
+        head: bytes,
+        body: bytes | None,
+        timeouts: dict[str, float | None],
+    ) -> None:
+        """Write a request through the stream (TLS, a tunnel) or with a streamed body."""
+        send = self._send_all
+        with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
+            if body is not None:
+                await send(head + body)
+            else:
+                await send(head)
+                chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
+                async for part in request.stream:  # type: ignore[union-attr]
+                    part = bytes(part)  # pyright: ignore[reportUnknownArgumentType]
+                    if part:
+                        await send(encode_chunk(part) if chunked else part)
+                if chunked:
+                    await send(END_OF_CHUNKED_BODY)
+        if scope.cancelled_caught:
+            raise httpx.WriteTimeout(
+                "could not send the request within the write timeout", request=request
+            )
+
+    async def _write_rest(
+        self, request: httpx.Request, view: memoryview, timeouts: dict[str, float | None]
+    ) -> None:
+        """Write what the kernel did not take at once, within the write timeout."""
+        assert self._plain is not None
+        with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
+            while view:
+                sent = await self._plain.send(view)
+                view = view[sent:]
+        if scope.cancelled_caught:
+            raise httpx.WriteTimeout(
+                "could not send the request within the write timeout", request=request
+            )
 
     async def receive_body_chunk(self, request: httpx.Request, read_timeout: float | None) -> bytes:
         """The next piece of the response body; ``b""`` once the body is complete.

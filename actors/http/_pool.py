@@ -77,6 +77,11 @@ class RateLimitHeaders:
     """``time.monotonic()`` when the response carrying them arrived."""
 
 
+def _origin(url: httpx.URL) -> Origin:
+    scheme = url.raw_scheme
+    return (scheme, url.raw_host, url.port or _DEFAULT_PORTS.get(scheme, 80))
+
+
 @functools.lru_cache(maxsize=64)
 def _response_extensions(http_version: bytes, reason: bytes) -> dict[str, bytes]:
     """The extensions httpx reads from a response, shared by every response alike.
@@ -282,10 +287,9 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         if self._closed:
             raise RuntimeError("the HTTP connection pool is closed; open a new client")
         timeouts: dict[str, float | None] = request.extensions.get("timeout") or {}
-        url = request.url
-        scheme = url.raw_scheme
-        origin: Origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS.get(scheme, 80))
-        conn = await self._check_out(origin, timeouts, request)
+        # No local holds the origin tuple: this frame lives until the answer
+        # comes, and every object it keeps is one more for the collector.
+        conn = await self._check_out(_origin(request.url), timeouts, request)
         try:
             head = await conn.send_request(request, timeouts)
         except httpx.LocalProtocolError:

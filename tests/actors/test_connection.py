@@ -1,0 +1,157 @@
+"""One connection's exchange over plain TCP: the unscoped first write, its rest, the head read."""
+
+from __future__ import annotations
+
+import functools
+import socket
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+import trio
+import trio.testing
+
+from actors.http import ConnectionPool
+from actors.http._connection import _read_now
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+Handler = Callable[[trio.SocketStream], Awaitable[None]]
+
+
+async def serve(nursery: trio.Nursery, handle: Handler) -> str:
+    """Serve ``handle`` on a loopback port; the base URL."""
+    listeners = await nursery.start(functools.partial(trio.serve_tcp, handle, 0, host="127.0.0.1"))
+    port: int = listeners[0].socket.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def post(url: str, body: bytes, **timeouts: float) -> httpx.Request:
+    timeout = httpx.Timeout(5.0, **timeouts)  # type: ignore[arg-type]
+    return httpx.Request("POST", url, content=body, extensions={"timeout": timeout.as_dict()})
+
+
+async def read_request(stream: trio.SocketStream) -> bytes:
+    """One request with a Content-Length body, whole."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += await stream.receive_some(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += await stream.receive_some(65536)
+    return head + b"\r\n\r\n" + body
+
+
+async def test_a_body_larger_than_the_socket_buffer_is_sent_whole() -> None:
+    # The first write takes what the kernel accepts at once; the rest follows
+    # under the write timeout.
+    received: list[bytes] = []
+
+    async def handle(stream: trio.SocketStream) -> None:
+        request = await read_request(stream)
+        received.append(request.partition(b"\r\n\r\n")[2])
+        await stream.send_all(OK)
+
+    body = bytes(range(256)) * (32 * 1024)  # 8 MiB
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, handle)
+        pool = ConnectionPool(trust_env=False)
+        response = await pool.handle_async_request(post(url, body))
+        assert await response.aread() == b"ok"
+        assert received == [body]
+        assert pool.statistics().idle == 1
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_write_timeout_when_the_peer_stops_reading(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    async def handle(stream: trio.SocketStream) -> None:
+        await trio.sleep_forever()
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, handle)
+        pool = ConnectionPool(trust_env=False)
+        with pytest.raises(httpx.WriteTimeout):
+            await pool.handle_async_request(post(url, b"x" * (64 * 1024 * 1024), write=1.0))
+        assert pool.statistics().in_use == 0
+        assert pool.statistics().idle == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_read_timeout_when_the_head_does_not_come(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    async def handle(stream: trio.SocketStream) -> None:
+        await read_request(stream)
+        await trio.sleep_forever()
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, handle)
+        pool = ConnectionPool(trust_env=False)
+        started = trio.current_time()
+        with pytest.raises(httpx.ReadTimeout):
+            await pool.handle_async_request(post(url, b"{}", read=3.0))
+        assert trio.current_time() - started == pytest.approx(3.0)
+        assert pool.statistics().in_use == 0
+        assert pool.statistics().idle == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_peer_closing_before_the_head_is_a_protocol_error() -> None:
+    async def handle(stream: trio.SocketStream) -> None:
+        await read_request(stream)
+        await stream.aclose()
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, handle)
+        pool = ConnectionPool(trust_env=False)
+        with pytest.raises(httpx.RemoteProtocolError):
+            await pool.handle_async_request(post(url, b"{}"))
+        assert pool.statistics().in_use == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_nothing_is_sent_once_the_caller_is_cancelled() -> None:
+    requests: list[bytes] = []
+
+    async def handle(stream: trio.SocketStream) -> None:
+        while True:
+            requests.append(await read_request(stream))
+            await stream.send_all(OK)
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, handle)
+        pool = ConnectionPool(trust_env=False)
+        await (await pool.handle_async_request(post(url, b"first"))).aread()
+        assert pool.statistics().idle == 1  # the next request takes it without a checkpoint
+        with trio.CancelScope() as scope:
+            scope.cancel()
+            await pool.handle_async_request(post(url, b"second"))
+        assert scope.cancelled_caught
+        await trio.sleep(0.2)
+        assert len(requests) == 1
+        assert pool.statistics().in_use == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_spurious_wake_up_reads_nothing() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        sock = trio.socket.from_stdlib_socket(left)
+        left.setblocking(False)
+        assert _read_now(sock) is None
+        right.send(b"data")
+        assert _read_now(sock) == b"data"
+        right.shutdown(socket.SHUT_WR)
+        assert _read_now(sock) == b""
