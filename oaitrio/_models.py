@@ -153,18 +153,30 @@ def lenient(value: Any, tp: Any) -> Any:
                 return convert(value, arg)
             except msgspec.ValidationError:
                 continue
-        for arg in get_args(tp):
-            if (
-                isinstance(arg, type)
-                and issubclass(arg, msgspec.Struct)
-                and isinstance(value, dict)
-            ):
-                return _lenient_struct(typing.cast("dict[str, Any]", value), arg)
+        if isinstance(value, dict):
+            member = _struct_for(typing.cast("dict[str, Any]", value), get_args(tp))
+            if member is not None:
+                return _lenient_struct(typing.cast("dict[str, Any]", value), member)
         return value
     if origin is list and isinstance(value, list):
         (item_type,) = get_args(tp) or (Any,)
         return [lenient(item, item_type) for item in typing.cast("list[Any]", value)]
     return value
+
+
+def _struct_for(value: dict[str, Any], members: tuple[Any, ...]) -> type[msgspec.Struct] | None:
+    """The union member a JSON object claims to be by its tag, or None (keep it raw).
+
+    An object whose tag names no member (a variant the API added later) has
+    no member to fit, even loosely.
+    """
+    structs = [m for m in members if isinstance(m, type) and issubclass(m, msgspec.Struct)]
+    for member in structs:
+        config = member.__struct_config__
+        if config.tag_field is not None and value.get(config.tag_field) == config.tag:
+            return member
+    untagged = [m for m in structs if m.__struct_config__.tag_field is None]
+    return untagged[0] if untagged else None
 
 
 def _lenient_struct(value: dict[str, Any], tp: type[msgspec.Struct]) -> msgspec.Struct:

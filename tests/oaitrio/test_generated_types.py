@@ -1,0 +1,141 @@
+"""The generated types: lenient where the API moves on, typed and fast where it does not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import msgspec
+import pytest
+
+from oaitrio._models import _decoder, decode
+from oaitrio.types.chat import ChatCompletion, ChatCompletionChunk
+from oaitrio.types.responses import Response, ResponseStreamEvent
+
+COMPLETION = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1,
+    "model": "gpt-4o-mini",
+    "choices": [
+        {
+            "index": 0,
+            "finish_reason": "stop",
+            "logprobs": None,
+            "message": {"role": "assistant", "content": "hi", "refusal": None},
+        }
+    ],
+}
+
+RESPONSE = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 1,
+    "status": "completed",
+    "model": "gpt-4o-mini",
+    "parallel_tool_calls": True,
+    "tool_choice": "auto",
+    "tools": [],
+    "output": [
+        {
+            "type": "message",
+            "id": "msg_1",
+            "status": "completed",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "hi", "annotations": []}],
+        }
+    ],
+}
+
+
+def test_the_fast_path_is_the_typed_decode() -> None:
+    data = msgspec.json.encode(COMPLETION)
+    completion = _decoder(ChatCompletion).decode(data)  # raises if the data did not fit
+    assert completion.choices[0].message.content == "hi"
+    assert decode(data, ChatCompletion, strict=True) == completion
+
+
+def test_an_unknown_field_is_ignored() -> None:
+    data = msgspec.json.encode({**COMPLETION, "brand_new_field": {"x": 1}})
+    completion = decode(data, ChatCompletion, strict=True)
+    assert completion.id == "chatcmpl-1"
+
+
+def test_an_unknown_enum_value_still_decodes() -> None:
+    choice = {**COMPLETION["choices"][0], "finish_reason": "a_reason_from_next_year"}
+    data = msgspec.json.encode({**COMPLETION, "choices": [choice]})
+    completion = decode(data, ChatCompletion, strict=True)
+    assert completion.choices[0].finish_reason == "a_reason_from_next_year"
+
+
+def test_an_unknown_union_variant_is_kept_raw_beside_typed_ones() -> None:
+    new_item = {"type": "hologram_call", "id": "h_1", "depth": 3}
+    data = msgspec.json.encode({**RESPONSE, "output": [*RESPONSE["output"], new_item]})
+    with pytest.raises(msgspec.ValidationError):
+        decode(data, Response, strict=True)
+    response = decode(data, Response)
+    assert response.output[0].type == "message"
+    assert response.output[0].content[0].text == "hi"  # type: ignore[union-attr]
+    assert response.output[1] == new_item
+    assert response.status == "completed"
+
+
+def test_a_missing_required_field_keeps_the_rest() -> None:
+    data = msgspec.json.encode({k: v for k, v in COMPLETION.items() if k != "created"})
+    with pytest.raises(msgspec.ValidationError):
+        decode(data, ChatCompletion, strict=True)
+    completion = decode(data, ChatCompletion)
+    assert completion.created is None
+    assert completion.choices[0].message.content == "hi"
+
+
+def test_a_stream_event_union_is_decoded_by_its_tag() -> None:
+    event = {
+        "type": "response.output_text.delta",
+        "item_id": "msg_1",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": "Hel",
+        "sequence_number": 3,
+        "logprobs": [],
+    }
+    decoded = decode(msgspec.json.encode(event), ResponseStreamEvent, strict=True)  # type: ignore[arg-type]
+    assert type(decoded).__name__ == "ResponseTextDeltaEvent"
+    assert decoded.delta == "Hel"  # type: ignore[union-attr]
+
+
+def test_a_chunk_decodes_typed() -> None:
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": None}],
+    }
+    decoded = decode(msgspec.json.encode(chunk), ChatCompletionChunk, strict=True)
+    assert decoded.choices[0].delta.content == "x"
+
+
+def test_using_chat_loads_only_its_own_modules() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        import oaitrio
+        client = oaitrio.AsyncOpenAI(api_key="sk-test")
+        client.chat.completions.create
+        loaded = sorted(m for m in sys.modules if m.startswith("oaitrio."))
+        print("\\n".join(loaded))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "oaitrio.resources.chat.completions" in out
+    assert "oaitrio.types.chat.chat_completion" in out
+    for other in ("fine_tuning", "responses", "beta", "audio", "vector_stores", "admin"):
+        assert not [
+            m for m in out if m.startswith((f"oaitrio.types.{other}", f"oaitrio.resources.{other}"))
+        ], other
+    # Request types are for type checkers: nothing under types/ ending in _param is loaded.
+    assert not [m for m in out if m.endswith("_param")]
