@@ -154,10 +154,11 @@ def lenient(value: Any, tp: Any) -> Any:
             except msgspec.ValidationError:
                 continue
         if isinstance(value, dict):
-            member = _struct_for(typing.cast("dict[str, Any]", value), get_args(tp))
+            fields = typing.cast("dict[str, Any]", value)
+            member = _struct_for(fields, get_args(tp))
             if member is not None:
-                return _lenient_struct(typing.cast("dict[str, Any]", value), member)
-        return value
+                return _lenient_struct(fields, member)
+        return typing.cast("Any", value)
     if origin is list and isinstance(value, list):
         (item_type,) = get_args(tp) or (Any,)
         return [lenient(item, item_type) for item in typing.cast("list[Any]", value)]
