@@ -19,7 +19,7 @@ import math
 import time
 import urllib.parse
 import uuid
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -28,6 +28,7 @@ import trio
 
 from actors.http import ConnectionPool
 from actors.http import read_body as _read_body
+from actors.http._pool import HeaderField, request_with_body
 from protocols.errors import (
     APIConnectionError,
     APIError,
@@ -58,6 +59,24 @@ DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_con
 
 _JSON_ENCODER = msgspec.json.Encoder()
 
+_JSON_CONTENT_TYPE: HeaderField = (b"Content-Type", b"content-type", b"application/json")
+# The headers httpx derives from a request's URL and body unless they are set.
+_DERIVED = frozenset({b"host", b"content-length", b"transfer-encoding"})
+_RETRY_COUNTS: tuple[HeaderField, ...] = tuple(
+    (b"x-stainless-retry-count", b"x-stainless-retry-count", b"%d" % n) for n in range(8)
+)
+
+
+def _field(name: bytes, value: bytes) -> HeaderField:
+    """A header as ``httpx.Headers`` keeps it."""
+    return (name, name.lower(), value)
+
+
+def _retry_count(retries_taken: int) -> HeaderField:
+    if retries_taken < len(_RETRY_COUNTS):
+        return _RETRY_COUNTS[retries_taken]
+    return _field(b"x-stainless-retry-count", b"%d" % retries_taken)
+
 
 def timeout_extension(timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
     """The ``request.extensions["timeout"]`` dict httpx transports read."""
@@ -81,6 +100,8 @@ class RequestSender:
     """
 
     __slots__ = (
+        "_base_derives",
+        "_base_fields",
         "_base_headers",
         "_base_url",
         "_default_query",
@@ -109,7 +130,7 @@ class RequestSender:
         redact_secret: str | None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._base_headers = list(base_headers)
+        self._set_base_headers(list(base_headers))
         self._urls: dict[str, httpx.URL] = {}
         self._default_query = dict(default_query)
         # httpx only reads request extensions: one dict serves every call
@@ -124,11 +145,16 @@ class RequestSender:
 
     def set_auth(self, header: tuple[bytes, bytes] | None) -> None:
         """Send ``header`` (``Authorization``) with every request, or nothing when None."""
-        self._base_headers = [
-            (k, v) for k, v in self._base_headers if k.lower() != b"authorization"
-        ]
+        headers = [(k, v) for k, v in self._base_headers if k.lower() != b"authorization"]
         if header is not None:
-            self._base_headers.append(header)
+            headers.append(header)
+        self._set_base_headers(headers)
+
+    def _set_base_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
+        self._base_headers = headers
+        # The same tuples go into every request (none is copied per call).
+        self._base_fields = [_field(k, v) for k, v in headers]
+        self._base_derives = any(lower in _DERIVED for _, lower, _ in self._base_fields)
 
     # -- building ---------------------------------------------------------------
 
@@ -153,28 +179,30 @@ class RequestSender:
 
     def headers(
         self, *, has_body: bool, idempotent: bool, extra: Mapping[str, str | Omit] | None
-    ) -> list[tuple[bytes, bytes]]:
-        """The headers of one call: the client's, then the call's own.
+    ) -> list[HeaderField]:
+        """The header fields of one call: the client's, then the call's own.
 
-        Kept as raw byte pairs: ``httpx.Headers`` re-derives its encoding on
-        every mutation, which costs more than building the list outright.
+        As ``httpx.Headers`` keeps them, ``(name, lower-cased name, value)``,
+        and built outright (``httpx.Headers`` re-derives its encoding on every
+        mutation); the client's own are the same tuples on every call.
         """
-        headers = list(self._base_headers)
+        fields = list(self._base_fields)
         if has_body:
-            headers.append((b"Content-Type", b"application/json"))
+            fields.append(_JSON_CONTENT_TYPE)
         if not idempotent:
-            headers.append((b"Idempotency-Key", b"oaitrio-retry-" + uuid.uuid4().hex.encode()))
+            key = b"oaitrio-retry-" + uuid.uuid4().hex.encode()
+            fields.append((b"Idempotency-Key", b"idempotency-key", key))
         if extra:
             replaced = {name.lower().encode("latin-1") for name in extra}
-            headers = [(k, v) for k, v in headers if k.lower() not in replaced]
+            fields = [field for field in fields if field[1] not in replaced]
             for name, value in extra.items():
                 if not isinstance(value, Omit):
-                    headers.append((name.encode("latin-1"), str(value).encode("utf-8")))
-        return headers
+                    fields.append(_field(name.encode("latin-1"), str(value).encode("utf-8")))
+        return fields
 
     # -- sending ------------------------------------------------------------------
 
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
@@ -186,8 +214,8 @@ class RequestSender:
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         stream: bool = False,
         multipart: MultipartEncoder | None = None,
-    ) -> httpx.Response:
-        """Send a call, retrying as the policy says; return the response.
+    ) -> Coroutine[Any, Any, httpx.Response]:
+        """Send a call, retrying as the policy says; await the result for the response.
 
         The body is ``body`` as JSON, or ``content`` as is, or ``multipart``
         (streamed from its files again on each attempt).
@@ -196,6 +224,10 @@ class RequestSender:
         connection cut while reading is retried too); with ``stream=True`` it is
         unread and the caller must close the response.
 
+        A plain function that builds the call and returns the coroutine that
+        sends it (``await sender.send(...)``): one frame fewer stays alive, with
+        what it held, for as long as the answer takes.
+
         Raises:
             APIStatusError: (a subclass per status) the final attempt got an error status.
             APITimeoutError: the final attempt timed out, or the total timeout passed.
@@ -203,24 +235,49 @@ class RequestSender:
         """
         if body is not None:
             content = _JSON_ENCODER.encode(body)
-        headers = self.headers(
+        fields = self.headers(
             has_body=content is not None, idempotent=method == "GET", extra=extra_headers
         )
         payload: bytes | MultipartEncoder | None = content
         if multipart is not None:
             payload = multipart
-            headers.append((b"Content-Type", multipart.content_type.encode("ascii")))
+            fields.append(_field(b"Content-Type", multipart.content_type.encode("ascii")))
             if multipart.content_length is not None:
-                headers.append((b"Content-Length", b"%d" % multipart.content_length))
+                fields.append(_field(b"Content-Length", b"%d" % multipart.content_length))
+        # A whole body with nothing set that httpx derives itself (Host,
+        # Content-Length) is built in one pass; anything else goes through
+        # httpx.Request as it is.
+        quick = (
+            type(payload) is bytes
+            and len(payload) > 0
+            and not self._base_derives
+            and not (
+                extra_headers
+                and any(name.lower().encode("latin-1") in _DERIVED for name in extra_headers)
+            )
+        )
         url = self.url(path, query)
         ext: dict[str, object] = self._extensions
         if not isinstance(timeout, NotGiven):
             ext = {"timeout": timeout_extension(timeout)}
         if self._total_timeout is None:
-            return await self._attempts(method, url, headers, payload, ext, stream)
+            return self._attempts(method, url, fields, payload, ext, stream, quick)
+        return self._attempts_within_total(method, url, fields, payload, ext, stream, quick)
+
+    async def _attempts_within_total(
+        self,
+        method: str,
+        url: httpx.URL,
+        fields: list[HeaderField],
+        payload: bytes | MultipartEncoder | None,
+        ext: dict[str, object],
+        stream: bool,
+        quick: bool,
+    ) -> httpx.Response:
+        assert self._total_timeout is not None
         try:
             with trio.fail_after(self._total_timeout):
-                return await self._attempts(method, url, headers, payload, ext, stream)
+                return await self._attempts(method, url, fields, payload, ext, stream, quick)
         except trio.TooSlowError:
             request = httpx.Request(method, url)
             raise APITimeoutError(request) from None
@@ -229,28 +286,42 @@ class RequestSender:
         self,
         method: str,
         url: httpx.URL,
-        headers: list[tuple[bytes, bytes]],
+        fields: list[HeaderField],
         payload: bytes | MultipartEncoder | None,
         ext: dict[str, object],
         stream: bool,
+        quick: bool,
     ) -> httpx.Response:
         policy = self._retry_policy
+        pool = self._pool
         retries_taken = 0
         while True:
-            content = (
-                iter_multipart_body(payload) if isinstance(payload, MultipartEncoder) else payload
-            )
-            request = httpx.Request(
-                method,
-                url,
-                headers=[*headers, (b"x-stainless-retry-count", b"%d" % retries_taken)],
-                content=content,
-                extensions=ext,
-            )
+            if quick and isinstance(payload, bytes):
+                request = request_with_body(
+                    method, url, [*fields, _retry_count(retries_taken)], payload, ext
+                )
+            else:
+                content = (
+                    iter_multipart_body(payload)
+                    if isinstance(payload, MultipartEncoder)
+                    else payload
+                )
+                request = httpx.Request(
+                    method,
+                    url,
+                    headers=[(name, value) for name, _, value in fields]
+                    + [(b"x-stainless-retry-count", b"%d" % retries_taken)],
+                    content=content,
+                    extensions=ext,
+                )
             status_code: int | None = None
             response_headers: Mapping[str, str] | None = None
             try:
-                response = await self._transport(request)
+                if pool is not None:
+                    response = await pool.handle_async_request(request)
+                else:
+                    assert self._http_client is not None
+                    response = await self._http_client.send(request, stream=True)
                 if response.status_code < 400:
                     if not stream:
                         await _read_body(response)
@@ -286,12 +357,6 @@ class RequestSender:
                 raise error
             await trio.sleep(decision.delay)
             retries_taken += 1
-
-    async def _transport(self, request: httpx.Request) -> httpx.Response:
-        if self._pool is not None:
-            return await self._pool.handle_async_request(request)
-        assert self._http_client is not None
-        return await self._http_client.send(request, stream=True)
 
     def _status_error(self, response: httpx.Response) -> APIError:
         text = redact(response.text, self._redact_secret)

@@ -28,7 +28,7 @@ import collections
 import functools
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 import httpx
@@ -37,7 +37,15 @@ import trio
 from ._connection import Connection, map_io_errors
 from ._proxy import ProxyRoutes, open_tunnel
 
-__all__ = ["ConnectionPool", "PoolLimits", "PoolStatistics", "RateLimitHeaders", "read_body"]
+__all__ = [
+    "ConnectionPool",
+    "HeaderField",
+    "PoolLimits",
+    "PoolStatistics",
+    "RateLimitHeaders",
+    "read_body",
+    "request_with_body",
+]
 
 Origin = tuple[bytes, bytes, int]
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
@@ -80,6 +88,58 @@ class RateLimitHeaders:
 def _origin(url: httpx.URL) -> Origin:
     scheme = url.raw_scheme
     return (scheme, url.raw_host, url.port or _DEFAULT_PORTS.get(scheme, 80))
+
+
+HeaderField = tuple[bytes, bytes, bytes]
+"""A header as ``httpx.Headers`` keeps it: ``(name, lower-cased name, value)``."""
+
+
+def request_with_body(
+    method: str,
+    url: httpx.URL,
+    fields: Sequence[HeaderField],
+    body: bytes,
+    extensions: Mapping[str, object],
+) -> httpx.Request:
+    """``httpx.Request(method, url, headers=..., content=body, extensions=...)``, built in one pass.
+
+    httpx derives a request's header list three times (from the pairs given,
+    again to add ``Content-Length``, again to put ``Host`` in front), each time
+    a new tuple per header. Here the list is assembled once from ``fields``,
+    whose tuples are shared, not copied: a client's own headers are the same
+    tuples on every request, so a request waiting for its answer holds only
+    the few that are its own (at hundreds in flight, each one is an object
+    every garbage collection walks). ``url``, immutable, is shared too.
+
+    The result equals httpx's: the same headers in the same order (``Host``,
+    then ``fields``, then ``Content-Length``), ``content`` readable, an
+    ``httpx.ByteStream`` body, a copy of ``extensions``.
+
+    Args:
+        method: The request method.
+        url: The absolute URL.
+        fields: The headers, without ``Host``, ``Content-Length`` or
+            ``Transfer-Encoding`` (httpx derives those; the caller asks httpx
+            itself when it sets one).
+        body: The whole body; not empty (httpx frames an empty body otherwise).
+        extensions: The request extensions (``timeout``, ...).
+    """
+    length = (b"Content-Length", b"content-length", b"%d" % len(body))
+    headers = httpx.Headers()
+    if url.raw_host:
+        headers._list = [_host_field(url.netloc), *fields, length]
+    else:
+        headers._list = [*fields, length]
+    request = httpx.Request(method, url, stream=httpx.ByteStream(body), extensions=extensions)
+    request.headers = headers
+    request.url = url
+    request.read()
+    return request
+
+
+@functools.lru_cache(maxsize=64)
+def _host_field(netloc: bytes) -> HeaderField:
+    return (b"Host", b"host", netloc)
 
 
 @functools.lru_cache(maxsize=64)

@@ -11,6 +11,7 @@ import trio
 import trio.testing
 
 from actors.http import ConnectionPool, PoolLimits, Proxy, ProxyRoutes
+from actors.http._pool import request_with_body
 from actors.http._proxy import open_tunnel
 from oaitrio.testing import FakeOpenAI
 
@@ -171,6 +172,41 @@ async def test_write_of_a_streamed_body(server: FakeOpenAI) -> None:
     assert response.status_code == 200
     assert server.requests[-1].json()["input"] == "streamed"
     await pool.aclose()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/v1/chat/completions",
+        "https://api.openai.com/v1/files?purpose=batch&limit=2",
+        "http://[::1]/v1/models/a%2Fb",
+    ],
+)
+@pytest.mark.parametrize("method", ["POST", "patch"])
+def test_request_with_body_equals_what_httpx_builds(url: str, method: str) -> None:
+    pairs = [
+        (b"Accept", b"application/json"),
+        (b"X-Stainless-Lang", b"python"),
+        (b"Authorization", b"Bearer sk-test"),
+        (b"x-custom", b"  padded  "),
+        (b"x-stainless-retry-count", b"0"),
+    ]
+    body = b'{"model": "m"}'
+    extensions: dict[str, object] = {"timeout": {"read": 1.0, "write": None}}
+    expected = httpx.Request(method, url, headers=pairs, content=body, extensions=extensions)
+    fields = [(name, name.lower(), value) for name, value in pairs]
+    request = request_with_body(method, httpx.URL(url), fields, body, extensions)
+    assert request.method == expected.method
+    assert request.url == expected.url
+    assert request.headers.raw == expected.headers.raw
+    assert request.headers.multi_items() == expected.headers.multi_items()
+    assert request.content == expected.content == body
+    assert type(request.stream) is type(expected.stream)
+    assert request.extensions == expected.extensions
+    assert request.extensions is not extensions
+    assert vars(request).keys() == vars(expected).keys()
+    # The tuples are shared with the caller's, not copied.
+    assert all(any(field is mine for mine in fields) for field in request.headers._list[1:-1])
 
 
 # -- proxies ---------------------------------------------------------------------
