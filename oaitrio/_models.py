@@ -17,10 +17,12 @@ The generated types use two annotations of ours:
 
 - ``OpenEnum[Literal["a", "b"]]`` is ``Literal["a", "b"]`` to a type checker
   and ``str`` to msgspec, so an enum value the API adds later still decodes.
-- ``Untagged[A, B]`` is ``Union[A, B]`` to a type checker. At run time it is a
-  union msgspec cannot decode by itself (two classes without a distinct tag,
-  two kinds of list, ...): the JSON value is decoded as plain data, then
-  converted to the first member it fits (:func:`_decode_hook`), or kept raw.
+- ``Untagged[A, B, dict[str, Any]]`` marks a union msgspec cannot decode by
+  itself (two classes without a distinct tag, two kinds of list, ...). It is
+  that ``Union`` to a type checker and ``Any`` to msgspec: the value stays the
+  plain JSON data it was (a ``dict`` for an object), and the generator always
+  lists the plain forms in the union, so the annotation does not claim more
+  than the run time gives.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
@@ -50,43 +52,20 @@ else:
             return str
 
     class _Untagged:
-        """``Untagged[...]`` at run time: a marker type decoded by :func:`_decode_hook`."""
+        """``Untagged[...]`` at run time: ``Any``, so msgspec keeps the plain JSON value."""
 
         __slots__ = ()
 
-        @functools.cache  # noqa: B019 - one instance, lives for the process
-        def __getitem__(self, members: Any) -> type[UntaggedUnion]:
-            if not isinstance(members, tuple):
-                members = (members,)
-            return type("Untagged", (UntaggedUnion,), {"members": members})
+        def __getitem__(self, members: object) -> object:
+            return Any
 
     OpenEnum = _OpenEnum()
     Untagged = _Untagged()
 
 
-class UntaggedUnion:
-    """Base of the run-time types ``Untagged[...]`` makes; never instantiated."""
-
-    members: ClassVar[tuple[Any, ...]] = ()
-
-
-def _decode_hook(tp: Any, value: Any) -> Any:
-    """Decode ``value`` as the first member of an ``Untagged`` union it fits, else keep it raw."""
-    if isinstance(tp, type) and issubclass(tp, UntaggedUnion):
-        for member in tp.members:
-            if member is Any:
-                return value
-            try:
-                return msgspec.convert(value, member, dec_hook=_decode_hook)
-            except msgspec.ValidationError:
-                continue
-        return value
-    raise NotImplementedError(f"no decoder for {tp!r}")
-
-
 def convert(value: Any, tp: type[_T]) -> _T:
-    """``msgspec.convert`` that understands the generated types' annotations."""
-    return msgspec.convert(value, tp, dec_hook=_decode_hook)
+    """``msgspec.convert`` as the generated types need it (a plain JSON value in, ``tp`` out)."""
+    return msgspec.convert(value, tp)
 
 
 class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
@@ -114,7 +93,7 @@ class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
 
 @functools.lru_cache(maxsize=512)
 def _decoder(tp: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(tp, dec_hook=_decode_hook)
+    return msgspec.json.Decoder(tp)
 
 
 def decode(data: bytes | memoryview, tp: type[_T], *, strict: bool = False) -> _T:
@@ -145,6 +124,9 @@ def lenient(value: Any, tp: Any) -> Any:
     origin = get_origin(tp)
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and isinstance(value, dict):
         return _lenient_struct(typing.cast("dict[str, Any]", value), tp)
+    if isinstance(origin, type) and issubclass(origin, msgspec.Struct) and isinstance(value, dict):
+        # A generic page (``AsyncCursorPage[Item]``): its items as loosely as the rest.
+        return _lenient_struct(typing.cast("dict[str, Any]", value), origin, get_args(tp))
     if origin in (Union, types.UnionType):
         for arg in get_args(tp):
             if arg is type(None):
@@ -180,8 +162,13 @@ def _struct_for(value: dict[str, Any], members: tuple[Any, ...]) -> type[msgspec
     return untagged[0] if untagged else None
 
 
-def _lenient_struct(value: dict[str, Any], tp: type[msgspec.Struct]) -> msgspec.Struct:
+def _lenient_struct(
+    value: dict[str, Any], tp: type[msgspec.Struct], args: tuple[Any, ...] = ()
+) -> msgspec.Struct:
     hints = _field_types(tp)
+    if args:  # fill the class's type parameters in
+        params = dict(zip(getattr(tp, "__parameters__", ()), args, strict=False))
+        hints = {name: _substitute(hint, params) for name, hint in hints.items()}
     kwargs: dict[str, Any] = {}
     for field in msgspec.structs.fields(tp):
         if field.encode_name in value:
@@ -191,6 +178,15 @@ def _lenient_struct(value: dict[str, Any], tp: type[msgspec.Struct]) -> msgspec.
     # Struct constructors do not validate types, so a field may now hold None
     # (it was missing) or the raw value (it did not fit).
     return tp(**kwargs)
+
+
+def _substitute(hint: Any, params: dict[Any, Any]) -> Any:
+    if hint in params:
+        return params[hint]
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is list and args:
+        return list[_substitute(args[0], params)]
+    return hint
 
 
 @functools.lru_cache(maxsize=512)

@@ -3,12 +3,12 @@
 Two worlds, as in the official SDK:
 
 - ``MODEL`` (responses): msgspec Structs deriving from ``oaitrio._models.BaseModel``.
-  Enums are ``OpenEnum[...]`` (``Literal`` to a type checker, ``str`` to msgspec,
-  so a value the spec does not know still decodes). A union of classes that
-  all carry a constant discriminator (``type: "message"``) becomes a msgspec
-  tagged union; one that cannot be tagged, or that mixes kinds msgspec cannot
-  tell apart, is ``Untagged[...]``: the union to a type checker, the raw JSON
-  value at run time.
+  Enums are ``OpenEnum[Literal[...]]`` (the ``Literal`` to a type checker,
+  ``str`` to msgspec, so a value the spec does not know still decodes). A
+  union of classes that all carry a constant discriminator (``type: "message"``)
+  becomes a msgspec tagged union; one that cannot be tagged, or that mixes
+  kinds msgspec cannot tell apart, is ``Untagged[..., dict[str, Any]]``: the
+  raw JSON value at run time, which the union's plain forms admit.
 - ``PARAM`` (requests): TypedDicts named ``...Param`` with ``Required[...]``
   keys, checked by editors and never validated at run time.
 
@@ -251,10 +251,14 @@ class TypeWriter:
             member_hint = hint + _variant_suffix(self.index, member, position)
             refs.append(self._member(member, world, module, member_hint, runtime, inlining, tag))
         if world == MODEL and not _msgspec_can_tell_apart(refs, self.index, self.tags):
-            text = (
-                f"{module.use(_MODELS, 'Untagged')}[{', '.join(_unique(ref.text for ref in refs))}]"
-            )
-            ref = TypeRef(text, "any")
+            # Kept as plain JSON at run time: say so in the union.
+            texts = _unique(ref.text for ref in refs)
+            if any(ref.kind in ("struct", "dict", "any", "union") for ref in refs):
+                texts.append(f"dict[str, {self._any(module).text}]")
+            if any(ref.kind in ("list", "any", "union") for ref in refs):
+                texts.append(f"list[{self._any(module).text}]")
+            untagged = module.use(_MODELS, "Untagged")
+            ref = TypeRef(f"{untagged}[{', '.join(_unique(texts))}]", "any")
         else:
             kinds = {ref.kind for ref in refs}
             ref = TypeRef(_join_union(refs, module), kinds.pop() if len(kinds) == 1 else "union")

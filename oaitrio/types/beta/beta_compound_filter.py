@@ -14,5 +14,5 @@ class BetaCompoundFilter(BaseModel, kw_only=True):
     """Combine multiple filters using `and` or `or`."""
     type: OpenEnum[Literal["and", "or"]]
     """Type of operation: `and` or `or`."""
-    filters: list[Untagged[BetaComparisonFilter, Any]]
+    filters: list[Untagged[BetaComparisonFilter, Any, dict[str, Any], list[Any]]]
     """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""

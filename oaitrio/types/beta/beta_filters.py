@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_comparison_filter import BetaComparisonFilter
@@ -11,4 +11,4 @@ from .beta_compound_filter import BetaCompoundFilter
 __all__ = ["BetaFilters"]
 
 
-BetaFilters: TypeAlias = Untagged[BetaComparisonFilter, BetaCompoundFilter]
+BetaFilters: TypeAlias = Untagged[BetaComparisonFilter, BetaCompoundFilter, dict[str, Any]]

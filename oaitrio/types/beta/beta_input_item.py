@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
@@ -15,4 +15,4 @@ from .beta_program_output_item_param import BetaProgramOutputItemParam
 __all__ = ["BetaInputItem"]
 
 
-BetaInputItem: TypeAlias = Untagged[BetaEasyInputMessage, BetaItem, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]
+BetaInputItem: TypeAlias = Untagged[BetaEasyInputMessage, BetaItem, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam, dict[str, Any], list[Any]]

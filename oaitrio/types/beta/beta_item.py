@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
@@ -39,5 +39,5 @@ from .beta_web_search_tool_call import BetaWebSearchToolCall
 __all__ = ["BetaItem"]
 
 
-BetaItem: TypeAlias = Untagged[BetaInputMessage, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerCallOutputItemParam, BetaWebSearchToolCall, BetaFunctionToolCall, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaAdditionalToolsItemParam, BetaReasoningItem, BetaCompactionSummaryItemParam, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponse, BetaMCPToolCall, BetaCustomToolCallOutput, BetaCustomToolCall]
+BetaItem: TypeAlias = Untagged[BetaInputMessage, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerCallOutputItemParam, BetaWebSearchToolCall, BetaFunctionToolCall, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaAdditionalToolsItemParam, BetaReasoningItem, BetaCompactionSummaryItemParam, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponse, BetaMCPToolCall, BetaCustomToolCallOutput, BetaCustomToolCall, dict[str, Any]]
 """Content item used to generate a response."""

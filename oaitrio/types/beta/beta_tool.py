@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_apply_patch_tool_param import BetaApplyPatchToolParam
@@ -25,5 +25,5 @@ from .beta_web_search_tool import BetaWebSearchTool
 __all__ = ["BetaTool"]
 
 
-BetaTool: TypeAlias = Untagged[BetaFunctionTool, BetaFileSearchTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaWebSearchTool, BetaMCPTool, BetaCodeInterpreterTool, BetaProgrammaticToolCallingParam, BetaImageGenTool, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewTool, BetaApplyPatchToolParam]
+BetaTool: TypeAlias = Untagged[BetaFunctionTool, BetaFileSearchTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaWebSearchTool, BetaMCPTool, BetaCodeInterpreterTool, BetaProgrammaticToolCallingParam, BetaImageGenTool, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewTool, BetaApplyPatchToolParam, dict[str, Any]]
 """A tool that can be used to generate a response."""

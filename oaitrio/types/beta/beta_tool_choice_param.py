@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ..._models import OpenEnum, Untagged
 from .beta_specific_apply_patch_param import BetaSpecificApplyPatchParam
@@ -17,7 +17,7 @@ from .beta_tool_choice_types import BetaToolChoiceTypes
 __all__ = ["BetaToolChoiceParam"]
 
 
-BetaToolChoiceParam: TypeAlias = Untagged[OpenEnum[Literal["none", "auto", "required"]], BetaToolChoiceAllowed, BetaToolChoiceTypes, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceCustom, BetaSpecificProgrammaticToolCallingParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam]
+BetaToolChoiceParam: TypeAlias = Untagged[OpenEnum[Literal["none", "auto", "required"]], BetaToolChoiceAllowed, BetaToolChoiceTypes, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceCustom, BetaSpecificProgrammaticToolCallingParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, dict[str, Any]]
 """How the model should select which tool (or tools) to use when generating
 a response. See the `tools` parameter to see how to specify which tools
 the model can call.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from ..shared.chat_completion_tool import ChatCompletionTool
@@ -21,7 +21,7 @@ __all__ = ["CreateEvalCompletionsRunDataSource"]
 class InputMessagesTemplate(BaseModel, kw_only=True, tag_field="type", tag="template"):
     type: ClassVar[Literal["template"]] = "template"
     """The type of input messages. Always `template`."""
-    template: list[Untagged[EasyInputMessage, EvalItem]]
+    template: list[Untagged[EasyInputMessage, EvalItem, dict[str, Any]]]
     """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 

@@ -170,7 +170,7 @@ class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True, tag_field="type",
     tracing: Optional[Union[OpenEnum[Literal["auto"]], TracingTracingConfiguration]] = None
     tools: Optional[list[Union[RealtimeFunctionTool, MCPTool]]] = None
     """Tools available to the model."""
-    tool_choice: Untagged[OpenEnum[Literal["none", "auto", "required"]], ToolChoiceFunction, ToolChoiceMCP] = None
+    tool_choice: Untagged[OpenEnum[Literal["none", "auto", "required"]], ToolChoiceFunction, ToolChoiceMCP, dict[str, Any]] = None
     """How the model chooses tools. Provide one of the string modes or force a specific
     function/MCP tool.
     """

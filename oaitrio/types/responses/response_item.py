@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from ..shared.additional_tools import AdditionalTools
@@ -38,5 +38,5 @@ from .input_message_resource import InputMessageResource
 __all__ = ["ResponseItem"]
 
 
-ResponseItem: TypeAlias = Untagged[InputMessageResource, OutputMessage, FileSearchToolCall, ComputerToolCall, ComputerToolCallOutputResource, WebSearchToolCall, FunctionToolCallResource, FunctionToolCallOutputResource, ToolSearchCall, ToolSearchOutput, AdditionalTools, ReasoningItem, Program, ProgramOutput, CompactionBody, ImageGenToolCall, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCall, FunctionShellCallOutput, ApplyPatchToolCall, ApplyPatchToolCallOutput, MCPListTools, MCPApprovalRequest, MCPApprovalResponseResource, MCPToolCall, CustomToolCallResource, CustomToolCallOutputResource]
+ResponseItem: TypeAlias = Untagged[InputMessageResource, OutputMessage, FileSearchToolCall, ComputerToolCall, ComputerToolCallOutputResource, WebSearchToolCall, FunctionToolCallResource, FunctionToolCallOutputResource, ToolSearchCall, ToolSearchOutput, AdditionalTools, ReasoningItem, Program, ProgramOutput, CompactionBody, ImageGenToolCall, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCall, FunctionShellCallOutput, ApplyPatchToolCall, ApplyPatchToolCallOutput, MCPListTools, MCPApprovalRequest, MCPApprovalResponseResource, MCPToolCall, CustomToolCallResource, CustomToolCallOutputResource, dict[str, Any]]
 """Content item used to generate a response."""

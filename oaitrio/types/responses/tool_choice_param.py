@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ..._models import OpenEnum, Untagged
 from ..shared.tool_choice_function import ToolChoiceFunction
@@ -17,7 +17,7 @@ from .tool_choice_types import ToolChoiceTypes
 __all__ = ["ToolChoiceParam"]
 
 
-ToolChoiceParam: TypeAlias = Untagged[OpenEnum[Literal["none", "auto", "required"]], ToolChoiceAllowed, ToolChoiceTypes, ToolChoiceFunction, ToolChoiceMCP, ToolChoiceCustom, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
+ToolChoiceParam: TypeAlias = Untagged[OpenEnum[Literal["none", "auto", "required"]], ToolChoiceAllowed, ToolChoiceTypes, ToolChoiceFunction, ToolChoiceMCP, ToolChoiceCustom, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam, dict[str, Any]]
 """How the model should select which tool (or tools) to use when generating
 a response. See the `tools` parameter to see how to specify which tools
 the model can call.

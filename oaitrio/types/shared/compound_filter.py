@@ -14,5 +14,5 @@ class CompoundFilter(BaseModel, kw_only=True):
     """Combine multiple filters using `and` or `or`."""
     type: OpenEnum[Literal["and", "or"]]
     """Type of operation: `and` or `or`."""
-    filters: list[Untagged[ComparisonFilter, Any]]
+    filters: list[Untagged[ComparisonFilter, Any, dict[str, Any], list[Any]]]
     """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from .eval_item_content_item import EvalItemContentItem
@@ -21,6 +21,6 @@ class EvalItem(BaseModel, kw_only=True):
     """The role of the message input. One of `user`, `assistant`, `system`, or
     `developer`.
     """
-    content: Untagged[EvalItemContentItem, list[EvalItemContentItem]]
+    content: Untagged[EvalItemContentItem, list[EvalItemContentItem], dict[str, Any], list[Any]]
     type: Optional[OpenEnum[Literal["message"]]] = None
     """The type of the message input. Always `message`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .eval_item_content_output_text import EvalItemContentOutputText
@@ -13,5 +13,5 @@ from .input_text_content import InputTextContent
 __all__ = ["EvalItemContentItem"]
 
 
-EvalItemContentItem: TypeAlias = Untagged[str, InputTextContent, EvalItemContentOutputText, EvalItemInputImage, InputAudio]
+EvalItemContentItem: TypeAlias = Untagged[str, InputTextContent, EvalItemContentOutputText, EvalItemInputImage, InputAudio, dict[str, Any]]
 """A single content item: input text, output text, input image, or input audio."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .comparison_filter import ComparisonFilter
@@ -11,4 +11,4 @@ from .compound_filter import CompoundFilter
 __all__ = ["Filters"]
 
 
-Filters: TypeAlias = Untagged[ComparisonFilter, CompoundFilter]
+Filters: TypeAlias = Untagged[ComparisonFilter, CompoundFilter, dict[str, Any]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .compaction_trigger_item_param import CompactionTriggerItemParam
@@ -15,4 +15,4 @@ from .program_output_item_param import ProgramOutputItemParam
 __all__ = ["InputItem"]
 
 
-InputItem: TypeAlias = Untagged[EasyInputMessage, Item, CompactionTriggerItemParam, ItemReferenceParam, ProgramItemParam, ProgramOutputItemParam]
+InputItem: TypeAlias = Untagged[EasyInputMessage, Item, CompactionTriggerItemParam, ItemReferenceParam, ProgramItemParam, ProgramOutputItemParam, dict[str, Any], list[Any]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..._models import Untagged
 from .additional_tools_item_param import AdditionalToolsItemParam
@@ -36,5 +36,5 @@ from .web_search_tool_call import WebSearchToolCall
 __all__ = ["Item"]
 
 
-Item: TypeAlias = Untagged[InputMessage, OutputMessage, FileSearchToolCall, ComputerToolCall, ComputerCallOutputItemParam, WebSearchToolCall, FunctionToolCall, FunctionCallOutputItemParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, AdditionalToolsItemParam, ReasoningItem, CompactionSummaryItemParam, ImageGenToolCall, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, MCPListTools, MCPApprovalRequest, MCPApprovalResponse, MCPToolCall, CustomToolCallOutput, CustomToolCall]
+Item: TypeAlias = Untagged[InputMessage, OutputMessage, FileSearchToolCall, ComputerToolCall, ComputerCallOutputItemParam, WebSearchToolCall, FunctionToolCall, FunctionCallOutputItemParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, AdditionalToolsItemParam, ReasoningItem, CompactionSummaryItemParam, ImageGenToolCall, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, MCPListTools, MCPApprovalRequest, MCPApprovalResponse, MCPToolCall, CustomToolCallOutput, CustomToolCall, dict[str, Any]]
 """Content item used to generate a response."""
