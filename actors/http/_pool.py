@@ -34,7 +34,7 @@ import attrs
 import httpx
 import trio
 
-from ._connection import Connection, map_io_errors
+from ._connection import Connection, map_io_errors, open_tcp
 from ._proxy import ProxyRoutes, open_tunnel
 
 __all__ = [
@@ -437,9 +437,9 @@ class ConnectionPool(httpx.AsyncBaseTransport):
             with trio.fail_after(float("inf") if connect_timeout is None else connect_timeout):
                 with map_io_errors(httpx.ConnectError, request):
                     if proxy is None:
-                        tcp = await trio.open_tcp_stream(host.decode("ascii"), port)
+                        tcp = await open_tcp(host.decode("ascii"), port)
                     else:
-                        tcp = await trio.open_tcp_stream(proxy.host, proxy.port)
+                        tcp = await open_tcp(proxy.host, proxy.port)
                     try:
                         if proxy is not None and scheme == b"https":
                             await open_tunnel(tcp, proxy, host, port)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import socket
+import sys
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -12,7 +13,10 @@ import trio
 import trio.testing
 
 from actors.http import ConnectionPool
-from actors.http._connection import _read_now
+from actors.http._connection import _read_now, open_tcp
+
+if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
+    from exceptiongroup import ExceptionGroup
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
@@ -155,3 +159,50 @@ async def test_a_spurious_wake_up_reads_nothing() -> None:
         assert _read_now(sock) == b"data"
         right.shutdown(socket.SHUT_WR)
         assert _read_now(sock) == b""
+
+
+def unused_port(family: socket.AddressFamily = socket.AF_INET) -> int:
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+async def test_open_tcp_to_an_address_fails_as_trio_does() -> None:
+    port = unused_port()
+    with pytest.raises(OSError) as ours:
+        await open_tcp("127.0.0.1", port)
+    with pytest.raises(OSError) as trios:
+        await trio.open_tcp_stream("127.0.0.1", port)
+    assert (
+        str(ours.value) == str(trios.value) == f"all attempts to connect to 127.0.0.1:{port} failed"
+    )
+    cause = ours.value.__cause__
+    assert isinstance(cause, ExceptionGroup)
+    assert [type(error) for error in cause.exceptions] == [ConnectionRefusedError]
+
+
+async def test_a_refused_connection_is_a_connect_error() -> None:
+    port = unused_port()
+    pool = ConnectionPool(trust_env=False)
+    with pytest.raises(httpx.ConnectError, match=f"127.0.0.1:{port} failed"):
+        await pool.handle_async_request(post(f"http://127.0.0.1:{port}", b"{}"))
+    assert pool.statistics().in_use == 0
+    await pool.aclose()
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+async def test_open_tcp_to_an_ipv6_address() -> None:
+    try:
+        listeners = await trio.open_tcp_listeners(0, host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    port = listeners[0].socket.getsockname()[1]
+    async with listeners[0]:
+        stream = await open_tcp("::1", port)
+        accepted = await listeners[0].accept()
+        async with stream, accepted:
+            await stream.send_all(b"ping")
+            assert await accepted.receive_some(4) == b"ping"
+        with pytest.raises(OSError, match=r"connect to \[::1\]:\d+ failed"):
+            await open_tcp("::1", unused_port(socket.AF_INET6))
