@@ -152,15 +152,22 @@ class AsyncAPIResource:
         path: str,
         *,
         cast_to: Any,
-        body: Mapping[str, Any],
         options: CallOptions,
-        expect_done: bool = True,
+        body: Mapping[str, Any] | None = None,
+        expect_done: bool = False,
+        envelope: bool = False,
         query: Mapping[str, object] | None = None,
         files: tuple[str, ...] | None = None,
+        method: str = "POST",
     ) -> Any:
-        """Send a streamed call; the result is an :class:`AsyncStream` in parsed mode."""
+        """Send a streamed call; the result is an :class:`AsyncStream` in parsed mode.
+
+        ``expect_done``: the stream ends with a ``[DONE]`` event (chat and
+        legacy completions); the others end at their last event.
+        ``envelope``: see :class:`AsyncStream`.
+        """
         response = await self._send(
-            "POST",
+            method,
             path,
             body=body,
             query=query,
@@ -170,15 +177,18 @@ class AsyncAPIResource:
             files=files,
         )
         strict = self._client._strict
-        if self._mode == "parsed":
-            return AsyncStream(
-                cast_to=cast_to, response=response, expect_done=expect_done, strict=strict
-            )
 
         def parse(http_response: httpx.Response) -> AsyncStream[Any]:
             return AsyncStream(
-                cast_to=cast_to, response=http_response, expect_done=expect_done, strict=strict
+                cast_to=cast_to,
+                response=http_response,
+                expect_done=expect_done,
+                strict=strict,
+                envelope=envelope,
             )
+
+        if self._mode == "parsed":
+            return parse(response)
 
         return self._wrap(response, parse)
 

@@ -46,8 +46,17 @@ _DRAIN_MAX_BYTES = 64 * 1024
 _DRAIN_SECONDS = 5.0
 
 
+def _enveloped(name: str, data: bytes | memoryview) -> bytes:
+    """``{"event": name, "data": data}``: the shape of an assistants stream event."""
+    return b'{"event":' + msgspec.json.encode(name) + b',"data":' + bytes(data) + b"}"
+
+
 class AsyncStream(Generic[_T]):
     """An async iterator of decoded events, and an async context manager.
+
+    With ``envelope=True`` (the assistants API's run streams) an event is
+    the SSE ``event`` name together with its ``data``, decoded as
+    ``{"event": name, "data": ...}``.
 
     Attributes:
         response: the ``httpx.Response`` whose body is being read.
@@ -60,10 +69,12 @@ class AsyncStream(Generic[_T]):
         response: httpx.Response,
         expect_done: bool = True,
         strict: bool = False,
+        envelope: bool = False,
     ) -> None:
         self.response = response
         self._cast_to = cast_to
         self._decode = _decoder(cast_to).decode
+        self._envelope = envelope
         self._strict = strict
         self._expect_done = expect_done
         self._sse = SSEDecoder()
@@ -101,6 +112,8 @@ class AsyncStream(Generic[_T]):
                         raise StopAsyncIteration
                     if event.event is not None:
                         self._check_event_name(event)
+                        if self._envelope:
+                            data = _enveloped(event.event, data)
                     try:
                         return self._decode(data)  # type: ignore[no-any-return]
                     except msgspec.DecodeError:  # also catches ValidationError, its subclass

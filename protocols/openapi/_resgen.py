@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from . import overrides
 from ._module import Module
 from ._schemas import Operation, SchemaIndex, dig
 from ._source import Namespace, docstring, identifier
@@ -351,11 +352,17 @@ def _body(
     else:
         cast_to = _response_ref(plan, module, writer).text
     if stream_event is not None:
-        event = stream_event.text
+        stream_options = [f"cast_to={stream_event.text}"]
+        if op.operation_id in overrides.DONE_TERMINATED:
+            stream_options.append("expect_done=True")
+        if op.operation_id in overrides.ENVELOPED_STREAMS:
+            stream_options.append("envelope=True")
+        if method != "POST":
+            stream_options.append(f'method="{method}"')
         lines.append(
             "        if stream:\n"
             f"            return await self._stream(\n                {path},\n"
-            f"                cast_to={event},\n"
+            + "".join(f"                {option},\n" for option in stream_options)
             + "".join(f"    {line}\n" for line in rest.rstrip("\n").split("\n"))
             + "            )\n"
         )

@@ -185,7 +185,7 @@ class SchemaIndex:
             name = self.ref_name(branch)
             if self.is_null(branch):
                 continue
-            if name is not None and name not in _seen and self.is_union_alias(name):
+            if name is not None and name not in _seen and self.alternatives(self.schemas[name]):
                 members.extend(self.union_members(self.schemas[name], _seen | {name}))
             else:
                 members.append(branch)

@@ -237,7 +237,11 @@ class TypeWriter:
     ) -> TypeRef:
         branches = self.index.alternatives(node) or []
         nullable = any(self.index.is_null(branch) for branch in branches)
-        members = [branch for branch in branches if not self.index.is_null(branch)]
+        if world == MODEL:
+            # A union of unions is one union to msgspec: its classes can share a tag.
+            members = self.index.union_members(node)
+        else:
+            members = [branch for branch in branches if not self.index.is_null(branch)]
         if len(members) == 1:
             ref = self.annotation(
                 members[0], world, module, hint, runtime=runtime, _inlining=inlining

@@ -67,6 +67,7 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
             node.mixin = mixin
         page = _page_class(index, op, name)
         kind, response, event = operation_kind(index, op, page)
+        event = event or overrides.UNDECLARED_STREAMS.get(op.operation_id)
         plan = MethodPlan(op, name.method, kind, response, page if kind == "list" else None, event)
         if op.operation_id not in overrides.HAND_WRITTEN:
             node.methods.append(plan)

@@ -10,7 +10,7 @@ plus whatever oaitrio adds).
 
 from __future__ import annotations
 
-__all__ = ["HAND_WRITTEN", "MIXINS"]
+__all__ = ["DONE_TERMINATED", "ENVELOPED_STREAMS", "HAND_WRITTEN", "MIXINS", "UNDECLARED_STREAMS"]
 
 #: Resource path -> (module under ``oaitrio`` as parts, class name).
 MIXINS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -22,3 +22,24 @@ MIXINS: dict[str, tuple[tuple[str, ...], str]] = {
 HAND_WRITTEN: dict[str, str] = {
     "createEmbedding": "embeddings",
 }
+
+#: Operations the API (and the official SDK) streams with ``stream=True``
+#: although the spec declares no ``text/event-stream`` answer for them:
+#: operationId -> the spec schema of one event.
+UNDECLARED_STREAMS: dict[str, str] = {
+    "createCompletion": "CreateCompletionResponse",  # chunks share the answer's shape
+    "createRun": "AssistantStreamEvent",
+    "createThreadAndRun": "AssistantStreamEvent",
+    "submitToolOuputsToRun": "AssistantStreamEvent",
+    "getResponse": "ResponseStreamEvent",  # `stream=true` in the query resumes a stream
+    "beta_getResponse": "BetaResponseStreamEvent",
+}
+
+#: Streams that end with a ``data: [DONE]`` event; every other stream ends at
+#: its last event (``response.completed``, ``transcript.text.done``, ...).
+DONE_TERMINATED = frozenset({"createChatCompletion", "createCompletion"})
+
+#: Streams whose events are the SSE ``event`` name plus an object in ``data``
+#: (``event: thread.run.created`` / ``data: {...run...}``), decoded as
+#: ``{"event": ..., "data": ...}``.
+ENVELOPED_STREAMS = frozenset({"createRun", "createThreadAndRun", "submitToolOuputsToRun"})

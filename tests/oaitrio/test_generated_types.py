@@ -139,3 +139,35 @@ def test_using_chat_loads_only_its_own_modules() -> None:
         ], other
     # Request types are for type checkers: nothing under types/ ending in _param is loaded.
     assert not [m for m in out if m.endswith("_param")]
+
+
+async def test_an_assistants_run_stream_pairs_event_names_with_their_objects() -> None:
+    import httpx
+
+    from oaitrio._streaming import AsyncStream
+    from oaitrio.types.beta import AssistantStreamEvent
+    from oaitrio.types.beta.threads import Run
+
+    run = {
+        "id": "run_1",
+        "object": "thread.run",
+        "created_at": 1,
+        "thread_id": "thread_1",
+        "assistant_id": "asst_1",
+        "status": "queued",
+        "model": "gpt-4o-mini",
+        "instructions": "",
+        "tools": [],
+    }
+    body = (
+        b"event: thread.run.created\ndata: " + msgspec.json.encode(run) + b"\n\n"
+        b"event: thread.run.completed\ndata: "
+        + msgspec.json.encode({**run, "status": "completed"})
+        + b"\n\nevent: done\ndata: [DONE]\n\n"
+    )
+    response = httpx.Response(200, content=body, request=httpx.Request("POST", "http://x/"))
+    stream = AsyncStream(cast_to=AssistantStreamEvent, response=response, envelope=True)  # type: ignore[arg-type]
+    events = [event async for event in stream]
+    assert [event.event for event in events] == ["thread.run.created", "thread.run.completed"]  # type: ignore[union-attr]
+    assert all(isinstance(event.data, Run) for event in events)  # type: ignore[union-attr]
+    assert events[1].data.status == "completed"  # type: ignore[union-attr]

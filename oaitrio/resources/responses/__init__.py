@@ -300,6 +300,51 @@ class AsyncResponses(AsyncAPIResource):
             ),
         )
 
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> Response: ...
+
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[True],
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncStream[ResponseStreamEvent]: ...
+
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: bool,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+
     async def retrieve(
         self,
         response_id: str,
@@ -312,7 +357,7 @@ class AsyncResponses(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> Response:
+    ) -> Response | AsyncStream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
         query = {
             "include": include,
@@ -320,6 +365,19 @@ class AsyncResponses(AsyncAPIResource):
             "starting_after": starting_after,
             "include_obfuscation": include_obfuscation,
         }
+        if stream:
+            return await self._stream(
+                f"/responses/{path_param('response_id', response_id)}",
+                cast_to=ResponseStreamEvent,
+                method="GET",
+                query=query,
+                options=CallOptions(
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                ),
+            )
         return await self._request(
             "GET",
             f"/responses/{path_param('response_id', response_id)}",

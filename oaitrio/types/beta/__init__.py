@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .assistant import Assistant as Assistant
     from .assistant_deleted import AssistantDeleted as AssistantDeleted
+    from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
     from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
     from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
     from .assistant_tools_file_search import AssistantToolsFileSearch as AssistantToolsFileSearch
@@ -972,6 +973,9 @@ if TYPE_CHECKING:
     from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
     from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
     from .create_thread_request_param import CreateThreadRequestParam as CreateThreadRequestParam
+    from .done_event import DoneEvent as DoneEvent
+    from .error import Error as Error
+    from .error_event import ErrorEvent as ErrorEvent
     from .file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
     from .file_search_ranking_options_param import (
         FileSearchRankingOptionsParam as FileSearchRankingOptionsParam,
@@ -988,9 +992,90 @@ if TYPE_CHECKING:
     from .message_content_image_url_object_param import (
         MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam,
     )
+    from .message_content_refusal_object import (
+        MessageContentRefusalObject as MessageContentRefusalObject,
+    )
+    from .message_content_text_annotations_file_citation_object import (
+        MessageContentTextAnnotationsFileCitationObject as MessageContentTextAnnotationsFileCitationObject,
+    )
+    from .message_content_text_annotations_file_path_object import (
+        MessageContentTextAnnotationsFilePathObject as MessageContentTextAnnotationsFilePathObject,
+    )
+    from .message_content_text_object import MessageContentTextObject as MessageContentTextObject
+    from .message_delta_content_image_file_object import (
+        MessageDeltaContentImageFileObject as MessageDeltaContentImageFileObject,
+    )
+    from .message_delta_content_image_url_object import (
+        MessageDeltaContentImageUrlObject as MessageDeltaContentImageUrlObject,
+    )
+    from .message_delta_content_refusal_object import (
+        MessageDeltaContentRefusalObject as MessageDeltaContentRefusalObject,
+    )
+    from .message_delta_content_text_annotations_file_citation_object import (
+        MessageDeltaContentTextAnnotationsFileCitationObject as MessageDeltaContentTextAnnotationsFileCitationObject,
+    )
+    from .message_delta_content_text_annotations_file_path_object import (
+        MessageDeltaContentTextAnnotationsFilePathObject as MessageDeltaContentTextAnnotationsFilePathObject,
+    )
+    from .message_delta_content_text_object import (
+        MessageDeltaContentTextObject as MessageDeltaContentTextObject,
+    )
+    from .message_delta_object import MessageDeltaObject as MessageDeltaObject
     from .message_request_content_text_object_param import (
         MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam,
     )
+    from .message_stream_event import MessageStreamEvent as MessageStreamEvent
+    from .run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
+    from .run_step_delta_step_details_message_creation_object import (
+        RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject,
+    )
+    from .run_step_delta_step_details_tool_calls_code_object import (
+        RunStepDeltaStepDetailsToolCallsCodeObject as RunStepDeltaStepDetailsToolCallsCodeObject,
+    )
+    from .run_step_delta_step_details_tool_calls_code_output_image_object import (
+        RunStepDeltaStepDetailsToolCallsCodeOutputImageObject as RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
+    )
+    from .run_step_delta_step_details_tool_calls_code_output_logs_object import (
+        RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject as RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
+    )
+    from .run_step_delta_step_details_tool_calls_file_search_object import (
+        RunStepDeltaStepDetailsToolCallsFileSearchObject as RunStepDeltaStepDetailsToolCallsFileSearchObject,
+    )
+    from .run_step_delta_step_details_tool_calls_function_object import (
+        RunStepDeltaStepDetailsToolCallsFunctionObject as RunStepDeltaStepDetailsToolCallsFunctionObject,
+    )
+    from .run_step_delta_step_details_tool_calls_object import (
+        RunStepDeltaStepDetailsToolCallsObject as RunStepDeltaStepDetailsToolCallsObject,
+    )
+    from .run_step_details_message_creation_object import (
+        RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject,
+    )
+    from .run_step_details_tool_calls_code_object import (
+        RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject,
+    )
+    from .run_step_details_tool_calls_code_output_image_object import (
+        RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject,
+    )
+    from .run_step_details_tool_calls_code_output_logs_object import (
+        RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject,
+    )
+    from .run_step_details_tool_calls_file_search_object import (
+        RunStepDetailsToolCallsFileSearchObject as RunStepDetailsToolCallsFileSearchObject,
+    )
+    from .run_step_details_tool_calls_file_search_ranking_options_object import (
+        RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject,
+    )
+    from .run_step_details_tool_calls_file_search_result_object import (
+        RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject,
+    )
+    from .run_step_details_tool_calls_function_object import (
+        RunStepDetailsToolCallsFunctionObject as RunStepDetailsToolCallsFunctionObject,
+    )
+    from .run_step_details_tool_calls_object import (
+        RunStepDetailsToolCallsObject as RunStepDetailsToolCallsObject,
+    )
+    from .run_step_stream_event import RunStepStreamEvent as RunStepStreamEvent
+    from .run_stream_event import RunStreamEvent as RunStreamEvent
     from .run_tool_call_object import RunToolCallObject as RunToolCallObject
     from .thread import Thread as Thread
     from .thread_deleted import ThreadDeleted as ThreadDeleted
@@ -1000,6 +1085,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Assistant": ".assistant",
     "AssistantDeleted": ".assistant_deleted",
+    "AssistantStreamEvent": ".assistant_stream_event",
     "AssistantToolsCode": ".assistant_tools_code",
     "AssistantToolsCodeParam": ".assistant_tools_code_param",
     "AssistantToolsFileSearch": ".assistant_tools_file_search",
@@ -1447,13 +1533,47 @@ _LAZY = {
     "Beta_AgentTagParam2Param": ".beta_agent_tag_param2_param",
     "CreateMessageRequestParam": ".create_message_request_param",
     "CreateThreadRequestParam": ".create_thread_request_param",
+    "DoneEvent": ".done_event",
+    "Error": ".error",
+    "ErrorEvent": ".error_event",
     "FileSearchRankingOptions": ".file_search_ranking_options",
     "FileSearchRankingOptionsParam": ".file_search_ranking_options_param",
     "MessageContentImageFileObject": ".message_content_image_file_object",
     "MessageContentImageFileObjectParam": ".message_content_image_file_object_param",
     "MessageContentImageUrlObject": ".message_content_image_url_object",
     "MessageContentImageUrlObjectParam": ".message_content_image_url_object_param",
+    "MessageContentRefusalObject": ".message_content_refusal_object",
+    "MessageContentTextAnnotationsFileCitationObject": ".message_content_text_annotations_file_citation_object",
+    "MessageContentTextAnnotationsFilePathObject": ".message_content_text_annotations_file_path_object",
+    "MessageContentTextObject": ".message_content_text_object",
+    "MessageDeltaContentImageFileObject": ".message_delta_content_image_file_object",
+    "MessageDeltaContentImageUrlObject": ".message_delta_content_image_url_object",
+    "MessageDeltaContentRefusalObject": ".message_delta_content_refusal_object",
+    "MessageDeltaContentTextAnnotationsFileCitationObject": ".message_delta_content_text_annotations_file_citation_object",
+    "MessageDeltaContentTextAnnotationsFilePathObject": ".message_delta_content_text_annotations_file_path_object",
+    "MessageDeltaContentTextObject": ".message_delta_content_text_object",
+    "MessageDeltaObject": ".message_delta_object",
     "MessageRequestContentTextObjectParam": ".message_request_content_text_object_param",
+    "MessageStreamEvent": ".message_stream_event",
+    "RunStepDeltaObject": ".run_step_delta_object",
+    "RunStepDeltaStepDetailsMessageCreationObject": ".run_step_delta_step_details_message_creation_object",
+    "RunStepDeltaStepDetailsToolCallsCodeObject": ".run_step_delta_step_details_tool_calls_code_object",
+    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject": ".run_step_delta_step_details_tool_calls_code_output_image_object",
+    "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject": ".run_step_delta_step_details_tool_calls_code_output_logs_object",
+    "RunStepDeltaStepDetailsToolCallsFileSearchObject": ".run_step_delta_step_details_tool_calls_file_search_object",
+    "RunStepDeltaStepDetailsToolCallsFunctionObject": ".run_step_delta_step_details_tool_calls_function_object",
+    "RunStepDeltaStepDetailsToolCallsObject": ".run_step_delta_step_details_tool_calls_object",
+    "RunStepDetailsMessageCreationObject": ".run_step_details_message_creation_object",
+    "RunStepDetailsToolCallsCodeObject": ".run_step_details_tool_calls_code_object",
+    "RunStepDetailsToolCallsCodeOutputImageObject": ".run_step_details_tool_calls_code_output_image_object",
+    "RunStepDetailsToolCallsCodeOutputLogsObject": ".run_step_details_tool_calls_code_output_logs_object",
+    "RunStepDetailsToolCallsFileSearchObject": ".run_step_details_tool_calls_file_search_object",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": ".run_step_details_tool_calls_file_search_ranking_options_object",
+    "RunStepDetailsToolCallsFileSearchResultObject": ".run_step_details_tool_calls_file_search_result_object",
+    "RunStepDetailsToolCallsFunctionObject": ".run_step_details_tool_calls_function_object",
+    "RunStepDetailsToolCallsObject": ".run_step_details_tool_calls_object",
+    "RunStepStreamEvent": ".run_step_stream_event",
+    "RunStreamEvent": ".run_stream_event",
     "RunToolCallObject": ".run_tool_call_object",
     "Thread": ".thread",
     "ThreadDeleted": ".thread_deleted",

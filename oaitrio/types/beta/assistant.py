@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
+from ..shared.response_format_json_object import ResponseFormatJsonObject
+from ..shared.response_format_json_schema import ResponseFormatJsonSchema
+from ..shared.response_format_text import ResponseFormatText
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search import AssistantToolsFileSearch
 from .assistant_tools_function import AssistantToolsFunction
-from .assistants_api_response_format_option import AssistantsApiResponseFormatOption
 
 __all__ = ["Assistant"]
 
@@ -48,4 +50,4 @@ class Assistant(BaseModel, kw_only=True):
     metadata: Optional[dict[str, str]]
     temperature: Optional[float] = None
     top_p: Optional[float] = None
-    response_format: Optional[AssistantsApiResponseFormatOption] = None
+    response_format: Optional[Union[OpenEnum[Literal["auto"]], ResponseFormatText, ResponseFormatJsonObject, ResponseFormatJsonSchema]] = None

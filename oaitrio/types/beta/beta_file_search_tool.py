@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
-from ..._models import BaseModel, OpenEnum
-from .beta_filters import BetaFilters
+from ..._models import BaseModel, OpenEnum, Untagged
+from .beta_comparison_filter import BetaComparisonFilter
+from .beta_compound_filter import BetaCompoundFilter
 from .beta_ranking_options import BetaRankingOptions
 
 __all__ = ["BetaFileSearchTool"]
@@ -21,4 +22,4 @@ class BetaFileSearchTool(BaseModel, kw_only=True):
     """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
     ranking_options: Optional[BetaRankingOptions] = None
     """Ranking options for search."""
-    filters: Optional[BetaFilters] = None
+    filters: Untagged[BetaComparisonFilter, BetaCompoundFilter, dict[str, Any]] = None

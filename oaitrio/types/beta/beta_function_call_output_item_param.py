@@ -6,10 +6,11 @@ from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from .beta_agent_tag_param2 import Beta_AgentTagParam2
+from .beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
 from .beta_input_file_content_param2 import BetaInputFileContentParam2
 from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
 from .beta_input_text_content_param2 import BetaInputTextContentParam2
-from .beta_tool_call_caller_param2 import BetaToolCallCallerParam2
+from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 
 __all__ = ["BetaFunctionCallOutputItemParam"]
 
@@ -25,5 +26,5 @@ class BetaFunctionCallOutputItemParam(BaseModel, kw_only=True):
     """Text, image, or file output of the function tool call."""
     name: Optional[str] = None
     namespace: Optional[str] = None
-    caller: Optional[BetaToolCallCallerParam2] = None
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]] = None
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None

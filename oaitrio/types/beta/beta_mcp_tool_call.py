@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from .beta_agent_tag import BetaAgentTag
-from .beta_mcp_tool_call_error import BetaMCPToolCallError
+from .beta_http_error import BetaHTTPError
+from .beta_mcp_protocol_error import BetaMCPProtocolError
+from .beta_mcp_tool_execution_error import BetaMCPToolExecutionError
 
 __all__ = ["BetaMCPToolCall"]
 
@@ -26,7 +28,7 @@ class BetaMCPToolCall(BaseModel, kw_only=True, tag_field="type", tag="mcp_call")
     arguments: str
     """A JSON string of the arguments passed to the tool."""
     output: Optional[str] = None
-    error: Optional[BetaMCPToolCallError] = None
+    error: Optional[Union[BetaMCPProtocolError, BetaMCPToolExecutionError, BetaHTTPError]] = None
     """The error from the tool call, if any."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete", "calling", "failed"]]] = None
     """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or `failed`."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
-from .beta_annotation import BetaAnnotation
+from .beta_container_file_citation_body import BetaContainerFileCitationBody
+from .beta_file_citation_body import BetaFileCitationBody
+from .beta_file_path import BetaFilePath
+from .beta_url_citation_body import BetaUrlCitationBody
 
 __all__ = ["BetaResponseOutputTextAnnotationAddedEvent"]
 
@@ -27,5 +30,5 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_fi
     """The index of the annotation within the content part."""
     sequence_number: int
     """The sequence number of this event."""
-    annotation: Optional[BetaAnnotation]
+    annotation: Optional[Union[BetaFileCitationBody, BetaUrlCitationBody, BetaContainerFileCitationBody, BetaFilePath]]
     """The annotation object being added. (See annotation schema for details.)"""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
-from ..shared.tool_call_caller import ToolCallCaller
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
 
 __all__ = ["CustomToolCallResource"]
 
@@ -18,7 +19,7 @@ class CustomToolCallResource(BaseModel, kw_only=True):
     """The unique ID of the custom tool call item."""
     call_id: str
     """An identifier used to map this custom tool call to a tool call output."""
-    caller: Optional[ToolCallCaller] = None
+    caller: Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]] = None
     namespace: Optional[str] = None
     """The namespace of the custom tool being called."""
     name: str

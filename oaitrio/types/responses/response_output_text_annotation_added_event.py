@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel
-from ..shared.annotation import Annotation
+from ..shared.container_file_citation_body import ContainerFileCitationBody
+from ..shared.file_citation_body import FileCitationBody
+from ..shared.file_path import FilePath
+from ..shared.url_citation_body import UrlCitationBody
 
 __all__ = ["ResponseOutputTextAnnotationAddedEvent"]
 
@@ -24,5 +27,5 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_field=
     """The index of the annotation within the content part."""
     sequence_number: int
     """The sequence number of this event."""
-    annotation: Optional[Annotation]
+    annotation: Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
     """The annotation object being added. (See annotation schema for details.)"""

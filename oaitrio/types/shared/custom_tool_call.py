@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel
-from .tool_call_caller import ToolCallCaller
+from .direct_tool_call_caller import DirectToolCallCaller
+from .program_tool_call_caller import ProgramToolCallCaller
 
 __all__ = ["CustomToolCall"]
 
@@ -18,7 +19,7 @@ class CustomToolCall(BaseModel, kw_only=True, tag_field="type", tag="custom_tool
     """The unique ID of the custom tool call in the OpenAI platform."""
     call_id: str
     """An identifier used to map this custom tool call to a tool call output."""
-    caller: Optional[ToolCallCaller] = None
+    caller: Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]] = None
     namespace: Optional[str] = None
     """The namespace of the custom tool being called."""
     name: str

@@ -6,6 +6,10 @@ from typing import Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from .eval_item_content_item import EvalItemContentItem
+from .eval_item_content_output_text import EvalItemContentOutputText
+from .eval_item_input_image import EvalItemInputImage
+from .input_audio import InputAudio
+from .input_text_content import InputTextContent
 
 __all__ = ["EvalItem"]
 
@@ -21,6 +25,6 @@ class EvalItem(BaseModel, kw_only=True):
     """The role of the message input. One of `user`, `assistant`, `system`, or
     `developer`.
     """
-    content: Untagged[EvalItemContentItem, list[EvalItemContentItem], dict[str, Any], list[Any]]
+    content: Untagged[str, InputTextContent, EvalItemContentOutputText, EvalItemInputImage, InputAudio, list[EvalItemContentItem], dict[str, Any], list[Any]]
     type: Optional[OpenEnum[Literal["message"]]] = None
     """The type of the message input. Always `message`."""

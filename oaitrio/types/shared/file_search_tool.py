@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
-from ..._models import BaseModel, OpenEnum
-from .filters import Filters
+from ..._models import BaseModel, OpenEnum, Untagged
+from .comparison_filter import ComparisonFilter
+from .compound_filter import CompoundFilter
 from .ranking_options import RankingOptions
 
 __all__ = ["FileSearchTool"]
@@ -21,4 +22,4 @@ class FileSearchTool(BaseModel, kw_only=True):
     """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
     ranking_options: Optional[RankingOptions] = None
     """Ranking options for search."""
-    filters: Optional[Filters] = None
+    filters: Untagged[ComparisonFilter, CompoundFilter, dict[str, Any]] = None

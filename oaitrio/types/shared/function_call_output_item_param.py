@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
+from .direct_tool_call_caller_param2 import DirectToolCallCallerParam2
 from .input_file_content_param2 import InputFileContentParam2
 from .input_image_content_param_auto_param import InputImageContentParamAutoParam
 from .input_text_content_param2 import InputTextContentParam2
-from .tool_call_caller_param2 import ToolCallCallerParam2
+from .program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 
 __all__ = ["FunctionCallOutputItemParam"]
 
@@ -23,5 +24,5 @@ class FunctionCallOutputItemParam(BaseModel, kw_only=True):
     """Text, image, or file output of the function tool call."""
     name: Optional[str] = None
     namespace: Optional[str] = None
-    caller: Optional[ToolCallCallerParam2] = None
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]] = None
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None

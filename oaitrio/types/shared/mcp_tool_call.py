@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
-from .mcp_tool_call_error import MCPToolCallError
+from .http_error import HTTPError
+from .mcp_protocol_error import MCPProtocolError
+from .mcp_tool_execution_error import MCPToolExecutionError
 
 __all__ = ["MCPToolCall"]
 
@@ -23,7 +25,7 @@ class MCPToolCall(BaseModel, kw_only=True, tag_field="type", tag="mcp_call"):
     arguments: str
     """A JSON string of the arguments passed to the tool."""
     output: Optional[str] = None
-    error: Optional[MCPToolCallError] = None
+    error: Optional[Union[MCPProtocolError, MCPToolExecutionError, HTTPError]] = None
     """The error from the tool call, if any."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete", "calling", "failed"]]] = None
     """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or `failed`."""

@@ -308,6 +308,51 @@ class AsyncResponses(AsyncAPIResource):
             ),
         )
 
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> BetaResponse: ...
+
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[True],
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncStream[BetaResponseStreamEvent]: ...
+
+    @overload
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        stream: bool,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]: ...
+
     async def retrieve(
         self,
         response_id: str,
@@ -320,7 +365,7 @@ class AsyncResponses(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> BetaResponse:
+    ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
         query = {
             "include": include,
@@ -328,6 +373,19 @@ class AsyncResponses(AsyncAPIResource):
             "starting_after": starting_after,
             "include_obfuscation": include_obfuscation,
         }
+        if stream:
+            return await self._stream(
+                f"/responses/{path_param('response_id', response_id)}?beta=true",
+                cast_to=BetaResponseStreamEvent,
+                method="GET",
+                query=query,
+                options=CallOptions(
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                ),
+            )
         return await self._request(
             "GET",
             f"/responses/{path_param('response_id', response_id)}?beta=true",

@@ -390,6 +390,7 @@ class AsyncCompletions(AsyncAPIResource):
             return await self._stream(
                 "/chat/completions",
                 cast_to=ChatCompletionChunk,
+                expect_done=True,
                 body=body,
                 options=CallOptions(
                     extra_headers=extra_headers,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from ...._models import BaseModel, OpenEnum
 from ..beta_agent_tag import BetaAgentTag
-from ..beta_tool_call_caller import BetaToolCallCaller
+from ..beta_direct_tool_call_caller import BetaDirectToolCallCaller
+from ..beta_program_tool_call_caller import BetaProgramToolCallCaller
 
 __all__ = ["BetaCustomToolCallResource"]
 
@@ -21,7 +22,7 @@ class BetaCustomToolCallResource(BaseModel, kw_only=True):
     """The unique ID of the custom tool call item."""
     call_id: str
     """An identifier used to map this custom tool call to a tool call output."""
-    caller: Optional[BetaToolCallCaller] = None
+    caller: Optional[Union[BetaDirectToolCallCaller, BetaProgramToolCallCaller]] = None
     namespace: Optional[str] = None
     """The namespace of the custom tool being called."""
     name: str

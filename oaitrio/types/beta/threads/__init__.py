@@ -8,25 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .message import Message as Message
-    from .message_content_refusal_object import (
-        MessageContentRefusalObject as MessageContentRefusalObject,
-    )
-    from .message_content_text_annotations_file_citation_object import (
-        MessageContentTextAnnotationsFileCitationObject as MessageContentTextAnnotationsFileCitationObject,
-    )
-    from .message_content_text_annotations_file_path_object import (
-        MessageContentTextAnnotationsFilePathObject as MessageContentTextAnnotationsFilePathObject,
-    )
-    from .message_content_text_object import MessageContentTextObject as MessageContentTextObject
     from .message_deleted import MessageDeleted as MessageDeleted
     from .run import Run as Run
 
 _LAZY = {
     "Message": ".message",
-    "MessageContentRefusalObject": ".message_content_refusal_object",
-    "MessageContentTextAnnotationsFileCitationObject": ".message_content_text_annotations_file_citation_object",
-    "MessageContentTextAnnotationsFilePathObject": ".message_content_text_annotations_file_path_object",
-    "MessageContentTextObject": ".message_content_text_object",
     "MessageDeleted": ".message_deleted",
     "Run": ".run",
 }

@@ -9,8 +9,8 @@ from ..assistant_tools_code import AssistantToolsCode
 from ..assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
 from ..message_content_image_file_object import MessageContentImageFileObject
 from ..message_content_image_url_object import MessageContentImageUrlObject
-from .message_content_refusal_object import MessageContentRefusalObject
-from .message_content_text_object import MessageContentTextObject
+from ..message_content_refusal_object import MessageContentRefusalObject
+from ..message_content_text_object import MessageContentTextObject
 
 __all__ = ["Message"]
 

@@ -8,45 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .run_step import RunStep as RunStep
-    from .run_step_details_message_creation_object import (
-        RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject,
-    )
-    from .run_step_details_tool_calls_code_object import (
-        RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject,
-    )
-    from .run_step_details_tool_calls_code_output_image_object import (
-        RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject,
-    )
-    from .run_step_details_tool_calls_code_output_logs_object import (
-        RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject,
-    )
-    from .run_step_details_tool_calls_file_search_object import (
-        RunStepDetailsToolCallsFileSearchObject as RunStepDetailsToolCallsFileSearchObject,
-    )
-    from .run_step_details_tool_calls_file_search_ranking_options_object import (
-        RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject,
-    )
-    from .run_step_details_tool_calls_file_search_result_object import (
-        RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject,
-    )
-    from .run_step_details_tool_calls_function_object import (
-        RunStepDetailsToolCallsFunctionObject as RunStepDetailsToolCallsFunctionObject,
-    )
-    from .run_step_details_tool_calls_object import (
-        RunStepDetailsToolCallsObject as RunStepDetailsToolCallsObject,
-    )
 
 _LAZY = {
     "RunStep": ".run_step",
-    "RunStepDetailsMessageCreationObject": ".run_step_details_message_creation_object",
-    "RunStepDetailsToolCallsCodeObject": ".run_step_details_tool_calls_code_object",
-    "RunStepDetailsToolCallsCodeOutputImageObject": ".run_step_details_tool_calls_code_output_image_object",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": ".run_step_details_tool_calls_code_output_logs_object",
-    "RunStepDetailsToolCallsFileSearchObject": ".run_step_details_tool_calls_file_search_object",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": ".run_step_details_tool_calls_file_search_ranking_options_object",
-    "RunStepDetailsToolCallsFileSearchResultObject": ".run_step_details_tool_calls_file_search_result_object",
-    "RunStepDetailsToolCallsFunctionObject": ".run_step_details_tool_calls_function_object",
-    "RunStepDetailsToolCallsObject": ".run_step_details_tool_calls_object",
 }
 
 __all__ = sorted(_LAZY)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from ....._models import BaseModel, OpenEnum
-from .run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
-from .run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
+from ...run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
+from ...run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
 
 __all__ = ["RunStep"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Optional
 
-from ....._models import BaseModel
+from ..._models import BaseModel
 from .run_step_details_tool_calls_file_search_ranking_options_object import (
     RunStepDetailsToolCallsFileSearchRankingOptionsObject,
 )

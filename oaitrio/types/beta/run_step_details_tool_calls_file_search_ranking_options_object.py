@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ....._models import BaseModel, OpenEnum
+from ..._models import BaseModel, OpenEnum
 
 __all__ = ["RunStepDetailsToolCallsFileSearchRankingOptionsObject"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Union
 
-from ...._models import BaseModel
+from ..._models import BaseModel
 from .message_content_text_annotations_file_citation_object import (
     MessageContentTextAnnotationsFileCitationObject,
 )

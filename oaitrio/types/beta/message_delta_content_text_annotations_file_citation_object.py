@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Optional
 
-from ...._models import BaseModel
+from ..._models import BaseModel
 
-__all__ = ["MessageContentTextAnnotationsFileCitationObject"]
+__all__ = ["MessageDeltaContentTextAnnotationsFileCitationObject"]
 
 
 class FileCitation(BaseModel, kw_only=True):
-    file_id: str
+    file_id: Optional[str] = None
     """The ID of the specific File the citation is from."""
+    quote: Optional[str] = None
+    """The specific quote in the file."""
 
 
-class MessageContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True, tag_field="type", tag="file_citation"):
+class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True, tag_field="type", tag="file_citation"):
     """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+    index: int
+    """The index of the annotation in the text content part."""
     type: ClassVar[Literal["file_citation"]] = "file_citation"
     """Always `file_citation`."""
-    text: str
+    text: Optional[str] = None
     """The text in the message content that needs to be replaced."""
-    file_citation: FileCitation
-    start_index: int
-    end_index: int
+    file_citation: Optional[FileCitation] = None
+    start_index: Optional[int] = None
+    end_index: Optional[int] = None

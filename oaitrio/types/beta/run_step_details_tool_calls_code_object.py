@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Union
 
-from ....._models import BaseModel
+from ..._models import BaseModel
 from .run_step_details_tool_calls_code_output_image_object import (
     RunStepDetailsToolCallsCodeOutputImageObject,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Union
 
-from ....._models import BaseModel
+from ..._models import BaseModel
 from .run_step_details_tool_calls_code_object import RunStepDetailsToolCallsCodeObject
 from .run_step_details_tool_calls_file_search_object import RunStepDetailsToolCallsFileSearchObject
 from .run_step_details_tool_calls_function_object import RunStepDetailsToolCallsFunctionObject
