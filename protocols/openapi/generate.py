@@ -82,7 +82,10 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
     surface.model_schemas = [s for s in index.closure(model_roots) if index.has_module(s)]
     surface.param_schemas = [s for s in index.closure(param_roots) if index.has_module(s)]
     surface.placements = _placements(
-        surface.model_schemas + surface.param_schemas, set(surface.model_schemas), users
+        surface.model_schemas + surface.param_schemas,
+        set(surface.model_schemas),
+        set(surface.param_schemas),
+        users,
     )
     return surface
 
@@ -118,19 +121,32 @@ def _page_class(index: SchemaIndex, op: Operation, name: OperationName) -> str |
 
 
 def _placements(
-    schemas: Iterable[str], models: set[str], users: Mapping[str, list[tuple[str, ...]]]
+    schemas: Iterable[str],
+    models: set[str],
+    params: set[str],
+    users: Mapping[str, list[tuple[str, ...]]],
 ) -> dict[str, Placement]:
     placements: dict[str, Placement] = {}
     taken: dict[tuple[tuple[str, ...], str], str] = {}
     ordered = list(dict.fromkeys(schemas))
     # Names the SDK gives (return types) first, so they win any clash.
-    sdk_named = sdk_names.RETURN_TYPES.keys() | sdk_names.STREAM_EVENT_TYPES.keys()
+    sdk_named = (
+        sdk_names.RETURN_TYPES.keys()
+        | sdk_names.STREAM_EVENT_TYPES.keys()
+        | sdk_names.TYPE_NAMES.keys()
+    )
     ordered.sort(key=lambda schema: schema not in sdk_named)
     for schema in ordered:
         known = sdk_names.RETURN_TYPES.get(schema) or sdk_names.STREAM_EVENT_TYPES.get(schema)
+        renamed = sdk_names.TYPE_NAMES.get(schema)
+        fixed_param: str | None = None
         if known is not None:
             package = tuple(known[0].split(".")) if known[0] else ()
             wanted = known[1]
+        elif renamed is not None:
+            package = tuple(renamed[0].split(".")) if renamed[0] else ()
+            wanted = renamed[1] or schema
+            fixed_param = renamed[2]
         else:
             package = _package_for(users.get(schema, []))
             wanted = schema if schema.isidentifier() else pascal_case(schema)
@@ -139,7 +155,13 @@ def _placements(
         name, n = wanted, 1
         while True:
             param_name = name if name.endswith("Param") and schema not in models else name + "Param"
-            stems = {(package, snake_case(name)), (package, snake_case(param_name))}
+            if fixed_param is not None and n == 1:
+                param_name = fixed_param
+            stems: set[tuple[tuple[str, ...], str]] = set()
+            if schema in models:
+                stems.add((package, snake_case(name)))
+            if schema in params:
+                stems.add((package, snake_case(param_name)))
             if not stems & taken.keys():
                 break
             n += 1

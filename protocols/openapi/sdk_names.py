@@ -497,3 +497,41 @@ PAGINATION: dict[str, str] = {
     "ListThreadsMethod": "AsyncConversationCursorPage",
     "beta_listInputItems": "AsyncCursorPage",
 }
+
+
+# Spec schema -> the SDK's names for it, where they differ from the spec's and
+# users import them by name: (subpackage of `openai.types`, class of the
+# response model or None to keep the spec's, request TypedDict or None to
+# keep the spec's name + "Param"). Chat's message and content-part types.
+TYPE_NAMES: dict[str, tuple[str, str | None, str | None]] = {
+    "ChatCompletionRequestMessage": ("chat", None, "ChatCompletionMessageParam"),
+    "ChatCompletionRequestDeveloperMessage": ("chat", None, "ChatCompletionDeveloperMessageParam"),
+    "ChatCompletionRequestSystemMessage": ("chat", None, "ChatCompletionSystemMessageParam"),
+    "ChatCompletionRequestUserMessage": ("chat", None, "ChatCompletionUserMessageParam"),
+    "ChatCompletionRequestAssistantMessage": ("chat", None, "ChatCompletionAssistantMessageParam"),
+    "ChatCompletionRequestToolMessage": ("chat", None, "ChatCompletionToolMessageParam"),
+    "ChatCompletionRequestFunctionMessage": ("chat", None, "ChatCompletionFunctionMessageParam"),
+    "ChatCompletionRequestUserMessageContentPart": ("chat", None, "ChatCompletionContentPartParam"),
+    "ChatCompletionRequestMessageContentPartText": (
+        "chat",
+        None,
+        "ChatCompletionContentPartTextParam",
+    ),
+    "ChatCompletionRequestMessageContentPartImage": (
+        "chat",
+        None,
+        "ChatCompletionContentPartImageParam",
+    ),
+    "ChatCompletionRequestMessageContentPartAudio": (
+        "chat",
+        None,
+        "ChatCompletionContentPartInputAudioParam",
+    ),
+    "ChatCompletionRequestMessageContentPartRefusal": (
+        "chat",
+        None,
+        "ChatCompletionContentPartRefusalParam",
+    ),
+    "ChatCompletionResponseMessage": ("chat", "ChatCompletionMessage", None),
+    "InputItem": ("responses", None, "ResponseInputItemParam"),
+}

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..._resource import TimeoutArg
     from ..._types import NotGiven, Omit
-    from ...types.shared.input_item_param import InputItemParam
+    from ...types.responses.response_input_item_param import ResponseInputItemParam
     from .items import AsyncItems
 
 __all__ = ["AsyncConversations"]
@@ -33,7 +33,7 @@ class AsyncConversations(AsyncAPIResource):
         self,
         *,
         metadata: Optional[dict[str, str]] | NotGiven = NOT_GIVEN,
-        items: Optional[list[InputItemParam]] | NotGiven = NOT_GIVEN,
+        items: Optional[list[ResponseInputItemParam]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

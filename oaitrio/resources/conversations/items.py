@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..._resource import TimeoutArg
     from ..._types import NotGiven, Omit
     from ...pagination import AsyncPaginator
-    from ...types.shared.input_item_param import InputItemParam
+    from ...types.responses.response_input_item_param import ResponseInputItemParam
 
 __all__ = ["AsyncItems"]
 
@@ -60,7 +60,7 @@ class AsyncItems(AsyncAPIResource):
         self,
         conversation_id: str,
         *,
-        items: list[InputItemParam],
+        items: list[ResponseInputItemParam],
         include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,

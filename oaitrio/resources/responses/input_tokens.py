@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from ..._types import NotGiven, Omit
     from ...types.responses.conversation_param import ConversationParam
     from ...types.responses.reasoning_param import ReasoningParam
+    from ...types.responses.response_input_item_param import ResponseInputItemParam
     from ...types.responses.response_text_param_param import ResponseTextParamParam
     from ...types.responses.tool_choice_param_param import ToolChoiceParamParam
-    from ...types.shared.input_item_param import InputItemParam
     from ...types.shared.tool_param import ToolParam
 
 __all__ = ["AsyncInputTokens"]
@@ -29,7 +29,7 @@ class AsyncInputTokens(AsyncAPIResource):
         self,
         *,
         model: Optional[str] | NotGiven = NOT_GIVEN,
-        input: Optional[Union[str, list[InputItemParam]]] | NotGiven = NOT_GIVEN,
+        input: Optional[Union[str, list[ResponseInputItemParam]]] | NotGiven = NOT_GIVEN,
         previous_response_id: Optional[str] | NotGiven = NOT_GIVEN,
         tools: Optional[list[ToolParam]] | NotGiven = NOT_GIVEN,
         text: Optional[ResponseTextParamParam] | NotGiven = NOT_GIVEN,

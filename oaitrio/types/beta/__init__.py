@@ -65,20 +65,20 @@ if TYPE_CHECKING:
     from .beta_apply_patch_create_file_operation import (
         BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
     )
-    from .beta_apply_patch_create_file_operation_param2 import (
-        BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2,
+    from .beta_apply_patch_create_file_operation_param import (
+        BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
     )
-    from .beta_apply_patch_create_file_operation_param2_param import (
-        BetaApplyPatchCreateFileOperationParam2Param as BetaApplyPatchCreateFileOperationParam2Param,
+    from .beta_apply_patch_create_file_operation_param_param import (
+        BetaApplyPatchCreateFileOperationParamParam as BetaApplyPatchCreateFileOperationParamParam,
     )
     from .beta_apply_patch_delete_file_operation import (
         BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
     )
-    from .beta_apply_patch_delete_file_operation_param2 import (
-        BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2,
+    from .beta_apply_patch_delete_file_operation_param import (
+        BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
     )
-    from .beta_apply_patch_delete_file_operation_param2_param import (
-        BetaApplyPatchDeleteFileOperationParam2Param as BetaApplyPatchDeleteFileOperationParam2Param,
+    from .beta_apply_patch_delete_file_operation_param_param import (
+        BetaApplyPatchDeleteFileOperationParamParam as BetaApplyPatchDeleteFileOperationParamParam,
     )
     from .beta_apply_patch_operation_param import (
         BetaApplyPatchOperationParam as BetaApplyPatchOperationParam,
@@ -109,11 +109,11 @@ if TYPE_CHECKING:
     from .beta_apply_patch_update_file_operation import (
         BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation,
     )
-    from .beta_apply_patch_update_file_operation_param2 import (
-        BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2,
+    from .beta_apply_patch_update_file_operation_param import (
+        BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
     )
-    from .beta_apply_patch_update_file_operation_param2_param import (
-        BetaApplyPatchUpdateFileOperationParam2Param as BetaApplyPatchUpdateFileOperationParam2Param,
+    from .beta_apply_patch_update_file_operation_param_param import (
+        BetaApplyPatchUpdateFileOperationParamParam as BetaApplyPatchUpdateFileOperationParamParam,
     )
     from .beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
     from .beta_approximate_location_param import (
@@ -304,11 +304,9 @@ if TYPE_CHECKING:
         BetaEasyInputMessageParam as BetaEasyInputMessageParam,
     )
     from .beta_encrypted_content import BetaEncryptedContent as BetaEncryptedContent
-    from .beta_encrypted_content_param2 import (
-        BetaEncryptedContentParam2 as BetaEncryptedContentParam2,
-    )
-    from .beta_encrypted_content_param2_param import (
-        BetaEncryptedContentParam2Param as BetaEncryptedContentParam2Param,
+    from .beta_encrypted_content_param import BetaEncryptedContentParam as BetaEncryptedContentParam
+    from .beta_encrypted_content_param_param import (
+        BetaEncryptedContentParamParam as BetaEncryptedContentParamParam,
     )
     from .beta_file_citation_body import BetaFileCitationBody as BetaFileCitationBody
     from .beta_file_citation_body_param import (
@@ -341,11 +339,11 @@ if TYPE_CHECKING:
         BetaFunctionCallOutputItemParamParam as BetaFunctionCallOutputItemParamParam,
     )
     from .beta_function_shell_action import BetaFunctionShellAction as BetaFunctionShellAction
-    from .beta_function_shell_action_param2 import (
-        BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2,
+    from .beta_function_shell_action_param import (
+        BetaFunctionShellActionParam as BetaFunctionShellActionParam,
     )
-    from .beta_function_shell_action_param2_param import (
-        BetaFunctionShellActionParam2Param as BetaFunctionShellActionParam2Param,
+    from .beta_function_shell_action_param_param import (
+        BetaFunctionShellActionParamParam as BetaFunctionShellActionParamParam,
     )
     from .beta_function_shell_call import BetaFunctionShellCall as BetaFunctionShellCall
     from .beta_function_shell_call_item_param import (
@@ -360,20 +358,20 @@ if TYPE_CHECKING:
     from .beta_function_shell_call_output_content import (
         BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent,
     )
-    from .beta_function_shell_call_output_content_param2 import (
-        BetaFunctionShellCallOutputContentParam2 as BetaFunctionShellCallOutputContentParam2,
+    from .beta_function_shell_call_output_content_param import (
+        BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
     )
-    from .beta_function_shell_call_output_content_param2_param import (
-        BetaFunctionShellCallOutputContentParam2Param as BetaFunctionShellCallOutputContentParam2Param,
+    from .beta_function_shell_call_output_content_param_param import (
+        BetaFunctionShellCallOutputContentParamParam as BetaFunctionShellCallOutputContentParamParam,
     )
     from .beta_function_shell_call_output_exit_outcome import (
         BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome,
     )
-    from .beta_function_shell_call_output_exit_outcome_param2 import (
-        BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2,
+    from .beta_function_shell_call_output_exit_outcome_param import (
+        BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
     )
-    from .beta_function_shell_call_output_exit_outcome_param2_param import (
-        BetaFunctionShellCallOutputExitOutcomeParam2Param as BetaFunctionShellCallOutputExitOutcomeParam2Param,
+    from .beta_function_shell_call_output_exit_outcome_param_param import (
+        BetaFunctionShellCallOutputExitOutcomeParamParam as BetaFunctionShellCallOutputExitOutcomeParamParam,
     )
     from .beta_function_shell_call_output_item_param import (
         BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
@@ -390,11 +388,11 @@ if TYPE_CHECKING:
     from .beta_function_shell_call_output_timeout_outcome import (
         BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
     )
-    from .beta_function_shell_call_output_timeout_outcome_param2 import (
-        BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2,
+    from .beta_function_shell_call_output_timeout_outcome_param import (
+        BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
     )
-    from .beta_function_shell_call_output_timeout_outcome_param2_param import (
-        BetaFunctionShellCallOutputTimeoutOutcomeParam2Param as BetaFunctionShellCallOutputTimeoutOutcomeParam2Param,
+    from .beta_function_shell_call_output_timeout_outcome_param_param import (
+        BetaFunctionShellCallOutputTimeoutOutcomeParamParam as BetaFunctionShellCallOutputTimeoutOutcomeParamParam,
     )
     from .beta_function_shell_tool_param import (
         BetaFunctionShellToolParam as BetaFunctionShellToolParam,
@@ -558,7 +556,7 @@ if TYPE_CHECKING:
     from .beta_moderation import BetaModeration as BetaModeration
     from .beta_moderation_config_param import BetaModerationConfigParam as BetaModerationConfigParam
     from .beta_moderation_error_body import BetaModerationErrorBody as BetaModerationErrorBody
-    from .beta_moderation_param2_param import BetaModerationParam2Param as BetaModerationParam2Param
+    from .beta_moderation_param import BetaModerationParam as BetaModerationParam
     from .beta_moderation_policy_param import BetaModerationPolicyParam as BetaModerationPolicyParam
     from .beta_moderation_result_body import BetaModerationResultBody as BetaModerationResultBody
     from .beta_move_param import BetaMoveParam as BetaMoveParam
@@ -643,8 +641,8 @@ if TYPE_CHECKING:
         BetaPromptCacheBreakpointParamParam as BetaPromptCacheBreakpointParamParam,
     )
     from .beta_prompt_cache_options import BetaPromptCacheOptions as BetaPromptCacheOptions
-    from .beta_prompt_cache_options_param2_param import (
-        BetaPromptCacheOptionsParam2Param as BetaPromptCacheOptionsParam2Param,
+    from .beta_prompt_cache_options_param import (
+        BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam,
     )
     from .beta_ranking_options import BetaRankingOptions as BetaRankingOptions
     from .beta_ranking_options_param import BetaRankingOptionsParam as BetaRankingOptionsParam
@@ -1111,11 +1109,11 @@ _LAZY = {
     "BetaAnnotation": ".beta_annotation",
     "BetaAnnotationParam": ".beta_annotation_param",
     "BetaApplyPatchCreateFileOperation": ".beta_apply_patch_create_file_operation",
-    "BetaApplyPatchCreateFileOperationParam2": ".beta_apply_patch_create_file_operation_param2",
-    "BetaApplyPatchCreateFileOperationParam2Param": ".beta_apply_patch_create_file_operation_param2_param",
+    "BetaApplyPatchCreateFileOperationParam": ".beta_apply_patch_create_file_operation_param",
+    "BetaApplyPatchCreateFileOperationParamParam": ".beta_apply_patch_create_file_operation_param_param",
     "BetaApplyPatchDeleteFileOperation": ".beta_apply_patch_delete_file_operation",
-    "BetaApplyPatchDeleteFileOperationParam2": ".beta_apply_patch_delete_file_operation_param2",
-    "BetaApplyPatchDeleteFileOperationParam2Param": ".beta_apply_patch_delete_file_operation_param2_param",
+    "BetaApplyPatchDeleteFileOperationParam": ".beta_apply_patch_delete_file_operation_param",
+    "BetaApplyPatchDeleteFileOperationParamParam": ".beta_apply_patch_delete_file_operation_param_param",
     "BetaApplyPatchOperationParam": ".beta_apply_patch_operation_param",
     "BetaApplyPatchOperationParamParam": ".beta_apply_patch_operation_param_param",
     "BetaApplyPatchToolCall": ".beta_apply_patch_tool_call",
@@ -1127,8 +1125,8 @@ _LAZY = {
     "BetaApplyPatchToolParam": ".beta_apply_patch_tool_param",
     "BetaApplyPatchToolParamParam": ".beta_apply_patch_tool_param_param",
     "BetaApplyPatchUpdateFileOperation": ".beta_apply_patch_update_file_operation",
-    "BetaApplyPatchUpdateFileOperationParam2": ".beta_apply_patch_update_file_operation_param2",
-    "BetaApplyPatchUpdateFileOperationParam2Param": ".beta_apply_patch_update_file_operation_param2_param",
+    "BetaApplyPatchUpdateFileOperationParam": ".beta_apply_patch_update_file_operation_param",
+    "BetaApplyPatchUpdateFileOperationParamParam": ".beta_apply_patch_update_file_operation_param_param",
     "BetaApproximateLocation": ".beta_approximate_location",
     "BetaApproximateLocationParam": ".beta_approximate_location_param",
     "BetaAutoCodeInterpreterToolParam": ".beta_auto_code_interpreter_tool_param",
@@ -1212,8 +1210,8 @@ _LAZY = {
     "BetaEasyInputMessage": ".beta_easy_input_message",
     "BetaEasyInputMessageParam": ".beta_easy_input_message_param",
     "BetaEncryptedContent": ".beta_encrypted_content",
-    "BetaEncryptedContentParam2": ".beta_encrypted_content_param2",
-    "BetaEncryptedContentParam2Param": ".beta_encrypted_content_param2_param",
+    "BetaEncryptedContentParam": ".beta_encrypted_content_param",
+    "BetaEncryptedContentParamParam": ".beta_encrypted_content_param_param",
     "BetaFileCitationBody": ".beta_file_citation_body",
     "BetaFileCitationBodyParam": ".beta_file_citation_body_param",
     "BetaFileCitationParam": ".beta_file_citation_param",
@@ -1231,25 +1229,25 @@ _LAZY = {
     "BetaFunctionCallOutputItemParam": ".beta_function_call_output_item_param",
     "BetaFunctionCallOutputItemParamParam": ".beta_function_call_output_item_param_param",
     "BetaFunctionShellAction": ".beta_function_shell_action",
-    "BetaFunctionShellActionParam2": ".beta_function_shell_action_param2",
-    "BetaFunctionShellActionParam2Param": ".beta_function_shell_action_param2_param",
+    "BetaFunctionShellActionParam": ".beta_function_shell_action_param",
+    "BetaFunctionShellActionParamParam": ".beta_function_shell_action_param_param",
     "BetaFunctionShellCall": ".beta_function_shell_call",
     "BetaFunctionShellCallItemParam": ".beta_function_shell_call_item_param",
     "BetaFunctionShellCallItemParamParam": ".beta_function_shell_call_item_param_param",
     "BetaFunctionShellCallOutput": ".beta_function_shell_call_output",
     "BetaFunctionShellCallOutputContent": ".beta_function_shell_call_output_content",
-    "BetaFunctionShellCallOutputContentParam2": ".beta_function_shell_call_output_content_param2",
-    "BetaFunctionShellCallOutputContentParam2Param": ".beta_function_shell_call_output_content_param2_param",
+    "BetaFunctionShellCallOutputContentParam": ".beta_function_shell_call_output_content_param",
+    "BetaFunctionShellCallOutputContentParamParam": ".beta_function_shell_call_output_content_param_param",
     "BetaFunctionShellCallOutputExitOutcome": ".beta_function_shell_call_output_exit_outcome",
-    "BetaFunctionShellCallOutputExitOutcomeParam2": ".beta_function_shell_call_output_exit_outcome_param2",
-    "BetaFunctionShellCallOutputExitOutcomeParam2Param": ".beta_function_shell_call_output_exit_outcome_param2_param",
+    "BetaFunctionShellCallOutputExitOutcomeParam": ".beta_function_shell_call_output_exit_outcome_param",
+    "BetaFunctionShellCallOutputExitOutcomeParamParam": ".beta_function_shell_call_output_exit_outcome_param_param",
     "BetaFunctionShellCallOutputItemParam": ".beta_function_shell_call_output_item_param",
     "BetaFunctionShellCallOutputItemParamParam": ".beta_function_shell_call_output_item_param_param",
     "BetaFunctionShellCallOutputOutcomeParam": ".beta_function_shell_call_output_outcome_param",
     "BetaFunctionShellCallOutputOutcomeParamParam": ".beta_function_shell_call_output_outcome_param_param",
     "BetaFunctionShellCallOutputTimeoutOutcome": ".beta_function_shell_call_output_timeout_outcome",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2": ".beta_function_shell_call_output_timeout_outcome_param2",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2Param": ".beta_function_shell_call_output_timeout_outcome_param2_param",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam": ".beta_function_shell_call_output_timeout_outcome_param",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParamParam": ".beta_function_shell_call_output_timeout_outcome_param_param",
     "BetaFunctionShellToolParam": ".beta_function_shell_tool_param",
     "BetaFunctionShellToolParamParam": ".beta_function_shell_tool_param_param",
     "BetaFunctionTool": ".beta_function_tool",
@@ -1338,7 +1336,7 @@ _LAZY = {
     "BetaModeration": ".beta_moderation",
     "BetaModerationConfigParam": ".beta_moderation_config_param",
     "BetaModerationErrorBody": ".beta_moderation_error_body",
-    "BetaModerationParam2Param": ".beta_moderation_param2_param",
+    "BetaModerationParam": ".beta_moderation_param",
     "BetaModerationPolicyParam": ".beta_moderation_policy_param",
     "BetaModerationResultBody": ".beta_moderation_result_body",
     "BetaMoveParam": ".beta_move_param",
@@ -1379,7 +1377,7 @@ _LAZY = {
     "BetaPromptCacheBreakpointParam": ".beta_prompt_cache_breakpoint_param",
     "BetaPromptCacheBreakpointParamParam": ".beta_prompt_cache_breakpoint_param_param",
     "BetaPromptCacheOptions": ".beta_prompt_cache_options",
-    "BetaPromptCacheOptionsParam2Param": ".beta_prompt_cache_options_param2_param",
+    "BetaPromptCacheOptionsParam": ".beta_prompt_cache_options_param",
     "BetaRankingOptions": ".beta_ranking_options",
     "BetaRankingOptionsParam": ".beta_ranking_options_param",
     "BetaReasoning": ".beta_reasoning",

@@ -6,7 +6,7 @@ from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from .beta_agent_tag_param2 import Beta_AgentTagParam2
-from .beta_encrypted_content_param2 import BetaEncryptedContentParam2
+from .beta_encrypted_content_param import BetaEncryptedContentParam
 from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
 from .beta_input_text_content_param2 import BetaInputTextContentParam2
 
@@ -23,5 +23,5 @@ class BetaAgentMessageItemParam(BaseModel, kw_only=True):
     """The sending agent identity."""
     recipient: str
     """The destination agent identity."""
-    content: list[Union[BetaInputTextContentParam2, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam2]]
+    content: list[Union[BetaInputTextContentParam2, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam]]
     """Plaintext, image, or encrypted content sent between agents."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional, Required, TypedDict, Union
 
 from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
-from .beta_encrypted_content_param2_param import BetaEncryptedContentParam2Param
+from .beta_encrypted_content_param_param import BetaEncryptedContentParamParam
 from .beta_input_image_content_param_auto_param_param import (
     BetaInputImageContentParamAutoParamParam,
 )
@@ -24,5 +24,5 @@ class BetaAgentMessageItemParamParam(TypedDict, total=False):
     """The sending agent identity."""
     recipient: Required[str]
     """The destination agent identity."""
-    content: Required[list[Union[BetaInputTextContentParam2Param, BetaInputImageContentParamAutoParamParam, BetaEncryptedContentParam2Param]]]
+    content: Required[list[Union[BetaInputTextContentParam2Param, BetaInputImageContentParamAutoParamParam, BetaEncryptedContentParamParam]]]
     """Plaintext, image, or encrypted content sent between agents."""

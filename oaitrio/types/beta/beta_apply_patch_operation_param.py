@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .beta_apply_patch_create_file_operation_param2 import BetaApplyPatchCreateFileOperationParam2
-from .beta_apply_patch_delete_file_operation_param2 import BetaApplyPatchDeleteFileOperationParam2
-from .beta_apply_patch_update_file_operation_param2 import BetaApplyPatchUpdateFileOperationParam2
+from .beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam
+from .beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam
+from .beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam
 
 __all__ = ["BetaApplyPatchOperationParam"]
 
 
-BetaApplyPatchOperationParam: TypeAlias = Union[BetaApplyPatchCreateFileOperationParam2, BetaApplyPatchDeleteFileOperationParam2, BetaApplyPatchUpdateFileOperationParam2]
+BetaApplyPatchOperationParam: TypeAlias = Union[BetaApplyPatchCreateFileOperationParam, BetaApplyPatchDeleteFileOperationParam, BetaApplyPatchUpdateFileOperationParam]
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""

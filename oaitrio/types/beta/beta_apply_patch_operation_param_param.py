@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .beta_apply_patch_create_file_operation_param2_param import (
-    BetaApplyPatchCreateFileOperationParam2Param,
+from .beta_apply_patch_create_file_operation_param_param import (
+    BetaApplyPatchCreateFileOperationParamParam,
 )
-from .beta_apply_patch_delete_file_operation_param2_param import (
-    BetaApplyPatchDeleteFileOperationParam2Param,
+from .beta_apply_patch_delete_file_operation_param_param import (
+    BetaApplyPatchDeleteFileOperationParamParam,
 )
-from .beta_apply_patch_update_file_operation_param2_param import (
-    BetaApplyPatchUpdateFileOperationParam2Param,
+from .beta_apply_patch_update_file_operation_param_param import (
+    BetaApplyPatchUpdateFileOperationParamParam,
 )
 
 __all__ = ["BetaApplyPatchOperationParamParam"]
 
 
-BetaApplyPatchOperationParamParam: TypeAlias = Union[BetaApplyPatchCreateFileOperationParam2Param, BetaApplyPatchDeleteFileOperationParam2Param, BetaApplyPatchUpdateFileOperationParam2Param]
+BetaApplyPatchOperationParamParam: TypeAlias = Union[BetaApplyPatchCreateFileOperationParamParam, BetaApplyPatchDeleteFileOperationParamParam, BetaApplyPatchUpdateFileOperationParamParam]
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""

@@ -8,7 +8,7 @@ from ..._models import BaseModel, OpenEnum
 from .beta_agent_tag_param2 import Beta_AgentTagParam2
 from .beta_container_reference_param import BetaContainerReferenceParam
 from .beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
-from .beta_function_shell_action_param2 import BetaFunctionShellActionParam2
+from .beta_function_shell_action_param import BetaFunctionShellActionParam
 from .beta_local_environment_param import BetaLocalEnvironmentParam
 from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 
@@ -24,7 +24,7 @@ class BetaFunctionShellCallItemParam(BaseModel, kw_only=True):
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]] = None
     type: OpenEnum[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: BetaFunctionShellActionParam2
+    action: BetaFunctionShellActionParam
     """The shell commands and limits that describe how to run the tool call."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None
     environment: Optional[Union[BetaLocalEnvironmentParam, BetaContainerReferenceParam]] = None

@@ -6,7 +6,7 @@ from typing import Literal, Optional, Required, TypedDict, Union
 
 from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
 from .beta_container_reference_param_param import BetaContainerReferenceParamParam
-from .beta_function_shell_action_param2_param import BetaFunctionShellActionParam2Param
+from .beta_function_shell_action_param_param import BetaFunctionShellActionParamParam
 from .beta_local_environment_param_param import BetaLocalEnvironmentParamParam
 from .beta_tool_call_caller_param2_param import BetaToolCallCallerParam2Param
 
@@ -22,7 +22,7 @@ class BetaFunctionShellCallItemParamParam(TypedDict, total=False):
     caller: Optional[BetaToolCallCallerParam2Param]
     type: Required[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: Required[BetaFunctionShellActionParam2Param]
+    action: Required[BetaFunctionShellActionParamParam]
     """The shell commands and limits that describe how to run the tool call."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     environment: Optional[Union[BetaLocalEnvironmentParamParam, BetaContainerReferenceParamParam]]

@@ -7,7 +7,7 @@ from typing import Literal, Optional, Union
 from ..._models import BaseModel, OpenEnum
 from .beta_agent_tag_param2 import Beta_AgentTagParam2
 from .beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
-from .beta_function_shell_call_output_content_param2 import BetaFunctionShellCallOutputContentParam2
+from .beta_function_shell_call_output_content_param import BetaFunctionShellCallOutputContentParam
 from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 
 __all__ = ["BetaFunctionShellCallOutputItemParam"]
@@ -22,7 +22,7 @@ class BetaFunctionShellCallOutputItemParam(BaseModel, kw_only=True):
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]] = None
     type: OpenEnum[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: list[BetaFunctionShellCallOutputContentParam2]
+    output: list[BetaFunctionShellCallOutputContentParam]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None
     max_output_length: Optional[int] = None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal, Optional, Required, TypedDict
 
 from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
-from .beta_function_shell_call_output_content_param2_param import (
-    BetaFunctionShellCallOutputContentParam2Param,
+from .beta_function_shell_call_output_content_param_param import (
+    BetaFunctionShellCallOutputContentParamParam,
 )
 from .beta_tool_call_caller_param2_param import BetaToolCallCallerParam2Param
 
@@ -22,7 +22,7 @@ class BetaFunctionShellCallOutputItemParamParam(TypedDict, total=False):
     caller: Optional[BetaToolCallCallerParam2Param]
     type: Required[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: Required[list[BetaFunctionShellCallOutputContentParam2Param]]
+    output: Required[list[BetaFunctionShellCallOutputContentParamParam]]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     max_output_length: Optional[int]

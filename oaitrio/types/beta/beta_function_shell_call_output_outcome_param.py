@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .beta_function_shell_call_output_exit_outcome_param2 import (
-    BetaFunctionShellCallOutputExitOutcomeParam2,
+from .beta_function_shell_call_output_exit_outcome_param import (
+    BetaFunctionShellCallOutputExitOutcomeParam,
 )
-from .beta_function_shell_call_output_timeout_outcome_param2 import (
-    BetaFunctionShellCallOutputTimeoutOutcomeParam2,
+from .beta_function_shell_call_output_timeout_outcome_param import (
+    BetaFunctionShellCallOutputTimeoutOutcomeParam,
 )
 
 __all__ = ["BetaFunctionShellCallOutputOutcomeParam"]
 
 
-BetaFunctionShellCallOutputOutcomeParam: TypeAlias = Union[BetaFunctionShellCallOutputTimeoutOutcomeParam2, BetaFunctionShellCallOutputExitOutcomeParam2]
+BetaFunctionShellCallOutputOutcomeParam: TypeAlias = Union[BetaFunctionShellCallOutputTimeoutOutcomeParam, BetaFunctionShellCallOutputExitOutcomeParam]
 """The exit or timeout outcome associated with this shell call."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .beta_function_shell_call_output_exit_outcome_param2_param import (
-    BetaFunctionShellCallOutputExitOutcomeParam2Param,
+from .beta_function_shell_call_output_exit_outcome_param_param import (
+    BetaFunctionShellCallOutputExitOutcomeParamParam,
 )
-from .beta_function_shell_call_output_timeout_outcome_param2_param import (
-    BetaFunctionShellCallOutputTimeoutOutcomeParam2Param,
+from .beta_function_shell_call_output_timeout_outcome_param_param import (
+    BetaFunctionShellCallOutputTimeoutOutcomeParamParam,
 )
 
 __all__ = ["BetaFunctionShellCallOutputOutcomeParamParam"]
 
 
-BetaFunctionShellCallOutputOutcomeParamParam: TypeAlias = Union[BetaFunctionShellCallOutputTimeoutOutcomeParam2Param, BetaFunctionShellCallOutputExitOutcomeParam2Param]
+BetaFunctionShellCallOutputOutcomeParamParam: TypeAlias = Union[BetaFunctionShellCallOutputTimeoutOutcomeParamParam, BetaFunctionShellCallOutputExitOutcomeParamParam]
 """The exit or timeout outcome associated with this shell call."""

@@ -14,19 +14,47 @@ if TYPE_CHECKING:
     from .chat_completion_allowed_tools_param import (
         ChatCompletionAllowedToolsParam as ChatCompletionAllowedToolsParam,
     )
+    from .chat_completion_assistant_message_param import (
+        ChatCompletionAssistantMessageParam as ChatCompletionAssistantMessageParam,
+    )
     from .chat_completion_chunk import ChatCompletionChunk as ChatCompletionChunk
+    from .chat_completion_content_part_image_param import (
+        ChatCompletionContentPartImageParam as ChatCompletionContentPartImageParam,
+    )
+    from .chat_completion_content_part_input_audio_param import (
+        ChatCompletionContentPartInputAudioParam as ChatCompletionContentPartInputAudioParam,
+    )
+    from .chat_completion_content_part_param import (
+        ChatCompletionContentPartParam as ChatCompletionContentPartParam,
+    )
+    from .chat_completion_content_part_refusal_param import (
+        ChatCompletionContentPartRefusalParam as ChatCompletionContentPartRefusalParam,
+    )
+    from .chat_completion_content_part_text_param import (
+        ChatCompletionContentPartTextParam as ChatCompletionContentPartTextParam,
+    )
     from .chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
+    from .chat_completion_developer_message_param import (
+        ChatCompletionDeveloperMessageParam as ChatCompletionDeveloperMessageParam,
+    )
     from .chat_completion_function_call_option_param import (
         ChatCompletionFunctionCallOptionParam as ChatCompletionFunctionCallOptionParam,
+    )
+    from .chat_completion_function_message_param import (
+        ChatCompletionFunctionMessageParam as ChatCompletionFunctionMessageParam,
     )
     from .chat_completion_functions_param import (
         ChatCompletionFunctionsParam as ChatCompletionFunctionsParam,
     )
+    from .chat_completion_message import ChatCompletionMessage as ChatCompletionMessage
     from .chat_completion_message_custom_tool_call import (
         ChatCompletionMessageCustomToolCall as ChatCompletionMessageCustomToolCall,
     )
     from .chat_completion_message_custom_tool_call_param import (
         ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam,
+    )
+    from .chat_completion_message_param import (
+        ChatCompletionMessageParam as ChatCompletionMessageParam,
     )
     from .chat_completion_message_tool_call import (
         ChatCompletionMessageToolCall as ChatCompletionMessageToolCall,
@@ -53,62 +81,32 @@ if TYPE_CHECKING:
     from .chat_completion_request_assistant_message_content_part_param import (
         ChatCompletionRequestAssistantMessageContentPartParam as ChatCompletionRequestAssistantMessageContentPartParam,
     )
-    from .chat_completion_request_assistant_message_param import (
-        ChatCompletionRequestAssistantMessageParam as ChatCompletionRequestAssistantMessageParam,
-    )
-    from .chat_completion_request_developer_message_param import (
-        ChatCompletionRequestDeveloperMessageParam as ChatCompletionRequestDeveloperMessageParam,
-    )
-    from .chat_completion_request_function_message_param import (
-        ChatCompletionRequestFunctionMessageParam as ChatCompletionRequestFunctionMessageParam,
-    )
-    from .chat_completion_request_message_content_part_audio_param import (
-        ChatCompletionRequestMessageContentPartAudioParam as ChatCompletionRequestMessageContentPartAudioParam,
-    )
     from .chat_completion_request_message_content_part_file_param import (
         ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam,
     )
     from .chat_completion_request_message_content_part_image import (
         ChatCompletionRequestMessageContentPartImage as ChatCompletionRequestMessageContentPartImage,
     )
-    from .chat_completion_request_message_content_part_image_param import (
-        ChatCompletionRequestMessageContentPartImageParam as ChatCompletionRequestMessageContentPartImageParam,
-    )
-    from .chat_completion_request_message_content_part_refusal_param import (
-        ChatCompletionRequestMessageContentPartRefusalParam as ChatCompletionRequestMessageContentPartRefusalParam,
-    )
     from .chat_completion_request_message_content_part_text import (
         ChatCompletionRequestMessageContentPartText as ChatCompletionRequestMessageContentPartText,
     )
-    from .chat_completion_request_message_content_part_text_param import (
-        ChatCompletionRequestMessageContentPartTextParam as ChatCompletionRequestMessageContentPartTextParam,
-    )
-    from .chat_completion_request_message_param import (
-        ChatCompletionRequestMessageParam as ChatCompletionRequestMessageParam,
-    )
-    from .chat_completion_request_system_message_param import (
-        ChatCompletionRequestSystemMessageParam as ChatCompletionRequestSystemMessageParam,
-    )
-    from .chat_completion_request_tool_message_param import (
-        ChatCompletionRequestToolMessageParam as ChatCompletionRequestToolMessageParam,
-    )
-    from .chat_completion_request_user_message_content_part_param import (
-        ChatCompletionRequestUserMessageContentPartParam as ChatCompletionRequestUserMessageContentPartParam,
-    )
-    from .chat_completion_request_user_message_param import (
-        ChatCompletionRequestUserMessageParam as ChatCompletionRequestUserMessageParam,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessage as ChatCompletionResponseMessage,
-    )
     from .chat_completion_stream_response_delta import (
         ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta,
+    )
+    from .chat_completion_system_message_param import (
+        ChatCompletionSystemMessageParam as ChatCompletionSystemMessageParam,
     )
     from .chat_completion_token_logprob import (
         ChatCompletionTokenLogprob as ChatCompletionTokenLogprob,
     )
     from .chat_completion_tool_choice_option_param import (
         ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam,
+    )
+    from .chat_completion_tool_message_param import (
+        ChatCompletionToolMessageParam as ChatCompletionToolMessageParam,
+    )
+    from .chat_completion_user_message_param import (
+        ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
     )
     from .custom_tool_chat_completions_param import (
         CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
@@ -120,12 +118,22 @@ _LAZY = {
     "ChatCompletion": ".chat_completion",
     "ChatCompletionAllowedToolsChoiceParam": ".chat_completion_allowed_tools_choice_param",
     "ChatCompletionAllowedToolsParam": ".chat_completion_allowed_tools_param",
+    "ChatCompletionAssistantMessageParam": ".chat_completion_assistant_message_param",
     "ChatCompletionChunk": ".chat_completion_chunk",
+    "ChatCompletionContentPartImageParam": ".chat_completion_content_part_image_param",
+    "ChatCompletionContentPartInputAudioParam": ".chat_completion_content_part_input_audio_param",
+    "ChatCompletionContentPartParam": ".chat_completion_content_part_param",
+    "ChatCompletionContentPartRefusalParam": ".chat_completion_content_part_refusal_param",
+    "ChatCompletionContentPartTextParam": ".chat_completion_content_part_text_param",
     "ChatCompletionDeleted": ".chat_completion_deleted",
+    "ChatCompletionDeveloperMessageParam": ".chat_completion_developer_message_param",
     "ChatCompletionFunctionCallOptionParam": ".chat_completion_function_call_option_param",
+    "ChatCompletionFunctionMessageParam": ".chat_completion_function_message_param",
     "ChatCompletionFunctionsParam": ".chat_completion_functions_param",
+    "ChatCompletionMessage": ".chat_completion_message",
     "ChatCompletionMessageCustomToolCall": ".chat_completion_message_custom_tool_call",
     "ChatCompletionMessageCustomToolCallParam": ".chat_completion_message_custom_tool_call_param",
+    "ChatCompletionMessageParam": ".chat_completion_message_param",
     "ChatCompletionMessageToolCall": ".chat_completion_message_tool_call",
     "ChatCompletionMessageToolCallChunk": ".chat_completion_message_tool_call_chunk",
     "ChatCompletionMessageToolCallParam": ".chat_completion_message_tool_call_param",
@@ -135,25 +143,15 @@ _LAZY = {
     "ChatCompletionNamedToolChoiceCustomParam": ".chat_completion_named_tool_choice_custom_param",
     "ChatCompletionNamedToolChoiceParam": ".chat_completion_named_tool_choice_param",
     "ChatCompletionRequestAssistantMessageContentPartParam": ".chat_completion_request_assistant_message_content_part_param",
-    "ChatCompletionRequestAssistantMessageParam": ".chat_completion_request_assistant_message_param",
-    "ChatCompletionRequestDeveloperMessageParam": ".chat_completion_request_developer_message_param",
-    "ChatCompletionRequestFunctionMessageParam": ".chat_completion_request_function_message_param",
-    "ChatCompletionRequestMessageContentPartAudioParam": ".chat_completion_request_message_content_part_audio_param",
     "ChatCompletionRequestMessageContentPartFileParam": ".chat_completion_request_message_content_part_file_param",
     "ChatCompletionRequestMessageContentPartImage": ".chat_completion_request_message_content_part_image",
-    "ChatCompletionRequestMessageContentPartImageParam": ".chat_completion_request_message_content_part_image_param",
-    "ChatCompletionRequestMessageContentPartRefusalParam": ".chat_completion_request_message_content_part_refusal_param",
     "ChatCompletionRequestMessageContentPartText": ".chat_completion_request_message_content_part_text",
-    "ChatCompletionRequestMessageContentPartTextParam": ".chat_completion_request_message_content_part_text_param",
-    "ChatCompletionRequestMessageParam": ".chat_completion_request_message_param",
-    "ChatCompletionRequestSystemMessageParam": ".chat_completion_request_system_message_param",
-    "ChatCompletionRequestToolMessageParam": ".chat_completion_request_tool_message_param",
-    "ChatCompletionRequestUserMessageContentPartParam": ".chat_completion_request_user_message_content_part_param",
-    "ChatCompletionRequestUserMessageParam": ".chat_completion_request_user_message_param",
-    "ChatCompletionResponseMessage": ".chat_completion_response_message",
     "ChatCompletionStreamResponseDelta": ".chat_completion_stream_response_delta",
+    "ChatCompletionSystemMessageParam": ".chat_completion_system_message_param",
     "ChatCompletionTokenLogprob": ".chat_completion_token_logprob",
     "ChatCompletionToolChoiceOptionParam": ".chat_completion_tool_choice_option_param",
+    "ChatCompletionToolMessageParam": ".chat_completion_tool_message_param",
+    "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
     "CustomToolChatCompletionsParam": ".custom_tool_chat_completions_param",
     "PredictionContentParam": ".prediction_content_param",
     "WebSearchLocationParam": ".web_search_location_param",

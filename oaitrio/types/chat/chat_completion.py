@@ -6,8 +6,8 @@ from typing import Literal, Optional
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
+from .chat_completion_message import ChatCompletionMessage
 from .chat_completion_moderation import ChatCompletionModeration
-from .chat_completion_response_message import ChatCompletionResponseMessage
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 __all__ = ["ChatCompletion"]
@@ -29,7 +29,7 @@ class Choice(BaseModel, kw_only=True):
     """
     index: int
     """The index of the choice in the list of choices."""
-    message: ChatCompletionResponseMessage
+    message: ChatCompletionMessage
     logprobs: Optional[ChoiceLogprobs]
 
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .chat_completion_request_message_content_part_refusal_param import (
-    ChatCompletionRequestMessageContentPartRefusalParam,
-)
-from .chat_completion_request_message_content_part_text_param import (
-    ChatCompletionRequestMessageContentPartTextParam,
-)
+from .chat_completion_content_part_refusal_param import ChatCompletionContentPartRefusalParam
+from .chat_completion_content_part_text_param import ChatCompletionContentPartTextParam
 
 __all__ = ["ChatCompletionRequestAssistantMessageContentPartParam"]
 
 
-ChatCompletionRequestAssistantMessageContentPartParam: TypeAlias = Union[ChatCompletionRequestMessageContentPartTextParam, ChatCompletionRequestMessageContentPartRefusalParam]
+ChatCompletionRequestAssistantMessageContentPartParam: TypeAlias = Union[ChatCompletionContentPartTextParam, ChatCompletionContentPartRefusalParam]

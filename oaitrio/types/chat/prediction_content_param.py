@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict, Union
 
-from .chat_completion_request_message_content_part_text_param import (
-    ChatCompletionRequestMessageContentPartTextParam,
-)
+from .chat_completion_content_part_text_param import ChatCompletionContentPartTextParam
 
 __all__ = ["PredictionContentParam"]
 
@@ -19,7 +17,7 @@ class PredictionContentParam(TypedDict, total=False):
     """The type of the predicted content you want to provide. This type is
     currently always `content`.
     """
-    content: Required[Union[str, list[ChatCompletionRequestMessageContentPartTextParam]]]
+    content: Required[Union[str, list[ChatCompletionContentPartTextParam]]]
     """The content that should be matched when generating a model response.
     If generated tokens would match this content, the entire model response
     can be returned much more quickly.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         CustomToolCallOutputResource as CustomToolCallOutputResource,
     )
     from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
+    from .input_item import InputItem as InputItem
     from .input_message_resource import InputMessageResource as InputMessageResource
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
     from .item_field import ItemField as ItemField
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
     )
     from .response_in_progress_event import ResponseInProgressEvent as ResponseInProgressEvent
     from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
+    from .response_input_item_param import ResponseInputItemParam as ResponseInputItemParam
     from .response_item import ResponseItem as ResponseItem
     from .response_log_prob import ResponseLogProb as ResponseLogProb
     from .response_mcp_call_arguments_delta_event import (
@@ -216,6 +218,7 @@ _LAZY = {
     "ConversationParam2Param": ".conversation_param2_param",
     "CustomToolCallOutputResource": ".custom_tool_call_output_resource",
     "CustomToolCallResource": ".custom_tool_call_resource",
+    "InputItem": ".input_item",
     "InputMessageResource": ".input_message_resource",
     "InputTokenCountResponse": ".input_token_count_response",
     "ItemField": ".item_field",
@@ -257,6 +260,7 @@ _LAZY = {
     "ResponseImageGenCallPartialImageEvent": ".response_image_gen_call_partial_image_event",
     "ResponseInProgressEvent": ".response_in_progress_event",
     "ResponseIncompleteEvent": ".response_incomplete_event",
+    "ResponseInputItemParam": ".response_input_item_param",
     "ResponseItem": ".response_item",
     "ResponseLogProb": ".response_log_prob",
     "ResponseMCPCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",

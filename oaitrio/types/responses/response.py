@@ -7,9 +7,9 @@ from typing import Literal, Optional, Union
 from ..._models import BaseModel, OpenEnum
 from ..shared.input_file_content import InputFileContent
 from ..shared.input_image_content import InputImageContent
-from ..shared.input_item import InputItem
 from ..shared.input_text_content import InputTextContent
 from ..shared.tool import Tool
+from .input_item import InputItem
 from .moderation import Moderation
 from .output_item import OutputItem
 from .prompt_cache_options import PromptCacheOptions

@@ -17,20 +17,20 @@ if TYPE_CHECKING:
     from .apply_patch_create_file_operation import (
         ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation,
     )
-    from .apply_patch_create_file_operation_param2 import (
-        ApplyPatchCreateFileOperationParam2 as ApplyPatchCreateFileOperationParam2,
+    from .apply_patch_create_file_operation_param import (
+        ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
     )
-    from .apply_patch_create_file_operation_param2_param import (
-        ApplyPatchCreateFileOperationParam2Param as ApplyPatchCreateFileOperationParam2Param,
+    from .apply_patch_create_file_operation_param_param import (
+        ApplyPatchCreateFileOperationParamParam as ApplyPatchCreateFileOperationParamParam,
     )
     from .apply_patch_delete_file_operation import (
         ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation,
     )
-    from .apply_patch_delete_file_operation_param2 import (
-        ApplyPatchDeleteFileOperationParam2 as ApplyPatchDeleteFileOperationParam2,
+    from .apply_patch_delete_file_operation_param import (
+        ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
     )
-    from .apply_patch_delete_file_operation_param2_param import (
-        ApplyPatchDeleteFileOperationParam2Param as ApplyPatchDeleteFileOperationParam2Param,
+    from .apply_patch_delete_file_operation_param_param import (
+        ApplyPatchDeleteFileOperationParamParam as ApplyPatchDeleteFileOperationParamParam,
     )
     from .apply_patch_operation_param import ApplyPatchOperationParam as ApplyPatchOperationParam
     from .apply_patch_operation_param_param import (
@@ -55,11 +55,11 @@ if TYPE_CHECKING:
     from .apply_patch_update_file_operation import (
         ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
     )
-    from .apply_patch_update_file_operation_param2 import (
-        ApplyPatchUpdateFileOperationParam2 as ApplyPatchUpdateFileOperationParam2,
+    from .apply_patch_update_file_operation_param import (
+        ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
     )
-    from .apply_patch_update_file_operation_param2_param import (
-        ApplyPatchUpdateFileOperationParam2Param as ApplyPatchUpdateFileOperationParam2Param,
+    from .apply_patch_update_file_operation_param_param import (
+        ApplyPatchUpdateFileOperationParamParam as ApplyPatchUpdateFileOperationParamParam,
     )
     from .approximate_location import ApproximateLocation as ApproximateLocation
     from .approximate_location_param import ApproximateLocationParam as ApproximateLocationParam
@@ -245,9 +245,9 @@ if TYPE_CHECKING:
     from .function_object import FunctionObject as FunctionObject
     from .function_object_param import FunctionObjectParam as FunctionObjectParam
     from .function_shell_action import FunctionShellAction as FunctionShellAction
-    from .function_shell_action_param2 import FunctionShellActionParam2 as FunctionShellActionParam2
-    from .function_shell_action_param2_param import (
-        FunctionShellActionParam2Param as FunctionShellActionParam2Param,
+    from .function_shell_action_param import FunctionShellActionParam as FunctionShellActionParam
+    from .function_shell_action_param_param import (
+        FunctionShellActionParamParam as FunctionShellActionParamParam,
     )
     from .function_shell_call import FunctionShellCall as FunctionShellCall
     from .function_shell_call_item_param import (
@@ -260,20 +260,20 @@ if TYPE_CHECKING:
     from .function_shell_call_output_content import (
         FunctionShellCallOutputContent as FunctionShellCallOutputContent,
     )
-    from .function_shell_call_output_content_param2 import (
-        FunctionShellCallOutputContentParam2 as FunctionShellCallOutputContentParam2,
+    from .function_shell_call_output_content_param import (
+        FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
     )
-    from .function_shell_call_output_content_param2_param import (
-        FunctionShellCallOutputContentParam2Param as FunctionShellCallOutputContentParam2Param,
+    from .function_shell_call_output_content_param_param import (
+        FunctionShellCallOutputContentParamParam as FunctionShellCallOutputContentParamParam,
     )
     from .function_shell_call_output_exit_outcome import (
         FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
     )
-    from .function_shell_call_output_exit_outcome_param2 import (
-        FunctionShellCallOutputExitOutcomeParam2 as FunctionShellCallOutputExitOutcomeParam2,
+    from .function_shell_call_output_exit_outcome_param import (
+        FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
     )
-    from .function_shell_call_output_exit_outcome_param2_param import (
-        FunctionShellCallOutputExitOutcomeParam2Param as FunctionShellCallOutputExitOutcomeParam2Param,
+    from .function_shell_call_output_exit_outcome_param_param import (
+        FunctionShellCallOutputExitOutcomeParamParam as FunctionShellCallOutputExitOutcomeParamParam,
     )
     from .function_shell_call_output_item_param import (
         FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
@@ -290,11 +290,11 @@ if TYPE_CHECKING:
     from .function_shell_call_output_timeout_outcome import (
         FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
     )
-    from .function_shell_call_output_timeout_outcome_param2 import (
-        FunctionShellCallOutputTimeoutOutcomeParam2 as FunctionShellCallOutputTimeoutOutcomeParam2,
+    from .function_shell_call_output_timeout_outcome_param import (
+        FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
     )
-    from .function_shell_call_output_timeout_outcome_param2_param import (
-        FunctionShellCallOutputTimeoutOutcomeParam2Param as FunctionShellCallOutputTimeoutOutcomeParam2Param,
+    from .function_shell_call_output_timeout_outcome_param_param import (
+        FunctionShellCallOutputTimeoutOutcomeParamParam as FunctionShellCallOutputTimeoutOutcomeParamParam,
     )
     from .function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
     from .function_shell_tool_param_param import (
@@ -353,8 +353,6 @@ if TYPE_CHECKING:
     from .input_image_content_param_auto_param_param import (
         InputImageContentParamAutoParamParam as InputImageContentParamAutoParamParam,
     )
-    from .input_item import InputItem as InputItem
-    from .input_item_param import InputItemParam as InputItemParam
     from .input_message import InputMessage as InputMessage
     from .input_message_param import InputMessageParam as InputMessageParam
     from .input_text_content import InputTextContent as InputTextContent
@@ -575,11 +573,11 @@ _LAZY = {
     "Annotation": ".annotation",
     "AnnotationParam": ".annotation_param",
     "ApplyPatchCreateFileOperation": ".apply_patch_create_file_operation",
-    "ApplyPatchCreateFileOperationParam2": ".apply_patch_create_file_operation_param2",
-    "ApplyPatchCreateFileOperationParam2Param": ".apply_patch_create_file_operation_param2_param",
+    "ApplyPatchCreateFileOperationParam": ".apply_patch_create_file_operation_param",
+    "ApplyPatchCreateFileOperationParamParam": ".apply_patch_create_file_operation_param_param",
     "ApplyPatchDeleteFileOperation": ".apply_patch_delete_file_operation",
-    "ApplyPatchDeleteFileOperationParam2": ".apply_patch_delete_file_operation_param2",
-    "ApplyPatchDeleteFileOperationParam2Param": ".apply_patch_delete_file_operation_param2_param",
+    "ApplyPatchDeleteFileOperationParam": ".apply_patch_delete_file_operation_param",
+    "ApplyPatchDeleteFileOperationParamParam": ".apply_patch_delete_file_operation_param_param",
     "ApplyPatchOperationParam": ".apply_patch_operation_param",
     "ApplyPatchOperationParamParam": ".apply_patch_operation_param_param",
     "ApplyPatchToolCall": ".apply_patch_tool_call",
@@ -591,8 +589,8 @@ _LAZY = {
     "ApplyPatchToolParam": ".apply_patch_tool_param",
     "ApplyPatchToolParamParam": ".apply_patch_tool_param_param",
     "ApplyPatchUpdateFileOperation": ".apply_patch_update_file_operation",
-    "ApplyPatchUpdateFileOperationParam2": ".apply_patch_update_file_operation_param2",
-    "ApplyPatchUpdateFileOperationParam2Param": ".apply_patch_update_file_operation_param2_param",
+    "ApplyPatchUpdateFileOperationParam": ".apply_patch_update_file_operation_param",
+    "ApplyPatchUpdateFileOperationParamParam": ".apply_patch_update_file_operation_param_param",
     "ApproximateLocation": ".approximate_location",
     "ApproximateLocationParam": ".approximate_location_param",
     "AudioTranscriptionParam": ".audio_transcription_param",
@@ -699,25 +697,25 @@ _LAZY = {
     "FunctionObject": ".function_object",
     "FunctionObjectParam": ".function_object_param",
     "FunctionShellAction": ".function_shell_action",
-    "FunctionShellActionParam2": ".function_shell_action_param2",
-    "FunctionShellActionParam2Param": ".function_shell_action_param2_param",
+    "FunctionShellActionParam": ".function_shell_action_param",
+    "FunctionShellActionParamParam": ".function_shell_action_param_param",
     "FunctionShellCall": ".function_shell_call",
     "FunctionShellCallItemParam": ".function_shell_call_item_param",
     "FunctionShellCallItemParamParam": ".function_shell_call_item_param_param",
     "FunctionShellCallOutput": ".function_shell_call_output",
     "FunctionShellCallOutputContent": ".function_shell_call_output_content",
-    "FunctionShellCallOutputContentParam2": ".function_shell_call_output_content_param2",
-    "FunctionShellCallOutputContentParam2Param": ".function_shell_call_output_content_param2_param",
+    "FunctionShellCallOutputContentParam": ".function_shell_call_output_content_param",
+    "FunctionShellCallOutputContentParamParam": ".function_shell_call_output_content_param_param",
     "FunctionShellCallOutputExitOutcome": ".function_shell_call_output_exit_outcome",
-    "FunctionShellCallOutputExitOutcomeParam2": ".function_shell_call_output_exit_outcome_param2",
-    "FunctionShellCallOutputExitOutcomeParam2Param": ".function_shell_call_output_exit_outcome_param2_param",
+    "FunctionShellCallOutputExitOutcomeParam": ".function_shell_call_output_exit_outcome_param",
+    "FunctionShellCallOutputExitOutcomeParamParam": ".function_shell_call_output_exit_outcome_param_param",
     "FunctionShellCallOutputItemParam": ".function_shell_call_output_item_param",
     "FunctionShellCallOutputItemParamParam": ".function_shell_call_output_item_param_param",
     "FunctionShellCallOutputOutcomeParam": ".function_shell_call_output_outcome_param",
     "FunctionShellCallOutputOutcomeParamParam": ".function_shell_call_output_outcome_param_param",
     "FunctionShellCallOutputTimeoutOutcome": ".function_shell_call_output_timeout_outcome",
-    "FunctionShellCallOutputTimeoutOutcomeParam2": ".function_shell_call_output_timeout_outcome_param2",
-    "FunctionShellCallOutputTimeoutOutcomeParam2Param": ".function_shell_call_output_timeout_outcome_param2_param",
+    "FunctionShellCallOutputTimeoutOutcomeParam": ".function_shell_call_output_timeout_outcome_param",
+    "FunctionShellCallOutputTimeoutOutcomeParamParam": ".function_shell_call_output_timeout_outcome_param_param",
     "FunctionShellToolParam": ".function_shell_tool_param",
     "FunctionShellToolParamParam": ".function_shell_tool_param_param",
     "FunctionTool": ".function_tool",
@@ -763,8 +761,6 @@ _LAZY = {
     "InputImageContentParam": ".input_image_content_param",
     "InputImageContentParamAutoParam": ".input_image_content_param_auto_param",
     "InputImageContentParamAutoParamParam": ".input_image_content_param_auto_param_param",
-    "InputItem": ".input_item",
-    "InputItemParam": ".input_item_param",
     "InputMessage": ".input_message",
     "InputMessageParam": ".input_message_param",
     "InputTextContent": ".input_text_content",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .apply_patch_create_file_operation_param2 import ApplyPatchCreateFileOperationParam2
-from .apply_patch_delete_file_operation_param2 import ApplyPatchDeleteFileOperationParam2
-from .apply_patch_update_file_operation_param2 import ApplyPatchUpdateFileOperationParam2
+from .apply_patch_create_file_operation_param import ApplyPatchCreateFileOperationParam
+from .apply_patch_delete_file_operation_param import ApplyPatchDeleteFileOperationParam
+from .apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam
 
 __all__ = ["ApplyPatchOperationParam"]
 
 
-ApplyPatchOperationParam: TypeAlias = Union[ApplyPatchCreateFileOperationParam2, ApplyPatchDeleteFileOperationParam2, ApplyPatchUpdateFileOperationParam2]
+ApplyPatchOperationParam: TypeAlias = Union[ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperationParam, ApplyPatchUpdateFileOperationParam]
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""

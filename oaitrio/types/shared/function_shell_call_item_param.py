@@ -7,7 +7,7 @@ from typing import Literal, Optional, Union
 from ..._models import BaseModel, OpenEnum
 from .container_reference_param import ContainerReferenceParam
 from .direct_tool_call_caller_param2 import DirectToolCallCallerParam2
-from .function_shell_action_param2 import FunctionShellActionParam2
+from .function_shell_action_param import FunctionShellActionParam
 from .local_environment_param import LocalEnvironmentParam
 from .program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 
@@ -22,7 +22,7 @@ class FunctionShellCallItemParam(BaseModel, kw_only=True):
     caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]] = None
     type: OpenEnum[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: FunctionShellActionParam2
+    action: FunctionShellActionParam
     """The shell commands and limits that describe how to run the tool call."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None
     environment: Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]] = None

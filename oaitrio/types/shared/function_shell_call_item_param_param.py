@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional, Required, TypedDict, Union
 
 from .container_reference_param_param import ContainerReferenceParamParam
-from .function_shell_action_param2_param import FunctionShellActionParam2Param
+from .function_shell_action_param_param import FunctionShellActionParamParam
 from .local_environment_param_param import LocalEnvironmentParamParam
 from .tool_call_caller_param2_param import ToolCallCallerParam2Param
 
@@ -20,7 +20,7 @@ class FunctionShellCallItemParamParam(TypedDict, total=False):
     caller: Optional[ToolCallCallerParam2Param]
     type: Required[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: Required[FunctionShellActionParam2Param]
+    action: Required[FunctionShellActionParamParam]
     """The shell commands and limits that describe how to run the tool call."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     environment: Optional[Union[LocalEnvironmentParamParam, ContainerReferenceParamParam]]

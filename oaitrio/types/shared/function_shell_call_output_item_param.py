@@ -6,7 +6,7 @@ from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from .direct_tool_call_caller_param2 import DirectToolCallCallerParam2
-from .function_shell_call_output_content_param2 import FunctionShellCallOutputContentParam2
+from .function_shell_call_output_content_param import FunctionShellCallOutputContentParam
 from .program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 
 __all__ = ["FunctionShellCallOutputItemParam"]
@@ -20,7 +20,7 @@ class FunctionShellCallOutputItemParam(BaseModel, kw_only=True):
     caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]] = None
     type: OpenEnum[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: list[FunctionShellCallOutputContentParam2]
+    output: list[FunctionShellCallOutputContentParam]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: Optional[OpenEnum[Literal["in_progress", "completed", "incomplete"]]] = None
     max_output_length: Optional[int] = None

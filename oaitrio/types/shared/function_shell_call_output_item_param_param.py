@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Required, TypedDict
 
-from .function_shell_call_output_content_param2_param import (
-    FunctionShellCallOutputContentParam2Param,
-)
+from .function_shell_call_output_content_param_param import FunctionShellCallOutputContentParamParam
 from .tool_call_caller_param2_param import ToolCallCallerParam2Param
 
 __all__ = ["FunctionShellCallOutputItemParamParam"]
@@ -20,7 +18,7 @@ class FunctionShellCallOutputItemParamParam(TypedDict, total=False):
     caller: Optional[ToolCallCallerParam2Param]
     type: Required[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: Required[list[FunctionShellCallOutputContentParam2Param]]
+    output: Required[list[FunctionShellCallOutputContentParamParam]]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     max_output_length: Optional[int]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .function_shell_call_output_exit_outcome_param2 import FunctionShellCallOutputExitOutcomeParam2
-from .function_shell_call_output_timeout_outcome_param2 import (
-    FunctionShellCallOutputTimeoutOutcomeParam2,
+from .function_shell_call_output_exit_outcome_param import FunctionShellCallOutputExitOutcomeParam
+from .function_shell_call_output_timeout_outcome_param import (
+    FunctionShellCallOutputTimeoutOutcomeParam,
 )
 
 __all__ = ["FunctionShellCallOutputOutcomeParam"]
 
 
-FunctionShellCallOutputOutcomeParam: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcomeParam2, FunctionShellCallOutputExitOutcomeParam2]
+FunctionShellCallOutputOutcomeParam: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallOutputExitOutcomeParam]
 """The exit or timeout outcome associated with this shell call."""

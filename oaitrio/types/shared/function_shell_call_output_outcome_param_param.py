@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TypeAlias, Union
 
-from .function_shell_call_output_exit_outcome_param2_param import (
-    FunctionShellCallOutputExitOutcomeParam2Param,
+from .function_shell_call_output_exit_outcome_param_param import (
+    FunctionShellCallOutputExitOutcomeParamParam,
 )
-from .function_shell_call_output_timeout_outcome_param2_param import (
-    FunctionShellCallOutputTimeoutOutcomeParam2Param,
+from .function_shell_call_output_timeout_outcome_param_param import (
+    FunctionShellCallOutputTimeoutOutcomeParamParam,
 )
 
 __all__ = ["FunctionShellCallOutputOutcomeParamParam"]
 
 
-FunctionShellCallOutputOutcomeParamParam: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcomeParam2Param, FunctionShellCallOutputExitOutcomeParam2Param]
+FunctionShellCallOutputOutcomeParamParam: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcomeParamParam, FunctionShellCallOutputExitOutcomeParamParam]
 """The exit or timeout outcome associated with this shell call."""
