@@ -13,11 +13,15 @@ it spawns the child, so three numbers come out of each run:
 
 ``floor`` is ``import trio, httpx, msgspec``: what oaitrio cannot avoid. One
 untimed run per client first (so byte-code caches are warm), then the runs
-interleave the clients.
+interleave the clients. The children run without ``PYTHONDONTWRITEBYTECODE``:
+an installed package has its byte-code (pip compiles it at install, as it did
+for the SDK), and a checkout should get the same chance in its warm-up run
+rather than compile every module on every run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -41,6 +45,9 @@ print(_t1 - _t0, time.monotonic())
 """
 
 
+_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_once(client: str) -> dict[str, float]:
     """One fresh process for ``client``; times in milliseconds."""
     source = _WRAPPER.format(code=CODE[client])
@@ -48,6 +55,7 @@ def run_once(client: str) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", source],
         cwd=REPO_ROOT,
+        env=_ENV,
         capture_output=True,
         text=True,
         check=True,
