@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import Any, Optional
 
 from protocols import webhooks as _webhooks
 
-from .._models import decode
+from .._models import BaseModel, decode, lenient
 from .._resource import AsyncAPIResource
 from ..types.webhooks.unwrap_webhook_event import UnwrapWebhookEvent
 
-__all__ = ["AsyncWebhooks"]
+__all__ = ["AsyncWebhooks", "UnknownWebhookEvent"]
+
+
+class UnknownWebhookEvent(BaseModel, kw_only=True):
+    """A webhook event of a type this version of oaitrio does not know."""
+
+    id: Optional[str] = None
+    created_at: Optional[int] = None
+    type: str
+    """The event type, e.g. ``"batch.completed"``."""
+    data: dict[str, Any] = {}
+    """The event's payload, as plain JSON values."""
+    object: Optional[str] = None
 
 
 class AsyncWebhooks(AsyncAPIResource):
@@ -63,11 +76,13 @@ class AsyncWebhooks(AsyncAPIResource):
         headers: Mapping[str, str],
         *,
         secret: str | None = None,
-    ) -> UnwrapWebhookEvent:
+    ) -> UnwrapWebhookEvent | UnknownWebhookEvent:
         """Verify a delivery (as :meth:`verify_signature`), then decode its event.
 
-        Decoding is lenient: unknown fields are ignored and an event type this
-        version does not know is still returned, with its payload in ``data``.
+        Each event type the spec names decodes to its own class
+        (``BatchCompletedWebhookEvent``, ...). Decoding is lenient: unknown
+        fields are ignored, and an event type this version does not know is
+        returned as an :class:`UnknownWebhookEvent` with its payload in ``data``.
 
         Args:
             payload: The request body exactly as received.
@@ -84,7 +99,10 @@ class AsyncWebhooks(AsyncAPIResource):
         """
         self.verify_signature(payload, headers, secret=secret)
         raw = payload.encode() if isinstance(payload, str) else payload
-        return decode(raw, UnwrapWebhookEvent)
+        event: Any = decode(raw, UnwrapWebhookEvent)  # type: ignore[arg-type]
+        if isinstance(event, dict):  # an event type newer than this version
+            return lenient(event, UnknownWebhookEvent)  # type: ignore[no-any-return]
+        return event  # type: ignore[no-any-return]
 
     def _secret(self, secret: str | None) -> str:
         if secret is None:

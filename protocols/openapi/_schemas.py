@@ -68,6 +68,7 @@ class SchemaIndex:
 
     @staticmethod
     def ref_name(node: Schema) -> str | None:
+        """The schema name a ``$ref`` node points to, or None when ``node`` is inline."""
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
             return ref[len(_REF_PREFIX) :]

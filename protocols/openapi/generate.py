@@ -47,12 +47,53 @@ class Surface:
         self.placements: dict[str, Placement] = {}
 
 
+#: The union of every webhook event, added to the spec's schemas (the SDK's name).
+WEBHOOK_UNION = "UnwrapWebhookEvent"
+_WEBHOOKS = ("webhooks",)
+
+
+def webhook_events(spec: Mapping[str, Any]) -> list[str]:
+    """The schemas of the events the spec's ``webhooks`` section says the API sends."""
+    events: list[str] = []
+    webhooks = dig(spec, "webhooks")
+    for event in webhooks:
+        schema = dig(
+            webhooks, event, "post", "requestBody", "content", "application/json", "schema"
+        )
+        name = SchemaIndex.ref_name(schema)
+        if name is not None:
+            events.append(name)
+    return events
+
+
+def _with_webhook_union(spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    events = webhook_events(spec)
+    if not events:
+        return spec
+    union = {
+        "description": "A webhook event, as `client.webhooks.unwrap()` returns it.",
+        "anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in events],
+        "discriminator": {"propertyName": "type"},
+    }
+    schemas = {**spec["components"]["schemas"], WEBHOOK_UNION: union}
+    return {**spec, "components": {**spec["components"], "schemas": schemas}}
+
+
+def _webhook_class(schema: str) -> str:
+    """The SDK's name for a webhook event: ``WebhookBatchCancelled`` -> ``BatchCancelledWebhookEvent``."""
+    return schema.removeprefix("Webhook") + "WebhookEvent"
+
+
 def plan_surface(spec: Mapping[str, Any]) -> Surface:
     """Decide every method and type the spec yields, before any source is written."""
+    spec = _with_webhook_union(spec)
     index = SchemaIndex(spec)
     surface = Surface(index)
     surface.names = operation_names(spec)
     model_roots: list[str] = []
+    webhooks = webhook_events(spec)
+    if webhooks:
+        model_roots.append(WEBHOOK_UNION)
     param_roots: list[str] = []
     users: dict[str, list[tuple[str, ...]]] = {}
     for op in index.operations():
@@ -81,11 +122,14 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
             users.setdefault(schema, []).append(name.resource)
     surface.model_schemas = [s for s in index.closure(model_roots) if index.has_module(s)]
     surface.param_schemas = [s for s in index.closure(param_roots) if index.has_module(s)]
+    fixed = {schema: (_WEBHOOKS, _webhook_class(schema)) for schema in webhooks}
+    fixed[WEBHOOK_UNION] = (_WEBHOOKS, WEBHOOK_UNION)
     surface.placements = _placements(
         surface.model_schemas + surface.param_schemas,
         set(surface.model_schemas),
         set(surface.param_schemas),
         users,
+        fixed,
     )
     return surface
 
@@ -125,6 +169,7 @@ def _placements(
     models: set[str],
     params: set[str],
     users: Mapping[str, list[tuple[str, ...]]],
+    fixed: Mapping[str, tuple[tuple[str, ...], str]],
 ) -> dict[str, Placement]:
     placements: dict[str, Placement] = {}
     taken: dict[tuple[tuple[str, ...], str], str] = {}
@@ -135,12 +180,14 @@ def _placements(
         | sdk_names.STREAM_EVENT_TYPES.keys()
         | sdk_names.TYPE_NAMES.keys()
     )
-    ordered.sort(key=lambda schema: schema not in sdk_named)
+    ordered.sort(key=lambda schema: schema not in sdk_named and schema not in fixed)
     for schema in ordered:
         known = sdk_names.RETURN_TYPES.get(schema) or sdk_names.STREAM_EVENT_TYPES.get(schema)
         renamed = sdk_names.TYPE_NAMES.get(schema)
         fixed_param: str | None = None
-        if known is not None:
+        if schema in fixed:
+            package, wanted = fixed[schema]
+        elif known is not None:
             package = tuple(known[0].split(".")) if known[0] else ()
             wanted = known[1]
         elif renamed is not None:
