@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
@@ -52,15 +52,58 @@ else:
             return str
 
     class _Untagged:
-        """``Untagged[...]`` at run time: ``Any``, so msgspec keeps the plain JSON value."""
+        """``Untagged[...]`` at run time: ``Annotated[Any, members]``.
+
+        Inside a Struct msgspec keeps the plain JSON value; a call or stream
+        whose whole answer is such a union gets the first member it fits
+        (:class:`_FirstFit`).
+        """
 
         __slots__ = ()
 
         def __getitem__(self, members: object) -> object:
-            return Any
+            if not isinstance(members, tuple):
+                members = (members,)
+            return Annotated[Any, _Members(members)]
 
     OpenEnum = _OpenEnum()
     Untagged = _Untagged()
+
+
+class _Members(tuple[Any, ...]):
+    """The members of an ``Untagged`` union, kept in its run-time annotation."""
+
+
+def _untagged_members(tp: Any) -> _Members | None:
+    if get_origin(tp) is Annotated:
+        for extra in tp.__metadata__:
+            if isinstance(extra, _Members):
+                return extra
+    return None
+
+
+def _first_fit(value: Any, members: tuple[Any, ...]) -> Any:
+    """``value`` as the first union member it fits exactly, else kept as it is."""
+    for member in members:
+        if get_origin(member) in (dict, list) or member is Any:
+            continue
+        try:
+            return msgspec.convert(value, member)
+        except msgspec.ValidationError:
+            continue
+    return value
+
+
+class _FirstFit:
+    """A decoder for a whole answer that is an ``Untagged`` union."""
+
+    __slots__ = ("_members",)
+
+    def __init__(self, members: tuple[Any, ...]) -> None:
+        self._members = members
+
+    def decode(self, data: bytes | memoryview) -> Any:
+        return _first_fit(msgspec.json.decode(data), self._members)
 
 
 def convert(value: Any, tp: type[_T]) -> _T:
@@ -92,7 +135,10 @@ class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
 
 
 @functools.lru_cache(maxsize=512)
-def _decoder(tp: Any) -> msgspec.json.Decoder[Any]:
+def _decoder(tp: Any) -> msgspec.json.Decoder[Any] | _FirstFit:
+    members = _untagged_members(tp)
+    if members is not None:
+        return _FirstFit(members)
     return msgspec.json.Decoder(tp)
 
 

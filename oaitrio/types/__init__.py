@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .eval_custom_data_source_config import (
         EvalCustomDataSourceConfig as EvalCustomDataSourceConfig,
     )
+    from .eval_delete_response import EvalDeleteResponse as EvalDeleteResponse
     from .eval_grader_label_model import EvalGraderLabelModel as EvalGraderLabelModel
     from .eval_grader_python import EvalGraderPython as EvalGraderPython
     from .eval_grader_python_param import EvalGraderPythonParam as EvalGraderPythonParam
@@ -135,6 +136,7 @@ _LAZY = {
     "Error2": ".error2",
     "Eval": ".eval",
     "EvalCustomDataSourceConfig": ".eval_custom_data_source_config",
+    "EvalDeleteResponse": ".eval_delete_response",
     "EvalGraderLabelModel": ".eval_grader_label_model",
     "EvalGraderPython": ".eval_grader_python",
     "EvalGraderPythonParam": ".eval_grader_python_param",

@@ -26,7 +26,14 @@ from ._resgen import MethodPlan, ResourceNode, operation_kind, render_resource
 from ._schemas import Operation, SchemaIndex, dig
 from ._source import GENERATED_HEADER, docstring
 from ._typegen import MODEL, PARAM, Placement, TypeWriter
-from .naming import OperationName, operation_names, pascal_case, snake_case, types_package
+from .naming import (
+    OperationName,
+    method_type_name,
+    operation_names,
+    pascal_case,
+    snake_case,
+    types_package,
+)
 
 __all__ = ["Surface", "build", "main", "plan_surface"]
 
@@ -84,12 +91,44 @@ def _webhook_class(schema: str) -> str:
     return schema.removeprefix("Webhook") + "WebhookEvent"
 
 
+def _with_inline_responses(
+    spec: Mapping[str, Any], names: Mapping[str, OperationName]
+) -> tuple[Mapping[str, Any], dict[str, str], dict[str, tuple[tuple[str, ...], str]]]:
+    """The spec with each inline JSON answer made a named schema, as the SDK names it.
+
+    ``deleteEval`` answers an inline object: it becomes ``EvalDeleteResponse``
+    in the resource's types package; ``createTranscription`` answers a union:
+    ``TranscriptionCreateResponse``. Returns the spec, operationId -> schema
+    name, and schema name -> (package, class).
+    """
+    added: dict[str, Any] = {}
+    by_operation: dict[str, str] = {}
+    places: dict[str, tuple[tuple[str, ...], str]] = {}
+    for op in SchemaIndex(spec).operations():
+        name = names.get(op.operation_id)
+        responses = dig(op.spec, "responses")
+        ok = next((dig(responses, code) for code in ("200", "201") if code in responses), None)
+        schema = dig(ok, "content", "application/json", "schema")
+        if name is None or not schema or "$ref" in schema or schema.get("type") == "string":
+            continue
+        class_name = method_type_name(name, "Response")
+        added[class_name] = schema
+        by_operation[op.operation_id] = class_name
+        places[class_name] = (types_package(name.resource), class_name)
+    if not added:
+        return spec, by_operation, places
+    schemas = {**spec["components"]["schemas"], **added}
+    return {**spec, "components": {**spec["components"], "schemas": schemas}}, by_operation, places
+
+
 def plan_surface(spec: Mapping[str, Any]) -> Surface:
     """Decide every method and type the spec yields, before any source is written."""
+    names = operation_names(spec)
+    spec, inline_responses, inline_places = _with_inline_responses(spec, names)
     spec = _with_webhook_union(spec)
     index = SchemaIndex(spec)
     surface = Surface(index)
-    surface.names = operation_names(spec)
+    surface.names = names
     model_roots: list[str] = []
     webhooks = webhook_events(spec)
     if webhooks:
@@ -109,6 +148,10 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
         page = _page_class(index, op, name)
         kind, response, event = operation_kind(index, op, page)
         event = event or overrides.UNDECLARED_STREAMS.get(op.operation_id)
+        if op.operation_id in inline_responses and kind == "empty":
+            kind, response = "json", inline_responses[op.operation_id]
+        if op.operation_id in overrides.BINARY_ANSWERS:
+            kind, response = "binary", None
         plan = MethodPlan(op, name.method, kind, response, page if kind == "list" else None, event)
         if op.operation_id not in overrides.HAND_WRITTEN:
             node.methods.append(plan)
@@ -122,7 +165,10 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
             users.setdefault(schema, []).append(name.resource)
     surface.model_schemas = [s for s in index.closure(model_roots) if index.has_module(s)]
     surface.param_schemas = [s for s in index.closure(param_roots) if index.has_module(s)]
-    fixed = {schema: (_WEBHOOKS, _webhook_class(schema)) for schema in webhooks}
+    fixed: dict[str, tuple[tuple[str, ...], str]] = {
+        schema: (_WEBHOOKS, _webhook_class(schema)) for schema in webhooks
+    }
+    fixed.update(inline_places)
     fixed[WEBHOOK_UNION] = (_WEBHOOKS, WEBHOOK_UNION)
     surface.placements = _placements(
         surface.model_schemas + surface.param_schemas,

@@ -10,7 +10,14 @@ plus whatever oaitrio adds).
 
 from __future__ import annotations
 
-__all__ = ["DONE_TERMINATED", "ENVELOPED_STREAMS", "HAND_WRITTEN", "MIXINS", "UNDECLARED_STREAMS"]
+__all__ = [
+    "BINARY_ANSWERS",
+    "DONE_TERMINATED",
+    "ENVELOPED_STREAMS",
+    "HAND_WRITTEN",
+    "MIXINS",
+    "UNDECLARED_STREAMS",
+]
 
 #: Resource path -> (module under ``oaitrio`` as parts, class name).
 MIXINS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -43,3 +50,9 @@ DONE_TERMINATED = frozenset({"createChatCompletion", "createCompletion"})
 #: (``event: thread.run.created`` / ``data: {...run...}``), decoded as
 #: ``{"event": ..., "data": ...}``.
 ENVELOPED_STREAMS = frozenset({"createRun", "createThreadAndRun", "submitToolOuputsToRun"})
+
+#: Operations that answer with a file's bytes although the spec declares no
+#: body for them: operationId -> why.
+BINARY_ANSWERS: dict[str, str] = {
+    "RetrieveContainerFileContent": "the container file's content, as the SDK returns it",
+}

@@ -171,3 +171,27 @@ async def test_an_assistants_run_stream_pairs_event_names_with_their_objects() -
     assert [event.event for event in events] == ["thread.run.created", "thread.run.completed"]  # type: ignore[union-attr]
     assert all(isinstance(event.data, Run) for event in events)  # type: ignore[union-attr]
     assert events[1].data.status == "completed"  # type: ignore[union-attr]
+
+
+def test_an_untagged_answer_is_the_first_member_it_fits() -> None:
+    from oaitrio.types.audio import TranscriptionCreateResponse
+
+    plain = decode(b'{"text": "hello"}', TranscriptionCreateResponse)  # type: ignore[arg-type]
+    assert type(plain).__name__ == "CreateTranscriptionResponseJson"
+    assert plain.text == "hello"  # type: ignore[union-attr]
+    verbose = decode(
+        b'{"text": "hello", "language": "en", "duration": 1.5, "task": "transcribe"}',
+        TranscriptionCreateResponse,  # type: ignore[arg-type]
+    )
+    assert verbose.text == "hello"  # type: ignore[union-attr]
+    # Nothing fits: the plain JSON value, not an error.
+    assert decode(b'{"words": 3}', TranscriptionCreateResponse) == {"words": 3}  # type: ignore[arg-type]
+
+
+def test_inline_answers_get_the_sdk_class_names() -> None:
+    from oaitrio.types import EvalDeleteResponse
+
+    deleted = decode(
+        b'{"object": "eval.deleted", "deleted": true, "eval_id": "eval_1"}', EvalDeleteResponse
+    )
+    assert deleted.deleted is True

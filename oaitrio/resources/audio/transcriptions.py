@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, Optional, Union, overload
 
 from ..._resource import AsyncAPIResource, CallOptions
 from ..._types import NOT_GIVEN
+from ...types.audio.transcription_create_response import TranscriptionCreateResponse
 from ...types.audio.transcription_stream_event import TranscriptionStreamEvent
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None: ...
+    ) -> TranscriptionCreateResponse: ...
 
     @overload
     async def create(
@@ -92,7 +93,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncStream[TranscriptionStreamEvent] | None: ...
+    ) -> TranscriptionCreateResponse | AsyncStream[TranscriptionStreamEvent]: ...
 
     async def create(
         self,
@@ -115,7 +116,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncStream[TranscriptionStreamEvent] | None:
+    ) -> TranscriptionCreateResponse | AsyncStream[TranscriptionStreamEvent]:
         """Transcribes audio into the input language.
 
         Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
@@ -153,7 +154,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         return await self._request(
             "POST",
             "/audio/transcriptions",
-            cast_to=None,
+            cast_to=TranscriptionCreateResponse,
             body=body,
             files=("file",),
             options=CallOptions(

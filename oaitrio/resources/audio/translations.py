@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, Union
 
 from ..._resource import AsyncAPIResource, CallOptions
 from ..._types import NOT_GIVEN
+from ...types.audio.translation_create_response import TranslationCreateResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -31,7 +32,7 @@ class AsyncTranslations(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None:
+    ) -> TranslationCreateResponse:
         """Translates audio into English."""
         body = {
             "file": file,
@@ -43,7 +44,7 @@ class AsyncTranslations(AsyncAPIResource):
         return await self._request(
             "POST",
             "/audio/translations",
-            cast_to=None,
+            cast_to=TranslationCreateResponse,
             body=body,
             files=("file",),
             options=CallOptions(

@@ -10,6 +10,7 @@ from ..._resource import AsyncAPIResource, CallOptions, path_param
 from ..._types import NOT_GIVEN
 from ...pagination import AsyncCursorPage
 from ...types.eval import Eval
+from ...types.eval_delete_response import EvalDeleteResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -168,12 +169,12 @@ class AsyncEvals(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None:
+    ) -> EvalDeleteResponse:
         """Delete an evaluation."""
         return await self._request(
             "DELETE",
             f"/evals/{path_param('eval_id', eval_id)}",
-            cast_to=None,
+            cast_to=EvalDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -10,6 +10,21 @@ if TYPE_CHECKING:
     from .create_speech_response_stream_event import (
         CreateSpeechResponseStreamEvent as CreateSpeechResponseStreamEvent,
     )
+    from .create_transcription_response_diarized_json import (
+        CreateTranscriptionResponseDiarizedJson as CreateTranscriptionResponseDiarizedJson,
+    )
+    from .create_transcription_response_json import (
+        CreateTranscriptionResponseJson as CreateTranscriptionResponseJson,
+    )
+    from .create_transcription_response_verbose_json import (
+        CreateTranscriptionResponseVerboseJson as CreateTranscriptionResponseVerboseJson,
+    )
+    from .create_translation_response_json import (
+        CreateTranslationResponseJson as CreateTranslationResponseJson,
+    )
+    from .create_translation_response_verbose_json import (
+        CreateTranslationResponseVerboseJson as CreateTranslationResponseVerboseJson,
+    )
     from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
     from .speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
     from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
@@ -17,9 +32,21 @@ if TYPE_CHECKING:
     from .transcript_text_segment_event import (
         TranscriptTextSegmentEvent as TranscriptTextSegmentEvent,
     )
+    from .transcript_text_usage_duration import (
+        TranscriptTextUsageDuration as TranscriptTextUsageDuration,
+    )
     from .transcript_text_usage_tokens import TranscriptTextUsageTokens as TranscriptTextUsageTokens
+    from .transcription_create_response import (
+        TranscriptionCreateResponse as TranscriptionCreateResponse,
+    )
+    from .transcription_diarized_segment import (
+        TranscriptionDiarizedSegment as TranscriptionDiarizedSegment,
+    )
     from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
+    from .transcription_segment import TranscriptionSegment as TranscriptionSegment
     from .transcription_stream_event import TranscriptionStreamEvent as TranscriptionStreamEvent
+    from .transcription_word import TranscriptionWord as TranscriptionWord
+    from .translation_create_response import TranslationCreateResponse as TranslationCreateResponse
     from .vad_config_param import VadConfigParam as VadConfigParam
     from .voice import Voice as Voice
     from .voice_consent import VoiceConsent as VoiceConsent
@@ -27,14 +54,25 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "CreateSpeechResponseStreamEvent": ".create_speech_response_stream_event",
+    "CreateTranscriptionResponseDiarizedJson": ".create_transcription_response_diarized_json",
+    "CreateTranscriptionResponseJson": ".create_transcription_response_json",
+    "CreateTranscriptionResponseVerboseJson": ".create_transcription_response_verbose_json",
+    "CreateTranslationResponseJson": ".create_translation_response_json",
+    "CreateTranslationResponseVerboseJson": ".create_translation_response_verbose_json",
     "SpeechAudioDeltaEvent": ".speech_audio_delta_event",
     "SpeechAudioDoneEvent": ".speech_audio_done_event",
     "TranscriptTextDeltaEvent": ".transcript_text_delta_event",
     "TranscriptTextDoneEvent": ".transcript_text_done_event",
     "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
+    "TranscriptTextUsageDuration": ".transcript_text_usage_duration",
     "TranscriptTextUsageTokens": ".transcript_text_usage_tokens",
+    "TranscriptionCreateResponse": ".transcription_create_response",
+    "TranscriptionDiarizedSegment": ".transcription_diarized_segment",
     "TranscriptionLanguage": ".transcription_language",
+    "TranscriptionSegment": ".transcription_segment",
     "TranscriptionStreamEvent": ".transcription_stream_event",
+    "TranscriptionWord": ".transcription_word",
+    "TranslationCreateResponse": ".translation_create_response",
     "VadConfigParam": ".vad_config_param",
     "Voice": ".voice",
     "VoiceConsent": ".voice_consent",

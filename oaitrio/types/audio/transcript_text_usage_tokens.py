@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import ClassVar, Literal, Optional
 
-from ..._models import BaseModel, OpenEnum
+from ..._models import BaseModel
 
 __all__ = ["TranscriptTextUsageTokens"]
 
@@ -17,9 +17,9 @@ class InputTokenDetails(BaseModel, kw_only=True):
     """Number of audio tokens billed for this request."""
 
 
-class TranscriptTextUsageTokens(BaseModel, kw_only=True):
+class TranscriptTextUsageTokens(BaseModel, kw_only=True, tag_field="type", tag="tokens"):
     """Usage statistics for models billed by token usage."""
-    type: OpenEnum[Literal["tokens"]]
+    type: ClassVar[Literal["tokens"]] = "tokens"
     """The type of the usage object. Always `tokens` for this variant."""
     input_tokens: int
     """Number of input tokens billed for this request."""

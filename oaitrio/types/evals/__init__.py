@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .eval_stored_completions_source_param import (
         EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
     )
+    from .run_delete_response import RunDeleteResponse as RunDeleteResponse
 
 _LAZY = {
     "CreateEvalCompletionsRunDataSource": ".create_eval_completions_run_data_source",
@@ -63,6 +64,7 @@ _LAZY = {
     "EvalRun": ".eval_run",
     "EvalStoredCompletionsSource": ".eval_stored_completions_source",
     "EvalStoredCompletionsSourceParam": ".eval_stored_completions_source_param",
+    "RunDeleteResponse": ".run_delete_response",
 }
 
 __all__ = sorted(_LAZY)

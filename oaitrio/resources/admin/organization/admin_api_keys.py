@@ -10,6 +10,7 @@ from ...._types import NOT_GIVEN
 from ....pagination import AsyncCursorPage
 from ....types.admin.organization.admin_api_key import AdminAPIKey
 from ....types.admin.organization.admin_api_key_create_response import AdminAPIKeyCreateResponse
+from ....types.admin.organization.admin_api_key_delete_response import AdminAPIKeyDeleteResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -109,12 +110,12 @@ class AsyncAdminAPIKeys(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None:
+    ) -> AdminAPIKeyDeleteResponse:
         """Delete an organization admin API key"""
         return await self._request(
             "DELETE",
             f"/organization/admin_api_keys/{path_param('key_id', key_id)}",
-            cast_to=None,
+            cast_to=AdminAPIKeyDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

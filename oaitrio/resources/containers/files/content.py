@@ -11,6 +11,7 @@ from ...._types import NOT_GIVEN
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ...._binary import BinaryResponseContent
     from ...._resource import TimeoutArg
     from ...._types import Omit
 
@@ -27,12 +28,11 @@ class AsyncContent(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponseContent:
         """Retrieve Container File Content"""
-        return await self._request(
+        return await self._binary(
             "GET",
             f"/containers/{path_param('container_id', container_id)}/files/{path_param('file_id', file_id)}/content",
-            cast_to=None,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

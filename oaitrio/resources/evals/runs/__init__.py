@@ -10,6 +10,7 @@ from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncCursorPage
 from ....types.evals.eval_run import EvalRun
+from ....types.evals.run_delete_response import RunDeleteResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -156,12 +157,12 @@ class AsyncRuns(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> None:
+    ) -> RunDeleteResponse:
         """Delete an eval run."""
         return await self._request(
             "DELETE",
             f"/evals/{path_param('eval_id', eval_id)}/runs/{path_param('run_id', run_id)}",
-            cast_to=None,
+            cast_to=RunDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

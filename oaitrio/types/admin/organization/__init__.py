@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from .admin_api_key_create_response import (
         AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse,
     )
+    from .admin_api_key_delete_response import (
+        AdminAPIKeyDeleteResponse as AdminAPIKeyDeleteResponse,
+    )
     from .audit_log_actor import AuditLogActor as AuditLogActor
     from .audit_log_actor_api_key import AuditLogActorApiKey as AuditLogActorApiKey
     from .audit_log_actor_service_account import (
@@ -73,6 +76,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AdminAPIKey": ".admin_api_key",
     "AdminAPIKeyCreateResponse": ".admin_api_key_create_response",
+    "AdminAPIKeyDeleteResponse": ".admin_api_key_delete_response",
     "AuditLogActor": ".audit_log_actor",
     "AuditLogActorApiKey": ".audit_log_actor_api_key",
     "AuditLogActorServiceAccount": ".audit_log_actor_service_account",
