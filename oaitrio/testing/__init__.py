@@ -10,10 +10,17 @@ request parser), or as its own process with ``python -m oaitrio.testing``::
         ...  # point a client at server.base_url
         assert server.requests[-1].path == "/v1/chat/completions"
 
-Test-only request headers: ``x-fake-chunks: N`` (content chunks of a chat
-completion) and ``x-fake-write-mode: token | coalesced`` (one HTTP chunk and
-socket write per event, the default, or events batched into ~64 KiB chunks).
-Faults are the classes below, also reachable as attributes of ``Fault``.
+It answers chat completions, legacy completions, responses, embeddings,
+transcriptions (multipart uploads), speech, image generations and edits,
+models and a paginated test list; every operation that streams sends the
+events of the spec's event schema, ending at ``data: [DONE]`` (chat and legacy
+completions) or at the stream's terminal event (the others).
+
+Test-only request headers: ``x-fake-chunks: N`` (text deltas of a chat or
+legacy completion, a response or a transcription) and ``x-fake-write-mode:
+token | coalesced`` (one HTTP chunk and socket write per event, the default,
+or events batched into ~64 KiB chunks). Faults are the classes below, also
+reachable as attributes of ``Fault``.
 """
 
 from __future__ import annotations

@@ -17,13 +17,23 @@ reused, so a stream of 200,000 chunks costs a list lookup per chunk.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 import attrs
 
+from ._text import (
+    DEFAULT_TEXT,
+    chunk_count,
+    coalesced,
+    count_tokens,
+    cycled_text,
+    message_text,
+    obfuscation,
+    positive_int,
+    split_tokens,
+)
 from ._wire import (
     BadRequest,
     Reply,
@@ -34,44 +44,9 @@ from ._wire import (
     random_id,
 )
 
-__all__ = ["chat_completion", "count_tokens"]
+__all__ = ["FINGERPRINT", "chat_completion"]
 
-_TOKEN_RE = re.compile(r"\s*\S+|\s+")
-_DEFAULT_TEXT = "Hello! This is the oaitrio fake server."
-_FINGERPRINT = "fp_fake0a1b2c"
-_OBFUSCATION = "Xq7mZ2pLk9RtVw3nBc"
-MAX_FAKE_CHUNKS = 10_000_000
-
-
-def count_tokens(text: str) -> int:
-    """The fake's token count of a text: words with their leading space."""
-    return len(_TOKEN_RE.findall(text))
-
-
-def _message_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        parts: list[str] = []
-        for part in cast("list[Any]", content):
-            text = (object_or_none(part) or {}).get("text")
-            if isinstance(text, str):
-                parts.append(text)
-        return "".join(parts)
-    return ""
-
-
-def _positive_int(body: dict[str, Any], name: str) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BadRequest(
-            f"Invalid '{name}': expected an integer of at least 1.",
-            param=name,
-            code="integer_below_min_value",
-        )
-    return value
+FINGERPRINT = "fp_fake0a1b2c"
 
 
 @attrs.frozen
@@ -104,12 +79,10 @@ class _Plan:
         }
 
     def content(self) -> str:
-        tokens, size = self.tokens, len(self.tokens)
-        whole, rest = divmod(self.count, size)
-        return "".join(tokens) * whole + "".join(tokens[:rest])
+        return cycled_text(self.tokens, self.count)
 
 
-def _plan(body: dict[str, Any], fake_chunks: str | None) -> _Plan:
+def _plan(body: dict[str, Any], headers: Mapping[str, str]) -> _Plan:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise BadRequest("you must provide a model parameter")
@@ -126,29 +99,18 @@ def _plan(body: dict[str, Any], fake_chunks: str | None) -> _Plan:
         message = object_or_none(entry)
         if message is None or not isinstance(message.get("role"), str):
             raise BadRequest("Invalid 'messages': each message needs a 'role'.", param="messages")
-        text = _message_text(message.get("content"))
+        text = message_text(message.get("content"))
         prompt_tokens += 4 + count_tokens(text)
         if message["role"] == "user":
             last_user = text
-    text = f"You said: {last_user.strip()}" if last_user.strip() else _DEFAULT_TEXT
-    tokens: list[str] = _TOKEN_RE.findall(text)
-    if fake_chunks is None:
-        count = len(tokens)
-    else:
-        try:
-            count = int(fake_chunks)
-        except ValueError:
-            count = -1
-        if not 0 <= count <= MAX_FAKE_CHUNKS:
-            raise BadRequest(
-                f"x-fake-chunks must be an integer from 0 to {MAX_FAKE_CHUNKS}.",
-                param="x-fake-chunks",
-            )
+    text = f"You said: {last_user.strip()}" if last_user.strip() else DEFAULT_TEXT
+    tokens = split_tokens(text)
+    count = chunk_count(headers, len(tokens))
     finish_reason = "stop"
-    limit = _positive_int(body, "max_completion_tokens") or _positive_int(body, "max_tokens")
+    limit = positive_int(body, "max_completion_tokens") or positive_int(body, "max_tokens")
     if limit is not None and count > limit:
         count, finish_reason = limit, "length"
-    n = _positive_int(body, "n") or 1
+    n = positive_int(body, "n") or 1
     if n > 128:
         raise BadRequest("Invalid 'n': at most 128.", param="n", code="integer_above_max_value")
     tier = body.get("service_tier")
@@ -165,9 +127,9 @@ def _plan(body: dict[str, Any], fake_chunks: str | None) -> _Plan:
     )
 
 
-def chat_completion(body: dict[str, Any], headers: dict[str, str]) -> Reply | StreamReply:
+def chat_completion(body: dict[str, Any], headers: Mapping[str, str]) -> Reply | StreamReply:
     """Answer a chat completion request (see the module docstring)."""
-    plan = _plan(body, headers.get("x-fake-chunks"))
+    plan = _plan(body, headers)
     if body.get("stream") is not True:
         content = plan.content()
         annotations: list[Any] = []
@@ -193,14 +155,10 @@ def chat_completion(body: dict[str, Any], headers: dict[str, str]) -> Reply | St
                 ],
                 "usage": plan.usage(),
                 "service_tier": plan.service_tier,
-                "system_fingerprint": _FINGERPRINT,
+                "system_fingerprint": FINGERPRINT,
             }
         )
-    mode = headers.get("x-fake-write-mode", "token")
-    if mode not in ("token", "coalesced"):
-        raise BadRequest(
-            "x-fake-write-mode must be 'token' or 'coalesced'.", param="x-fake-write-mode"
-        )
+    batched = coalesced(headers)
     raw_options = body.get("stream_options")
     options = object_or_none(raw_options)
     if raw_options is not None and options is None:
@@ -210,7 +168,7 @@ def chat_completion(body: dict[str, Any], headers: dict[str, str]) -> Reply | St
     obfuscate = options.get("include_obfuscation", True) is not False
     return StreamReply(
         _stream_events(plan, include_usage=include_usage, obfuscate=obfuscate),
-        coalesced=mode == "coalesced",
+        coalesced=batched,
         headers=(("content-type", "text/event-stream; charset=utf-8"),),
     )
 
@@ -224,7 +182,7 @@ def _stream_events(plan: _Plan, *, include_usage: bool, obfuscate: bool) -> Iter
         + b',"service_tier":'
         + encode_json(plan.service_tier)
         + b',"system_fingerprint":"'
-        + _FINGERPRINT.encode()
+        + FINGERPRINT.encode()
         + b'","choices":['
     )
     usage_null = b',"usage":null' if include_usage else b""
@@ -232,8 +190,7 @@ def _stream_events(plan: _Plan, *, include_usage: bool, obfuscate: bool) -> Iter
     def tail(seed: int) -> bytes:
         if not obfuscate:
             return b"}\n\n"
-        size = 1 + seed % (len(_OBFUSCATION) - 1)
-        return b',"obfuscation":"' + _OBFUSCATION[:size].encode() + b'"}\n\n'
+        return b',"obfuscation":"' + obfuscation(seed).encode() + b'"}\n\n'
 
     def choice(index: int, delta: bytes, finish: bytes) -> bytes:
         return b'{"index":%d,"delta":%s,"logprobs":null,"finish_reason":%s}' % (

@@ -17,7 +17,7 @@ import sys
 from array import array
 from typing import Any
 
-from ._chat import count_tokens
+from ._text import count_tokens
 from ._wire import BadRequest, Reply, json_reply
 
 __all__ = ["embedding_vector", "embeddings"]

@@ -11,8 +11,10 @@ and :class:`DelayAfterDone`) apply only to streamed responses and stay queued
 while plain requests pass by; the others apply to any request.
 
 ``after_chunks`` counts ``data:`` events already sent in this response, the
-first being the ``role`` chunk. When a stream has fewer events than
-``after_chunks``, the fault fires just before ``data: [DONE]``.
+first being the ``role`` chunk of a chat stream. When a stream has fewer
+events than ``after_chunks``, the fault fires just before ``data: [DONE]``,
+or after the last event of a stream that has no ``[DONE]`` (responses,
+transcriptions, images, speech).
 """
 
 from __future__ import annotations
@@ -146,7 +148,11 @@ class MalformedEvent(Fault):
 
 @attrs.frozen(kw_only=True)
 class EndBeforeDone(Fault):
-    """End the body cleanly (terminating chunk) without ``data: [DONE]``."""
+    """End the body cleanly (terminating chunk) without ``data: [DONE]``.
+
+    On a stream that has no ``[DONE]``, ``after_chunks`` ends it early, cut
+    before its terminal event.
+    """
 
     stream_only: ClassVar[bool] = True
     after_chunks: int | None = None
@@ -176,6 +182,8 @@ class ErrorEvent(Fault):
 @attrs.frozen(kw_only=True)
 class DelayAfterDone(Fault):
     """Send ``data: [DONE]``, then wait ``seconds`` before the terminating chunk.
+
+    On a stream that has no ``[DONE]`` the wait follows its last event.
 
     A client that drains the body before reusing the connection sees the delay.
     """

@@ -218,7 +218,7 @@ class HttpConnection:
             elif isinstance(fault, EndBeforeDone):
                 finish = False
         if finish:
-            await writer.write(itertools.chain(events, (DONE_EVENT,)))
+            await writer.write(itertools.chain(events, (DONE_EVENT,)) if reply.done else events)
         if isinstance(fault, DelayAfterDone):
             await trio.sleep(fault.seconds)
         if not self._http10:

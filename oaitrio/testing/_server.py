@@ -3,7 +3,13 @@
 Routes (all but ``/_fake/*`` need ``Authorization: Bearer <non-empty>``)::
 
     POST   /v1/chat/completions   plain or streamed (``_chat``)
+    POST   /v1/completions        legacy completions, plain or streamed (``_completions``)
+    POST   /v1/responses          plain or streamed (``_responses``)
     POST   /v1/embeddings         deterministic vectors (``_embeddings``)
+    POST   /v1/audio/transcriptions  multipart; plain or streamed (``_audio``)
+    POST   /v1/audio/speech       audio bytes, or an event stream (``_audio``)
+    POST   /v1/images/generations plain or streamed (``_images``)
+    POST   /v1/images/edits       multipart or JSON; plain or streamed (``_images``)
     GET    /v1/models             the model list
     GET    /v1/models/{id}        one model, 404 when unknown
     DELETE /v1/models/{id}        fine-tuned (``ft:``) models only, else 404
@@ -13,7 +19,9 @@ Routes (all but ``/_fake/*`` need ``Authorization: Bearer <non-empty>``)::
 
 A request is handled in this order: recorded (``/_fake/*`` requests are not),
 authorised, handed its fault if one is queued, answered by a response set
-with ``set_response`` if one matches, else routed.
+with ``set_response`` if one matches, else routed. A POST body is read as
+multipart/form-data when its ``Content-Type`` says so, else as JSON; which
+kind each route takes is in ``_routes``.
 """
 
 from __future__ import annotations
@@ -30,31 +38,27 @@ import msgspec
 import trio
 
 from ._catalog import Catalog
-from ._chat import chat_completion
-from ._embeddings import embeddings
 from ._faults import DropConnection, Fault, SlowFirstByte, StatusError
+from ._form import is_multipart, parse_form
 from ._groups import unwrap_single_exception
 from ._http import Headers, HttpConnection, IncomingRequest
+from ._routes import POST_ROUTES
 from ._wire import (
     BadRequest,
     Reply,
     StreamReply,
-    as_object,
     decode_json,
     encode_json,
     error_reply,
     header_items,
     json_reply,
-    object_or_none,
     request_id,
 )
 
 __all__ = ["FakeOpenAI", "RecordedRequest", "open_fake_server"]
 
-CHAT_PATH = "/v1/chat/completions"
 _ROUTES: dict[str, frozenset[str]] = {
-    CHAT_PATH: frozenset({"POST"}),
-    "/v1/embeddings": frozenset({"POST"}),
+    **dict.fromkeys(POST_ROUTES, frozenset({"POST"})),
     "/v1/models": frozenset({"GET"}),
     "/v1/fake/items": frozenset({"GET"}),
     "/_fake/stats": frozenset({"GET"}),
@@ -368,14 +372,19 @@ class FakeOpenAI:
             return True
         self._record(request, connection_id)
         payload: Any = None
+        content_type = request.headers.get("content-type", "")
         try:
-            if request.method == "POST" and request.body:
+            if request.method == "POST" and is_multipart(content_type):
+                payload = parse_form(request.body, content_type)
+            elif request.method == "POST" and request.body:
                 payload = decode_json(request.body)
         except BadRequest as exc:
             payload = exc
-        streaming = (
-            request.path == CHAT_PATH and (object_or_none(payload) or {}).get("stream") is True
-        )
+        route = POST_ROUTES.get(request.path) if request.method == "POST" else None
+        try:
+            streaming = route is not None and route.streams(payload)
+        except BadRequest:
+            streaming = False  # the handler reports what is wrong with the body
         fault = None
         if _authorised(request.headers):
             fault = self._take_fault(request.path, streaming)
@@ -411,14 +420,18 @@ class FakeOpenAI:
         if fixed is not None and fixed[0] in (None, request.method):
             return fixed[1]
         try:
-            if isinstance(payload, BadRequest):
-                raise payload
             return self._route(request, payload)
         except BadRequest as exc:
             return exc.reply
 
     def _route(self, request: IncomingRequest, payload: Any) -> Reply | StreamReply:
         method, path = request.method, request.path
+        route = POST_ROUTES.get(path)
+        if route is not None and method == "POST":
+            content_type = request.headers.get("content-type", "")
+            return route.answer(payload, request.headers, content_type)
+        if isinstance(payload, BadRequest):
+            raise payload
         if path.startswith(_MODEL_PREFIX) and len(path) > len(_MODEL_PREFIX):
             model = unquote(path[len(_MODEL_PREFIX) :])
             if method == "GET":
@@ -433,13 +446,7 @@ class FakeOpenAI:
             raise _invalid_method(method, path)
         if path == "/v1/models":
             return self._catalog.list_models()
-        if path == "/v1/fake/items":
-            return self._catalog.list_items(dict(parse_qsl(request.query)))
-        if payload is None:
-            raise BadRequest("The request body must be a JSON object.")
-        if path == CHAT_PATH:
-            return chat_completion(as_object(payload), request.headers)
-        return embeddings(as_object(payload))
+        return self._catalog.list_items(dict(parse_qsl(request.query)))
 
     def _control(self, request: IncomingRequest) -> Reply:
         if request.path == "/_fake/stats" and request.method == "GET":

@@ -62,6 +62,9 @@ class StreamReply:
     """Batch events into ~64 KiB HTTP chunks instead of one chunk per event."""
     headers: tuple[tuple[str, str], ...] = ()
     """Headers besides the common ones."""
+    done: bool = True
+    """End with ``data: [DONE]`` (chat and legacy completions); the other
+    streams of the API end at their own terminal event."""
 
 
 class BadRequest(Exception):

@@ -505,11 +505,12 @@ async def test_pagination_custom_items_and_errors(
 
 
 async def test_set_response_and_clear(server: FakeOpenAI, client: httpx.AsyncClient) -> None:
-    server.set_response("/v1/responses", status=201, json={"id": "resp_1"}, headers={"x-a": "b"})
+    # A path the fake does not route: once cleared, nothing answers it.
+    server.set_response("/v1/fake/fixed", status=201, json={"id": "resp_1"}, headers={"x-a": "b"})
     with trio.fail_after(TIMEOUT):
-        fixed = await client.post("/responses", json={})
+        fixed = await client.post("/fake/fixed", json={})
         server.clear()
-        gone = await client.post("/responses", json={})
+        gone = await client.post("/fake/fixed", json={})
     assert fixed.status_code == 201
     assert fixed.json() == {"id": "resp_1"}
     assert fixed.headers["x-a"] == "b"
