@@ -9,8 +9,9 @@ from .._resource import AsyncAPIResource, CallOptions, path_param
 from .._types import NOT_GIVEN
 from ..pagination import AsyncConversationCursorPage
 from ..types.video import Video
-from ..types.video_character_resource import VideoCharacterResource
+from ..types.video_create_character_response import VideoCreateCharacterResponse
 from ..types.video_delete_response import VideoDeleteResponse
+from ..types.video_get_character_response import VideoGetCharacterResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -100,7 +101,7 @@ class AsyncVideos(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> VideoCharacterResource:
+    ) -> VideoCreateCharacterResponse:
         """Create a character from an uploaded video."""
         body = {
             "video": video,
@@ -109,7 +110,7 @@ class AsyncVideos(AsyncAPIResource):
         return await self._request(
             "POST",
             "/videos/characters",
-            cast_to=VideoCharacterResource,
+            cast_to=VideoCreateCharacterResponse,
             body=body,
             files=("video",),
             options=CallOptions(
@@ -128,12 +129,12 @@ class AsyncVideos(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> VideoCharacterResource:
+    ) -> VideoGetCharacterResponse:
         """Fetch a character."""
         return await self._request(
             "GET",
             f"/videos/characters/{path_param('character_id', character_id)}",
-            cast_to=VideoCharacterResource,
+            cast_to=VideoGetCharacterResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

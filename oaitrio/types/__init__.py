@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
     from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
     from .completion import Completion as Completion
+    from .container_create_response import ContainerCreateResponse as ContainerCreateResponse
+    from .container_list_response import ContainerListResponse as ContainerListResponse
     from .container_resource import ContainerResource as ContainerResource
+    from .container_retrieve_response import ContainerRetrieveResponse as ContainerRetrieveResponse
     from .content_provenance_check import ContentProvenanceCheck as ContentProvenanceCheck
     from .create_embedding_response import CreateEmbeddingResponse as CreateEmbeddingResponse
     from .create_eval_custom_data_source_config_param import (
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from .embedding import Embedding as Embedding
     from .error2 import Error2 as Error2
     from .eval import Eval as Eval
+    from .eval_create_response import EvalCreateResponse as EvalCreateResponse
     from .eval_custom_data_source_config import (
         EvalCustomDataSourceConfig as EvalCustomDataSourceConfig,
     )
@@ -57,10 +61,13 @@ if TYPE_CHECKING:
     from .eval_grader_text_similarity_param import (
         EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam,
     )
+    from .eval_list_response import EvalListResponse as EvalListResponse
     from .eval_logs_data_source_config import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
+    from .eval_retrieve_response import EvalRetrieveResponse as EvalRetrieveResponse
     from .eval_stored_completions_data_source_config import (
         EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig,
     )
+    from .eval_update_response import EvalUpdateResponse as EvalUpdateResponse
     from .file_deleted import FileDeleted as FileDeleted
     from .file_object import FileObject as FileObject
     from .image import Image as Image
@@ -112,7 +119,11 @@ if TYPE_CHECKING:
     )
     from .video import Video as Video
     from .video_character_resource import VideoCharacterResource as VideoCharacterResource
+    from .video_create_character_response import (
+        VideoCreateCharacterResponse as VideoCreateCharacterResponse,
+    )
     from .video_delete_response import VideoDeleteResponse as VideoDeleteResponse
+    from .video_get_character_response import VideoGetCharacterResponse as VideoGetCharacterResponse
     from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
 
 _LAZY = {
@@ -123,7 +134,10 @@ _LAZY = {
     "BatchRequestCounts": ".batch_request_counts",
     "C2PAProvenanceResult": ".c2_pa_provenance_result",
     "Completion": ".completion",
+    "ContainerCreateResponse": ".container_create_response",
+    "ContainerListResponse": ".container_list_response",
     "ContainerResource": ".container_resource",
+    "ContainerRetrieveResponse": ".container_retrieve_response",
     "ContentProvenanceCheck": ".content_provenance_check",
     "CreateEmbeddingResponse": ".create_embedding_response",
     "CreateEvalCustomDataSourceConfigParam": ".create_eval_custom_data_source_config_param",
@@ -135,6 +149,7 @@ _LAZY = {
     "Embedding": ".embedding",
     "Error2": ".error2",
     "Eval": ".eval",
+    "EvalCreateResponse": ".eval_create_response",
     "EvalCustomDataSourceConfig": ".eval_custom_data_source_config",
     "EvalDeleteResponse": ".eval_delete_response",
     "EvalGraderLabelModel": ".eval_grader_label_model",
@@ -146,8 +161,11 @@ _LAZY = {
     "EvalGraderStringCheckParam": ".eval_grader_string_check_param",
     "EvalGraderTextSimilarity": ".eval_grader_text_similarity",
     "EvalGraderTextSimilarityParam": ".eval_grader_text_similarity_param",
+    "EvalListResponse": ".eval_list_response",
     "EvalLogsDataSourceConfig": ".eval_logs_data_source_config",
+    "EvalRetrieveResponse": ".eval_retrieve_response",
     "EvalStoredCompletionsDataSourceConfig": ".eval_stored_completions_data_source_config",
+    "EvalUpdateResponse": ".eval_update_response",
     "FileDeleted": ".file_deleted",
     "FileObject": ".file_object",
     "Image": ".image",
@@ -181,7 +199,9 @@ _LAZY = {
     "VectorStoreSearchResultContentObject": ".vector_store_search_result_content_object",
     "Video": ".video",
     "VideoCharacterResource": ".video_character_resource",
+    "VideoCreateCharacterResponse": ".video_create_character_response",
     "VideoDeleteResponse": ".video_delete_response",
+    "VideoGetCharacterResponse": ".video_get_character_response",
     "VideoReferenceInputParam": ".video_reference_input_param",
 }
 

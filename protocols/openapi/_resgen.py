@@ -44,6 +44,7 @@ class MethodPlan(NamedTuple):
     response: str | None  # schema name of the JSON response (or of a list's item)
     page: str | None  # AsyncPage, AsyncCursorPage, AsyncConversationCursorPage
     stream_event: str | None  # schema name of the event type when it streams
+    returns: tuple[tuple[str, ...], str] | None = None  # a class of its own: (module, name)
 
 
 class ResourceNode:
@@ -271,6 +272,8 @@ def _return_annotation(plan: MethodPlan, module: Module, writer: TypeWriter) -> 
 
 def _response_ref(plan: MethodPlan, module: Module, writer: TypeWriter) -> TypeRef:
     assert plan.response is not None
+    if plan.returns is not None:
+        return TypeRef(module.use(*plan.returns), "struct", plan.response)
     return writer.annotation(
         {"$ref": f"#/components/schemas/{plan.response}"}, MODEL, module, "Response"
     )

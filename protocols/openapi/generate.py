@@ -31,6 +31,7 @@ from .naming import (
     method_type_name,
     operation_names,
     pascal_case,
+    return_type,
     snake_case,
     types_package,
 )
@@ -50,6 +51,8 @@ class Surface:
         self.plans: dict[str, MethodPlan] = {}
         self.names: dict[str, OperationName] = {}
         self.model_schemas: list[str] = []
+        #: (package, module) -> (class, schema) of the per-method subclasses.
+        self.subclasses: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
         self.param_schemas: list[str] = []
         self.placements: dict[str, Placement] = {}
 
@@ -177,7 +180,46 @@ def plan_surface(spec: Mapping[str, Any]) -> Surface:
         users,
         fixed,
     )
+    _per_method_classes(surface)
     return surface
+
+
+def _per_method_classes(surface: Surface) -> None:
+    """Give a method its own subclass where the SDK names one per method.
+
+    The SDK returns ``ContainerCreateResponse`` from ``containers.create`` and
+    ``ContainerRetrieveResponse`` from ``containers.retrieve``, both of the
+    spec's ``ContainerResource``: each becomes a subclass of the schema's class,
+    so the names users import exist and the data is the same.
+    """
+    taken = {
+        (place.package, snake_case(name))
+        for place in surface.placements.values()
+        for name in (place.name, place.param_name)
+    }
+    for operation_id, plan in list(surface.plans.items()):
+        schema = plan.response
+        if schema not in sdk_names.PER_METHOD_RESPONSE_SCHEMAS or plan.kind not in ("json", "list"):
+            continue
+        package, name = return_type(operation_id, surface.names[operation_id], schema)
+        place = surface.placements[schema]
+        if (package, name) == (place.package, place.name):
+            continue
+        key = (package, snake_case(name))
+        known = surface.subclasses.get(key)
+        if known is None:
+            if key in taken:
+                continue
+            surface.subclasses[key] = (name, schema)
+        elif known != (name, schema):
+            continue
+        returns = (("types", *package, snake_case(name)), name)
+        updated = plan._replace(returns=returns)
+        surface.plans[operation_id] = updated
+        node = surface.root
+        for part in surface.names[operation_id].resource:
+            node = node.child(part)
+        node.methods = [updated if m is plan else m for m in node.methods]
 
 
 def _body_refs(index: SchemaIndex, op: Operation) -> list[str]:
@@ -301,6 +343,14 @@ def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
                 source = writer.alias_source(schema, world, module, name)
             module.add(source, export=name)
             modules.append(module)
+    for (package, stem), (name, schema) in sorted(surface.subclasses.items()):
+        module = Module(("types", *package, stem))
+        place = surface.placements[schema]
+        base = module.use(place.module(MODEL), place.name)
+        module.names.claim(name)
+        doc = docstring(index.schemas[schema].get("description"), "    ") or "    pass\n"
+        module.add(f"class {name}({base}, kw_only=True):\n{doc}", export=name)
+        modules.append(module)
     for node in surface.root.walk():
         if node.path:
             modules.append(render_resource(node, writer))

@@ -119,3 +119,14 @@ def test_hand_written_methods_are_left_to_their_mixin(files: dict[str, str]) -> 
     for operation, resource in overrides.HAND_WRITTEN.items():
         module = files["resources/" + resource.replace(".", "/") + ".py"]
         assert "def create(" not in module, operation
+
+
+def test_per_method_answer_classes_have_the_sdk_names(spec: dict[str, Any]) -> None:
+    import importlib
+
+    surface = generate.plan_surface(spec)
+    returns = {plan.returns for plan in surface.plans.values() if plan.returns is not None}
+    assert (("types", "container_create_response"), "ContainerCreateResponse") in returns
+    for module_path, name in returns:
+        cls = getattr(importlib.import_module("oaitrio." + ".".join(module_path)), name)
+        assert len(cls.__mro__) > 2  # a subclass of the schema's own class

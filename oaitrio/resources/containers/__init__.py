@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict, Union
 from ..._resource import AsyncAPIResource, CallOptions, path_param
 from ..._types import NOT_GIVEN
 from ...pagination import AsyncCursorPage
-from ...types.container_resource import ContainerResource
+from ...types.container_create_response import ContainerCreateResponse
+from ...types.container_list_response import ContainerListResponse
+from ...types.container_retrieve_response import ContainerRetrieveResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -55,7 +57,7 @@ class AsyncContainers(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[ContainerResource, AsyncCursorPage[ContainerResource]]:
+    ) -> AsyncPaginator[ContainerListResponse, AsyncCursorPage[ContainerListResponse]]:
         """List Containers"""
         query = {
             "limit": limit,
@@ -65,7 +67,7 @@ class AsyncContainers(AsyncAPIResource):
         }
         return self._list(
             "/containers",
-            page=AsyncCursorPage[ContainerResource],
+            page=AsyncCursorPage[ContainerListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -88,7 +90,7 @@ class AsyncContainers(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> ContainerResource:
+    ) -> ContainerCreateResponse:
         """Create Container"""
         body = {
             "name": name,
@@ -101,7 +103,7 @@ class AsyncContainers(AsyncAPIResource):
         return await self._request(
             "POST",
             "/containers",
-            cast_to=ContainerResource,
+            cast_to=ContainerCreateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -119,12 +121,12 @@ class AsyncContainers(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> ContainerResource:
+    ) -> ContainerRetrieveResponse:
         """Retrieve Container"""
         return await self._request(
             "GET",
             f"/containers/{path_param('container_id', container_id)}",
-            cast_to=ContainerResource,
+            cast_to=ContainerRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

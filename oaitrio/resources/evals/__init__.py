@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Literal, Optional, Union
 from ..._resource import AsyncAPIResource, CallOptions, path_param
 from ..._types import NOT_GIVEN
 from ...pagination import AsyncCursorPage
-from ...types.eval import Eval
+from ...types.eval_create_response import EvalCreateResponse
 from ...types.eval_delete_response import EvalDeleteResponse
+from ...types.eval_list_response import EvalListResponse
+from ...types.eval_retrieve_response import EvalRetrieveResponse
+from ...types.eval_update_response import EvalUpdateResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -55,7 +58,7 @@ class AsyncEvals(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[Eval, AsyncCursorPage[Eval]]:
+    ) -> AsyncPaginator[EvalListResponse, AsyncCursorPage[EvalListResponse]]:
         """List evaluations for a project."""
         query = {
             "after": after,
@@ -65,7 +68,7 @@ class AsyncEvals(AsyncAPIResource):
         }
         return self._list(
             "/evals",
-            page=AsyncCursorPage[Eval],
+            page=AsyncCursorPage[EvalListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -86,7 +89,7 @@ class AsyncEvals(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> Eval:
+    ) -> EvalCreateResponse:
         """Create the structure of an evaluation that can be used to test a model's performance.
         An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources.
         For more information, see the [Evals guide](/docs/guides/evals).
@@ -100,7 +103,7 @@ class AsyncEvals(AsyncAPIResource):
         return await self._request(
             "POST",
             "/evals",
-            cast_to=Eval,
+            cast_to=EvalCreateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -118,12 +121,12 @@ class AsyncEvals(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> Eval:
+    ) -> EvalRetrieveResponse:
         """Get an evaluation by ID."""
         return await self._request(
             "GET",
             f"/evals/{path_param('eval_id', eval_id)}",
-            cast_to=Eval,
+            cast_to=EvalRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -142,7 +145,7 @@ class AsyncEvals(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> Eval:
+    ) -> EvalUpdateResponse:
         """Update certain properties of an evaluation."""
         body = {
             "name": name,
@@ -151,7 +154,7 @@ class AsyncEvals(AsyncAPIResource):
         return await self._request(
             "POST",
             f"/evals/{path_param('eval_id', eval_id)}",
-            cast_to=Eval,
+            cast_to=EvalUpdateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .container_file_resource import ContainerFileResource as ContainerFileResource
+    from .file_create_response import FileCreateResponse as FileCreateResponse
+    from .file_list_response import FileListResponse as FileListResponse
+    from .file_retrieve_response import FileRetrieveResponse as FileRetrieveResponse
 
 _LAZY = {
     "ContainerFileResource": ".container_file_resource",
+    "FileCreateResponse": ".file_create_response",
+    "FileListResponse": ".file_list_response",
+    "FileRetrieveResponse": ".file_retrieve_response",
 }
 
 __all__ = sorted(_LAZY)

@@ -45,7 +45,11 @@ if TYPE_CHECKING:
     from .eval_stored_completions_source_param import (
         EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
     )
+    from .run_cancel_response import RunCancelResponse as RunCancelResponse
+    from .run_create_response import RunCreateResponse as RunCreateResponse
     from .run_delete_response import RunDeleteResponse as RunDeleteResponse
+    from .run_list_response import RunListResponse as RunListResponse
+    from .run_retrieve_response import RunRetrieveResponse as RunRetrieveResponse
 
 _LAZY = {
     "CreateEvalCompletionsRunDataSource": ".create_eval_completions_run_data_source",
@@ -64,7 +68,11 @@ _LAZY = {
     "EvalRun": ".eval_run",
     "EvalStoredCompletionsSource": ".eval_stored_completions_source",
     "EvalStoredCompletionsSourceParam": ".eval_stored_completions_source_param",
+    "RunCancelResponse": ".run_cancel_response",
+    "RunCreateResponse": ".run_create_response",
     "RunDeleteResponse": ".run_delete_response",
+    "RunListResponse": ".run_list_response",
+    "RunRetrieveResponse": ".run_retrieve_response",
 }
 
 __all__ = sorted(_LAZY)

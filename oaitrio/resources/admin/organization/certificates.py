@@ -9,8 +9,12 @@ from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncConversationCursorPage, AsyncPage
 from ....types.admin.organization.certificate import Certificate
+from ....types.admin.organization.certificate_activate_response import CertificateActivateResponse
+from ....types.admin.organization.certificate_deactivate_response import (
+    CertificateDeactivateResponse,
+)
 from ....types.admin.organization.certificate_delete_response import CertificateDeleteResponse
-from ....types.admin.organization.organization_certificate import OrganizationCertificate
+from ....types.admin.organization.certificate_list_response import CertificateListResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,7 +37,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncConversationCursorPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateListResponse, AsyncConversationCursorPage[CertificateListResponse]]:
         """List uploaded certificates for this organization."""
         query = {
             "limit": limit,
@@ -42,7 +46,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             "/organization/certificates",
-            page=AsyncConversationCursorPage[OrganizationCertificate],
+            page=AsyncConversationCursorPage[CertificateListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -91,7 +95,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Activate certificates at the organization level.
 
         You can atomically and idempotently activate up to 10 certificates at a time.
@@ -101,7 +105,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             "/organization/certificates/activate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             query={},
             method="POST",
             body=body,
@@ -121,7 +125,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Deactivate certificates at the organization level.
 
         You can atomically and idempotently deactivate up to 10 certificates at a time.
@@ -131,7 +135,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             "/organization/certificates/deactivate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             query={},
             method="POST",
             body=body,

@@ -9,7 +9,7 @@ from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncNextCursorPage
 from ....types.admin.organization.role import Role
-from ....types.admin.organization.role_deleted_resource import RoleDeletedResource
+from ....types.admin.organization.role_delete_response import RoleDeleteResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -142,12 +142,12 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RoleDeletedResource:
+    ) -> RoleDeleteResponse:
         """Deletes a custom role from the organization."""
         return await self._request(
             "DELETE",
             f"/organization/roles/{path_param('role_id', role_id)}",
-            cast_to=RoleDeletedResource,
+            cast_to=RoleDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,23 @@ from typing import TYPE_CHECKING, Literal
 
 from ...._resource import AsyncAPIResource, CallOptions
 from ...._types import NOT_GIVEN
-from ....types.admin.organization.usage_response import UsageResponse
+from ....types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse
+from ....types.admin.organization.usage_audio_transcriptions_response import (
+    UsageAudioTranscriptionsResponse,
+)
+from ....types.admin.organization.usage_code_interpreter_sessions_response import (
+    UsageCodeInterpreterSessionsResponse,
+)
+from ....types.admin.organization.usage_completions_response import UsageCompletionsResponse
+from ....types.admin.organization.usage_costs_response import UsageCostsResponse
+from ....types.admin.organization.usage_embeddings_response import UsageEmbeddingsResponse
+from ....types.admin.organization.usage_file_search_calls_response import (
+    UsageFileSearchCallsResponse,
+)
+from ....types.admin.organization.usage_images_response import UsageImagesResponse
+from ....types.admin.organization.usage_moderations_response import UsageModerationsResponse
+from ....types.admin.organization.usage_vector_stores_response import UsageVectorStoresResponse
+from ....types.admin.organization.usage_web_search_calls_response import UsageWebSearchCallsResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,7 +50,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageCostsResponse:
         """Get costs details for the organization."""
         query = {
             "start_time": start_time,
@@ -49,7 +65,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/costs",
-            cast_to=UsageResponse,
+            cast_to=UsageCostsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -76,7 +92,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio speeches usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -93,7 +109,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/audio_speeches",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -120,7 +136,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageAudioTranscriptionsResponse:
         """Get audio transcriptions usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -137,7 +153,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/audio_transcriptions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioTranscriptionsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -161,7 +177,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageCodeInterpreterSessionsResponse:
         """Get code interpreter sessions usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -175,7 +191,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/code_interpreter_sessions",
-            cast_to=UsageResponse,
+            cast_to=UsageCodeInterpreterSessionsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -203,7 +219,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageCompletionsResponse:
         """Get completions usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -221,7 +237,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/completions",
-            cast_to=UsageResponse,
+            cast_to=UsageCompletionsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -248,7 +264,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageEmbeddingsResponse:
         """Get embeddings usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -265,7 +281,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/embeddings",
-            cast_to=UsageResponse,
+            cast_to=UsageEmbeddingsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -292,7 +308,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageFileSearchCallsResponse:
         """Get file search calls usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -309,7 +325,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/file_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageFileSearchCallsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -338,7 +354,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageImagesResponse:
         """Get images usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -357,7 +373,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/images",
-            cast_to=UsageResponse,
+            cast_to=UsageImagesResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -384,7 +400,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageModerationsResponse:
         """Get moderations usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -401,7 +417,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/moderations",
-            cast_to=UsageResponse,
+            cast_to=UsageModerationsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -425,7 +441,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageVectorStoresResponse:
         """Get vector stores usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -439,7 +455,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/vector_stores",
-            cast_to=UsageResponse,
+            cast_to=UsageVectorStoresResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -467,7 +483,7 @@ class AsyncUsage(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UsageResponse:
+    ) -> UsageWebSearchCallsResponse:
         """Get web search calls usage details for the organization."""
         query = {
             "start_time": start_time,
@@ -485,7 +501,7 @@ class AsyncUsage(AsyncAPIResource):
         return await self._request(
             "GET",
             "/organization/usage/web_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageWebSearchCallsResponse,
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,

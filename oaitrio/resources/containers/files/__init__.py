@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Literal
 from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncCursorPage
-from ....types.containers.container_file_resource import ContainerFileResource
+from ....types.containers.file_create_response import FileCreateResponse
+from ....types.containers.file_list_response import FileListResponse
+from ....types.containers.file_retrieve_response import FileRetrieveResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,7 +43,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[ContainerFileResource, AsyncCursorPage[ContainerFileResource]]:
+    ) -> AsyncPaginator[FileListResponse, AsyncCursorPage[FileListResponse]]:
         """List Container files"""
         query = {
             "limit": limit,
@@ -50,7 +52,7 @@ class AsyncFiles(AsyncAPIResource):
         }
         return self._list(
             f"/containers/{path_param('container_id', container_id)}/files",
-            page=AsyncCursorPage[ContainerFileResource],
+            page=AsyncCursorPage[FileListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -70,7 +72,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Create a Container File
 
         You can send either a multipart/form-data request with the raw file content, or a JSON request with a file ID.
@@ -82,7 +84,7 @@ class AsyncFiles(AsyncAPIResource):
         return await self._request(
             "POST",
             f"/containers/{path_param('container_id', container_id)}/files",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             body=body,
             files=("file",),
             options=CallOptions(
@@ -102,12 +104,12 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> ContainerFileResource:
+    ) -> FileRetrieveResponse:
         """Retrieve Container File"""
         return await self._request(
             "GET",
             f"/containers/{path_param('container_id', container_id)}/files/{path_param('file_id', file_id)}",
-            cast_to=ContainerFileResource,
+            cast_to=FileRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

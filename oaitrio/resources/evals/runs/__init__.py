@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Literal, Optional, Union
 from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncCursorPage
-from ....types.evals.eval_run import EvalRun
+from ....types.evals.run_cancel_response import RunCancelResponse
+from ....types.evals.run_create_response import RunCreateResponse
 from ....types.evals.run_delete_response import RunDeleteResponse
+from ....types.evals.run_list_response import RunListResponse
+from ....types.evals.run_retrieve_response import RunRetrieveResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -51,7 +54,7 @@ class AsyncRuns(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[EvalRun, AsyncCursorPage[EvalRun]]:
+    ) -> AsyncPaginator[RunListResponse, AsyncCursorPage[RunListResponse]]:
         """Get a list of runs for an evaluation."""
         query = {
             "after": after,
@@ -61,7 +64,7 @@ class AsyncRuns(AsyncAPIResource):
         }
         return self._list(
             f"/evals/{path_param('eval_id', eval_id)}/runs",
-            page=AsyncCursorPage[EvalRun],
+            page=AsyncCursorPage[RunListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -82,7 +85,7 @@ class AsyncRuns(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> EvalRun:
+    ) -> RunCreateResponse:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
         body = {
             "data_source": data_source,
@@ -92,7 +95,7 @@ class AsyncRuns(AsyncAPIResource):
         return await self._request(
             "POST",
             f"/evals/{path_param('eval_id', eval_id)}/runs",
-            cast_to=EvalRun,
+            cast_to=RunCreateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -111,12 +114,12 @@ class AsyncRuns(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> EvalRun:
+    ) -> RunRetrieveResponse:
         """Get an evaluation run by ID."""
         return await self._request(
             "GET",
             f"/evals/{path_param('eval_id', eval_id)}/runs/{path_param('run_id', run_id)}",
-            cast_to=EvalRun,
+            cast_to=RunRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -134,12 +137,12 @@ class AsyncRuns(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> EvalRun:
+    ) -> RunCancelResponse:
         """Cancel an ongoing evaluation run."""
         return await self._request(
             "POST",
             f"/evals/{path_param('eval_id', eval_id)}/runs/{path_param('run_id', run_id)}",
-            cast_to=EvalRun,
+            cast_to=RunCancelResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

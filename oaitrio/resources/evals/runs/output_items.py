@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Literal
 from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncCursorPage
-from ....types.evals.runs.eval_run_output_item import EvalRunOutputItem
+from ....types.evals.runs.output_item_list_response import OutputItemListResponse
+from ....types.evals.runs.output_item_retrieve_response import OutputItemRetrieveResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,7 +35,7 @@ class AsyncOutputItems(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[EvalRunOutputItem, AsyncCursorPage[EvalRunOutputItem]]:
+    ) -> AsyncPaginator[OutputItemListResponse, AsyncCursorPage[OutputItemListResponse]]:
         """Get a list of output items for an evaluation run."""
         query = {
             "after": after,
@@ -44,7 +45,7 @@ class AsyncOutputItems(AsyncAPIResource):
         }
         return self._list(
             f"/evals/{path_param('eval_id', eval_id)}/runs/{path_param('run_id', run_id)}/output_items",
-            page=AsyncCursorPage[EvalRunOutputItem],
+            page=AsyncCursorPage[OutputItemListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -64,12 +65,12 @@ class AsyncOutputItems(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> EvalRunOutputItem:
+    ) -> OutputItemRetrieveResponse:
         """Get an evaluation run output item by ID."""
         return await self._request(
             "GET",
             f"/evals/{path_param('eval_id', eval_id)}/runs/{path_param('run_id', run_id)}/output_items/{path_param('output_item_id', output_item_id)}",
-            cast_to=EvalRunOutputItem,
+            cast_to=OutputItemRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Literal
 from ...._resource import AsyncAPIResource, CallOptions, path_param
 from ...._types import NOT_GIVEN
 from ....pagination import AsyncConversationCursorPage, AsyncPage
-from ....types.fine_tuning.checkpoints.fine_tuning_checkpoint_permission import (
-    FineTuningCheckpointPermission,
-)
+from ....types.fine_tuning.checkpoints.permission_create_response import PermissionCreateResponse
 from ....types.fine_tuning.checkpoints.permission_delete_response import PermissionDeleteResponse
+from ....types.fine_tuning.checkpoints.permission_list_response import PermissionListResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,7 +35,7 @@ class AsyncPermissions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[FineTuningCheckpointPermission, AsyncConversationCursorPage[FineTuningCheckpointPermission]]:
+    ) -> AsyncPaginator[PermissionListResponse, AsyncConversationCursorPage[PermissionListResponse]]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
         Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
@@ -49,7 +48,7 @@ class AsyncPermissions(AsyncAPIResource):
         }
         return self._list(
             f"/fine_tuning/checkpoints/{path_param('fine_tuned_model_checkpoint', fine_tuned_model_checkpoint)}/permissions",
-            page=AsyncConversationCursorPage[FineTuningCheckpointPermission],
+            page=AsyncConversationCursorPage[PermissionListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -68,7 +67,7 @@ class AsyncPermissions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[FineTuningCheckpointPermission, AsyncPage[FineTuningCheckpointPermission]]:
+    ) -> AsyncPaginator[PermissionCreateResponse, AsyncPage[PermissionCreateResponse]]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
 
         This enables organization owners to share fine-tuned models with other projects in their organization.
@@ -78,7 +77,7 @@ class AsyncPermissions(AsyncAPIResource):
         }
         return self._list(
             f"/fine_tuning/checkpoints/{path_param('fine_tuned_model_checkpoint', fine_tuned_model_checkpoint)}/permissions",
-            page=AsyncPage[FineTuningCheckpointPermission],
+            page=AsyncPage[PermissionCreateResponse],
             query={},
             method="POST",
             body=body,

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     from .audit_log_actor_user import AuditLogActorUser as AuditLogActorUser
     from .audit_log_list_response import AuditLogListResponse as AuditLogListResponse
     from .certificate import Certificate as Certificate
+    from .certificate_activate_response import (
+        CertificateActivateResponse as CertificateActivateResponse,
+    )
+    from .certificate_deactivate_response import (
+        CertificateDeactivateResponse as CertificateDeactivateResponse,
+    )
     from .certificate_delete_response import CertificateDeleteResponse as CertificateDeleteResponse
+    from .certificate_list_response import CertificateListResponse as CertificateListResponse
     from .costs_result import CostsResult as CostsResult
     from .group import Group as Group
     from .group_delete_response import GroupDeleteResponse as GroupDeleteResponse
@@ -43,6 +50,7 @@ if TYPE_CHECKING:
     from .organization_user import OrganizationUser as OrganizationUser
     from .project import Project as Project
     from .role import Role as Role
+    from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
     from .role_deleted_resource import RoleDeletedResource as RoleDeletedResource
     from .spend_alert_notification_channel import (
         SpendAlertNotificationChannel as SpendAlertNotificationChannel,
@@ -51,23 +59,44 @@ if TYPE_CHECKING:
         SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam,
     )
     from .spend_limit_enforcement import SpendLimitEnforcement as SpendLimitEnforcement
+    from .usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageAudioSpeechesResponse,
+    )
     from .usage_audio_speeches_result import UsageAudioSpeechesResult as UsageAudioSpeechesResult
+    from .usage_audio_transcriptions_response import (
+        UsageAudioTranscriptionsResponse as UsageAudioTranscriptionsResponse,
+    )
     from .usage_audio_transcriptions_result import (
         UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult,
+    )
+    from .usage_code_interpreter_sessions_response import (
+        UsageCodeInterpreterSessionsResponse as UsageCodeInterpreterSessionsResponse,
     )
     from .usage_code_interpreter_sessions_result import (
         UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult,
     )
+    from .usage_completions_response import UsageCompletionsResponse as UsageCompletionsResponse
     from .usage_completions_result import UsageCompletionsResult as UsageCompletionsResult
+    from .usage_costs_response import UsageCostsResponse as UsageCostsResponse
+    from .usage_embeddings_response import UsageEmbeddingsResponse as UsageEmbeddingsResponse
     from .usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsResult
+    from .usage_file_search_calls_response import (
+        UsageFileSearchCallsResponse as UsageFileSearchCallsResponse,
+    )
     from .usage_file_search_calls_result import (
         UsageFileSearchCallsResult as UsageFileSearchCallsResult,
     )
+    from .usage_images_response import UsageImagesResponse as UsageImagesResponse
     from .usage_images_result import UsageImagesResult as UsageImagesResult
+    from .usage_moderations_response import UsageModerationsResponse as UsageModerationsResponse
     from .usage_moderations_result import UsageModerationsResult as UsageModerationsResult
     from .usage_response import UsageResponse as UsageResponse
     from .usage_time_bucket import UsageTimeBucket as UsageTimeBucket
+    from .usage_vector_stores_response import UsageVectorStoresResponse as UsageVectorStoresResponse
     from .usage_vector_stores_result import UsageVectorStoresResult as UsageVectorStoresResult
+    from .usage_web_search_calls_response import (
+        UsageWebSearchCallsResponse as UsageWebSearchCallsResponse,
+    )
     from .usage_web_search_calls_result import (
         UsageWebSearchCallsResult as UsageWebSearchCallsResult,
     )
@@ -84,7 +113,10 @@ _LAZY = {
     "AuditLogActorUser": ".audit_log_actor_user",
     "AuditLogListResponse": ".audit_log_list_response",
     "Certificate": ".certificate",
+    "CertificateActivateResponse": ".certificate_activate_response",
+    "CertificateDeactivateResponse": ".certificate_deactivate_response",
     "CertificateDeleteResponse": ".certificate_delete_response",
+    "CertificateListResponse": ".certificate_list_response",
     "CostsResult": ".costs_result",
     "Group": ".group",
     "GroupDeleteResponse": ".group_delete_response",
@@ -100,21 +132,33 @@ _LAZY = {
     "OrganizationUser": ".organization_user",
     "Project": ".project",
     "Role": ".role",
+    "RoleDeleteResponse": ".role_delete_response",
     "RoleDeletedResource": ".role_deleted_resource",
     "SpendAlertNotificationChannel": ".spend_alert_notification_channel",
     "SpendAlertNotificationChannelParam": ".spend_alert_notification_channel_param",
     "SpendLimitEnforcement": ".spend_limit_enforcement",
+    "UsageAudioSpeechesResponse": ".usage_audio_speeches_response",
     "UsageAudioSpeechesResult": ".usage_audio_speeches_result",
+    "UsageAudioTranscriptionsResponse": ".usage_audio_transcriptions_response",
     "UsageAudioTranscriptionsResult": ".usage_audio_transcriptions_result",
+    "UsageCodeInterpreterSessionsResponse": ".usage_code_interpreter_sessions_response",
     "UsageCodeInterpreterSessionsResult": ".usage_code_interpreter_sessions_result",
+    "UsageCompletionsResponse": ".usage_completions_response",
     "UsageCompletionsResult": ".usage_completions_result",
+    "UsageCostsResponse": ".usage_costs_response",
+    "UsageEmbeddingsResponse": ".usage_embeddings_response",
     "UsageEmbeddingsResult": ".usage_embeddings_result",
+    "UsageFileSearchCallsResponse": ".usage_file_search_calls_response",
     "UsageFileSearchCallsResult": ".usage_file_search_calls_result",
+    "UsageImagesResponse": ".usage_images_response",
     "UsageImagesResult": ".usage_images_result",
+    "UsageModerationsResponse": ".usage_moderations_response",
     "UsageModerationsResult": ".usage_moderations_result",
     "UsageResponse": ".usage_response",
     "UsageTimeBucket": ".usage_time_bucket",
+    "UsageVectorStoresResponse": ".usage_vector_stores_response",
     "UsageVectorStoresResult": ".usage_vector_stores_result",
+    "UsageWebSearchCallsResponse": ".usage_web_search_calls_response",
     "UsageWebSearchCallsResult": ".usage_web_search_calls_result",
     "UserDeleteResponse": ".user_delete_response",
 }

@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .eval_run_output_item import EvalRunOutputItem as EvalRunOutputItem
     from .eval_run_output_item_result import EvalRunOutputItemResult as EvalRunOutputItemResult
+    from .output_item_list_response import OutputItemListResponse as OutputItemListResponse
+    from .output_item_retrieve_response import (
+        OutputItemRetrieveResponse as OutputItemRetrieveResponse,
+    )
 
 _LAZY = {
     "EvalRunOutputItem": ".eval_run_output_item",
     "EvalRunOutputItemResult": ".eval_run_output_item_result",
+    "OutputItemListResponse": ".output_item_list_response",
+    "OutputItemRetrieveResponse": ".output_item_retrieve_response",
 }
 
 __all__ = sorted(_LAZY)

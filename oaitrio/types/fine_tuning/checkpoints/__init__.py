@@ -10,11 +10,15 @@ if TYPE_CHECKING:
     from .fine_tuning_checkpoint_permission import (
         FineTuningCheckpointPermission as FineTuningCheckpointPermission,
     )
+    from .permission_create_response import PermissionCreateResponse as PermissionCreateResponse
     from .permission_delete_response import PermissionDeleteResponse as PermissionDeleteResponse
+    from .permission_list_response import PermissionListResponse as PermissionListResponse
 
 _LAZY = {
     "FineTuningCheckpointPermission": ".fine_tuning_checkpoint_permission",
+    "PermissionCreateResponse": ".permission_create_response",
     "PermissionDeleteResponse": ".permission_delete_response",
+    "PermissionListResponse": ".permission_list_response",
 }
 
 __all__ = sorted(_LAZY)

@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING, Literal
 from ....._resource import AsyncAPIResource, CallOptions, path_param
 from ....._types import NOT_GIVEN
 from .....pagination import AsyncConversationCursorPage, AsyncPage
-from .....types.admin.organization.projects.organization_project_certificate import (
-    OrganizationProjectCertificate,
+from .....types.admin.organization.projects.certificate_activate_response import (
+    CertificateActivateResponse,
 )
+from .....types.admin.organization.projects.certificate_deactivate_response import (
+    CertificateDeactivateResponse,
+)
+from .....types.admin.organization.projects.certificate_list_response import CertificateListResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,7 +38,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncConversationCursorPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateListResponse, AsyncConversationCursorPage[CertificateListResponse]]:
         """List certificates for this project."""
         query = {
             "limit": limit,
@@ -43,7 +47,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             f"/organization/projects/{path_param('project_id', project_id)}/certificates",
-            page=AsyncConversationCursorPage[OrganizationProjectCertificate],
+            page=AsyncConversationCursorPage[CertificateListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -62,7 +66,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Activate certificates at the project level.
 
         You can atomically and idempotently activate up to 10 certificates at a time.
@@ -72,7 +76,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             f"/organization/projects/{path_param('project_id', project_id)}/certificates/activate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             query={},
             method="POST",
             body=body,
@@ -93,7 +97,7 @@ class AsyncCertificates(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Deactivate certificates at the project level. You can atomically and
         idempotently deactivate up to 10 certificates at a time.
         """
@@ -102,7 +106,7 @@ class AsyncCertificates(AsyncAPIResource):
         }
         return self._list(
             f"/organization/projects/{path_param('project_id', project_id)}/certificates/deactivate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             query={},
             method="POST",
             body=body,

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Literal
 from ....._resource import AsyncAPIResource, CallOptions, path_param
 from ....._types import NOT_GIVEN
 from .....pagination import AsyncNextCursorPage
-from .....types.admin.organization.groups.assigned_role_details import AssignedRoleDetails
-from .....types.admin.organization.groups.deleted_role_assignment_resource import (
-    DeletedRoleAssignmentResource,
-)
-from .....types.admin.organization.users.user_role_assignment import UserRoleAssignment
+from .....types.admin.organization.users.role_create_response import RoleCreateResponse
+from .....types.admin.organization.users.role_delete_response import RoleDeleteResponse
+from .....types.admin.organization.users.role_list_response import RoleListResponse
+from .....types.admin.organization.users.role_retrieve_response import RoleRetrieveResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,7 +35,7 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
+    ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
         """Lists the organization roles assigned to a user within the organization."""
         query = {
             "limit": limit,
@@ -45,7 +44,7 @@ class AsyncRoles(AsyncAPIResource):
         }
         return self._list(
             f"/organization/users/{path_param('user_id', user_id)}/roles",
-            page=AsyncNextCursorPage[AssignedRoleDetails],
+            page=AsyncNextCursorPage[RoleListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -64,7 +63,7 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UserRoleAssignment:
+    ) -> RoleCreateResponse:
         """Assigns an organization role to a user within the organization."""
         body = {
             "role_id": role_id,
@@ -72,7 +71,7 @@ class AsyncRoles(AsyncAPIResource):
         return await self._request(
             "POST",
             f"/organization/users/{path_param('user_id', user_id)}/roles",
-            cast_to=UserRoleAssignment,
+            cast_to=RoleCreateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -91,12 +90,12 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AssignedRoleDetails:
+    ) -> RoleRetrieveResponse:
         """Retrieves an organization role assigned to a user."""
         return await self._request(
             "GET",
             f"/organization/users/{path_param('user_id', user_id)}/roles/{path_param('role_id', role_id)}",
-            cast_to=AssignedRoleDetails,
+            cast_to=RoleRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -114,12 +113,12 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> DeletedRoleAssignmentResource:
+    ) -> RoleDeleteResponse:
         """Unassigns an organization role from a user within the organization."""
         return await self._request(
             "DELETE",
             f"/organization/users/{path_param('user_id', user_id)}/roles/{path_param('role_id', role_id)}",
-            cast_to=DeletedRoleAssignmentResource,
+            cast_to=RoleDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

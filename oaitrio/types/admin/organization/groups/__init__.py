@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .group import Group as Group
     from .group_role_assignment import GroupRoleAssignment as GroupRoleAssignment
     from .organization_group_user import OrganizationGroupUser as OrganizationGroupUser
+    from .role_create_response import RoleCreateResponse as RoleCreateResponse
+    from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from .role_list_response import RoleListResponse as RoleListResponse
+    from .role_retrieve_response import RoleRetrieveResponse as RoleRetrieveResponse
     from .user_create_response import UserCreateResponse as UserCreateResponse
     from .user_delete_response import UserDeleteResponse as UserDeleteResponse
     from .user_retrieve_response import UserRetrieveResponse as UserRetrieveResponse
@@ -24,6 +28,10 @@ _LAZY = {
     "Group": ".group",
     "GroupRoleAssignment": ".group_role_assignment",
     "OrganizationGroupUser": ".organization_group_user",
+    "RoleCreateResponse": ".role_create_response",
+    "RoleDeleteResponse": ".role_delete_response",
+    "RoleListResponse": ".role_list_response",
+    "RoleRetrieveResponse": ".role_retrieve_response",
     "UserCreateResponse": ".user_create_response",
     "UserDeleteResponse": ".user_delete_response",
     "UserRetrieveResponse": ".user_retrieve_response",

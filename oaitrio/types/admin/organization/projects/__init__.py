@@ -8,6 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
+    from .certificate_activate_response import (
+        CertificateActivateResponse as CertificateActivateResponse,
+    )
+    from .certificate_deactivate_response import (
+        CertificateDeactivateResponse as CertificateDeactivateResponse,
+    )
+    from .certificate_list_response import CertificateListResponse as CertificateListResponse
     from .group_delete_response import GroupDeleteResponse as GroupDeleteResponse
     from .hosted_tool_permission import HostedToolPermission as HostedToolPermission
     from .hosted_tool_permission_update_param import (
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
     from .project_spend_limit import ProjectSpendLimit as ProjectSpendLimit
     from .project_spend_limit_deleted import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
     from .project_user import ProjectUser as ProjectUser
+    from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
     from .service_account_create_response import (
         ServiceAccountCreateResponse as ServiceAccountCreateResponse,
     )
@@ -50,6 +58,9 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "APIKeyDeleteResponse": ".api_key_delete_response",
+    "CertificateActivateResponse": ".certificate_activate_response",
+    "CertificateDeactivateResponse": ".certificate_deactivate_response",
+    "CertificateListResponse": ".certificate_list_response",
     "GroupDeleteResponse": ".group_delete_response",
     "HostedToolPermission": ".hosted_tool_permission",
     "HostedToolPermissionUpdateParam": ".hosted_tool_permission_update_param",
@@ -70,6 +81,7 @@ _LAZY = {
     "ProjectSpendLimit": ".project_spend_limit",
     "ProjectSpendLimitDeleted": ".project_spend_limit_deleted",
     "ProjectUser": ".project_user",
+    "RoleDeleteResponse": ".role_delete_response",
     "ServiceAccountCreateResponse": ".service_account_create_response",
     "ServiceAccountDeleteResponse": ".service_account_delete_response",
     "UserDeleteResponse": ".user_delete_response",

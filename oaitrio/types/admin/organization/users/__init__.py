@@ -7,9 +7,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .role_create_response import RoleCreateResponse as RoleCreateResponse
+    from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from .role_list_response import RoleListResponse as RoleListResponse
+    from .role_retrieve_response import RoleRetrieveResponse as RoleRetrieveResponse
     from .user_role_assignment import UserRoleAssignment as UserRoleAssignment
 
 _LAZY = {
+    "RoleCreateResponse": ".role_create_response",
+    "RoleDeleteResponse": ".role_delete_response",
+    "RoleListResponse": ".role_list_response",
+    "RoleRetrieveResponse": ".role_retrieve_response",
     "UserRoleAssignment": ".user_role_assignment",
 }
 

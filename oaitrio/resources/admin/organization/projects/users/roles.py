@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Literal
 from ......_resource import AsyncAPIResource, CallOptions, path_param
 from ......_types import NOT_GIVEN
 from ......pagination import AsyncNextCursorPage
-from ......types.admin.organization.groups.assigned_role_details import AssignedRoleDetails
-from ......types.admin.organization.groups.deleted_role_assignment_resource import (
-    DeletedRoleAssignmentResource,
+from ......types.admin.organization.projects.users.role_create_response import RoleCreateResponse
+from ......types.admin.organization.projects.users.role_delete_response import RoleDeleteResponse
+from ......types.admin.organization.projects.users.role_list_response import RoleListResponse
+from ......types.admin.organization.projects.users.role_retrieve_response import (
+    RoleRetrieveResponse,
 )
-from ......types.admin.organization.users.user_role_assignment import UserRoleAssignment
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,7 +38,7 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
+    ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
         """Lists the project roles assigned to a user within a project."""
         query = {
             "limit": limit,
@@ -46,7 +47,7 @@ class AsyncRoles(AsyncAPIResource):
         }
         return self._list(
             f"/projects/{path_param('project_id', project_id)}/users/{path_param('user_id', user_id)}/roles",
-            page=AsyncNextCursorPage[AssignedRoleDetails],
+            page=AsyncNextCursorPage[RoleListResponse],
             query=query,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -66,7 +67,7 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> UserRoleAssignment:
+    ) -> RoleCreateResponse:
         """Assigns a project role to a user within a project."""
         body = {
             "role_id": role_id,
@@ -74,7 +75,7 @@ class AsyncRoles(AsyncAPIResource):
         return await self._request(
             "POST",
             f"/projects/{path_param('project_id', project_id)}/users/{path_param('user_id', user_id)}/roles",
-            cast_to=UserRoleAssignment,
+            cast_to=RoleCreateResponse,
             body=body,
             options=CallOptions(
                 extra_headers=extra_headers,
@@ -94,12 +95,12 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> AssignedRoleDetails:
+    ) -> RoleRetrieveResponse:
         """Retrieves a project role assigned to a user."""
         return await self._request(
             "GET",
             f"/projects/{path_param('project_id', project_id)}/users/{path_param('user_id', user_id)}/roles/{path_param('role_id', role_id)}",
-            cast_to=AssignedRoleDetails,
+            cast_to=RoleRetrieveResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -118,12 +119,12 @@ class AsyncRoles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> DeletedRoleAssignmentResource:
+    ) -> RoleDeleteResponse:
         """Unassigns a project role from a user within a project."""
         return await self._request(
             "DELETE",
             f"/projects/{path_param('project_id', project_id)}/users/{path_param('user_id', user_id)}/roles/{path_param('role_id', role_id)}",
-            cast_to=DeletedRoleAssignmentResource,
+            cast_to=RoleDeleteResponse,
             options=CallOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
