@@ -156,6 +156,7 @@ class AsyncAPIResource:
         body: Mapping[str, Any] | None = None,
         expect_done: bool = False,
         envelope: bool = False,
+        terminal: frozenset[str] | None = None,
         query: Mapping[str, object] | None = None,
         files: tuple[str, ...] | None = None,
         method: str = "POST",
@@ -164,7 +165,7 @@ class AsyncAPIResource:
 
         ``expect_done``: the stream ends with a ``[DONE]`` event (chat and
         legacy completions); the others end at their last event.
-        ``envelope``: see :class:`AsyncStream`.
+        ``envelope``, ``terminal``: see :class:`AsyncStream`.
         """
         response = await self._send(
             method,
@@ -185,6 +186,7 @@ class AsyncAPIResource:
                 expect_done=expect_done,
                 strict=strict,
                 envelope=envelope,
+                terminal=terminal,
             )
 
         if self._mode == "parsed":

@@ -30,7 +30,12 @@ import trio
 
 from actors.sse import open_read_ahead
 from protocols._util import RemoteProtocolError
-from protocols.errors import APIConnectionError, APIError, APITimeoutError
+from protocols.errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+)
 from protocols.sse import ServerSentEvent, SSEDecoder
 
 from ._models import _decoder, convert, lenient
@@ -46,6 +51,12 @@ _DRAIN_MAX_BYTES = 64 * 1024
 _DRAIN_SECONDS = 5.0
 
 
+def _event_type(value: object) -> object:
+    if isinstance(value, dict):
+        return cast("dict[str, object]", value).get("type")
+    return getattr(value, "type", None)
+
+
 def _enveloped(name: str, data: bytes | memoryview) -> bytes:
     """``{"event": name, "data": data}``: the shape of an assistants stream event."""
     return b'{"event":' + msgspec.json.encode(name) + b',"data":' + bytes(data) + b"}"
@@ -53,6 +64,11 @@ def _enveloped(name: str, data: bytes | memoryview) -> bytes:
 
 class AsyncStream(Generic[_T]):
     """An async iterator of decoded events, and an async context manager.
+
+    ``expect_done``: the stream ends with ``data: [DONE]`` (chat, legacy
+    completions). ``terminal``: the ``type`` of the events one of which ends the
+    stream (``response.completed``, ...). Either way, a body that ends before
+    that raises :class:`APIConnectionError` rather than passing for complete.
 
     With ``envelope=True`` (the assistants API's run streams) an event is
     the SSE ``event`` name together with its ``data``, decoded as
@@ -70,11 +86,14 @@ class AsyncStream(Generic[_T]):
         expect_done: bool = True,
         strict: bool = False,
         envelope: bool = False,
+        terminal: frozenset[str] | None = None,
     ) -> None:
         self.response = response
         self._cast_to = cast_to
         self._decode = _decoder(cast_to).decode
         self._envelope = envelope
+        self._terminal = terminal
+        self._terminated = False
         self._strict = strict
         self._expect_done = expect_done
         self._sse = SSEDecoder()
@@ -115,10 +134,20 @@ class AsyncStream(Generic[_T]):
                         if self._envelope:
                             data = _enveloped(event.event, data)
                     try:
-                        return self._decode(data)  # type: ignore[no-any-return]
+                        value = self._decode(data)
                     except msgspec.DecodeError:  # also catches ValidationError, its subclass
-                        return self._slow_decode(data)
+                        value = self._slow_decode(data)
+                    if self._terminal is not None and _event_type(value) in self._terminal:
+                        self._terminated = True
+                    return value  # type: ignore[no-any-return]
                 if self._finished:
+                    if self._terminal is not None and not self._terminated:
+                        raise APIConnectionError(
+                            message="the stream ended before its last event ("
+                            + " or ".join(sorted(self._terminal))
+                            + "); the response is incomplete",
+                            request=self.response.request,
+                        )
                     raise StopAsyncIteration
                 await self._read_events()
         except StopAsyncIteration:
@@ -207,7 +236,13 @@ class AsyncStream(Generic[_T]):
         if isinstance(raw, dict) and "error" in raw:
             self._raise_error(cast("dict[str, object]", raw))
         if self._strict:
-            return convert(raw, self._cast_to)
+            try:
+                return convert(raw, self._cast_to)
+            except msgspec.ValidationError as exc:
+                body = cast("object", raw)
+                raise APIResponseValidationError(
+                    self.response, body, message=f"an event does not fit its type: {exc}"
+                ) from exc
         return lenient(raw, self._cast_to)  # type: ignore[no-any-return]
 
     def _raise_error(self, raw: object) -> None:

@@ -143,6 +143,7 @@ class AsyncImages(AsyncAPIResource):
             return await self._stream(
                 "/images/edits",
                 cast_to=ImageEditStreamEvent,
+                terminal=frozenset(["image_edit.completed"]),
                 body=body,
                 files=("image", "mask"),
                 options=CallOptions(
@@ -281,6 +282,7 @@ class AsyncImages(AsyncAPIResource):
             return await self._stream(
                 "/images/generations",
                 cast_to=ImageGenStreamEvent,
+                terminal=frozenset(["image_generation.completed"]),
                 body=body,
                 options=CallOptions(
                     extra_headers=extra_headers,

@@ -18,7 +18,7 @@ class ChoiceLogprobs(BaseModel, kw_only=True):
 
 
 class Choice(BaseModel, kw_only=True):
-    finish_reason: OpenEnum[Literal["stop", "length", "content_filter"]]
+    finish_reason: Optional[OpenEnum[Literal["stop", "length", "content_filter"]]]
     """The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence,
     `length` if the maximum number of tokens specified in the request was reached,
     or `content_filter` if content was omitted due to a flag from our content filters.

@@ -360,6 +360,9 @@ def _body(
             stream_options.append("expect_done=True")
         if op.operation_id in overrides.ENVELOPED_STREAMS:
             stream_options.append("envelope=True")
+        terminal = overrides.TERMINAL_EVENTS.get(plan.stream_event or "")
+        if terminal:
+            stream_options.append(f"terminal=frozenset({sorted(terminal)!r})".replace("'", '"'))
         if method != "POST":
             stream_options.append(f'method="{method}"')
         lines.append(

@@ -15,6 +15,7 @@ is never overwritten or deleted.
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -124,8 +125,24 @@ def _with_inline_responses(
     return {**spec, "components": {**spec["components"], "schemas": schemas}}, by_operation, places
 
 
+def _with_null_in_practice(spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spec with the fields ``overrides.NULL_IN_PRACTICE`` names made nullable."""
+    schemas = dict(spec["components"]["schemas"])
+    for name, path in overrides.NULL_IN_PRACTICE.items():
+        schema = copy.deepcopy(schemas[name])
+        node: dict[str, Any] = schema
+        for part in path:
+            if node.get("type") == "array":
+                node = node["items"]
+            node = node["properties"][part]
+        node["nullable"] = True
+        schemas[name] = schema
+    return {**spec, "components": {**spec["components"], "schemas": schemas}}
+
+
 def plan_surface(spec: Mapping[str, Any]) -> Surface:
     """Decide every method and type the spec yields, before any source is written."""
+    spec = _with_null_in_practice(spec)
     names = operation_names(spec)
     spec, inline_responses, inline_places = _with_inline_responses(spec, names)
     spec = _with_webhook_union(spec)

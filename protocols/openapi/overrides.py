@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __all__ = [
     "BINARY_ANSWERS",
+    "NULL_IN_PRACTICE",
+    "TERMINAL_EVENTS",
     "DONE_TERMINATED",
     "ENVELOPED_STREAMS",
     "HAND_WRITTEN",
@@ -55,4 +57,25 @@ ENVELOPED_STREAMS = frozenset({"createRun", "createThreadAndRun", "submitToolOup
 #: body for them: operationId -> why.
 BINARY_ANSWERS: dict[str, str] = {
     "RetrieveContainerFileContent": "the container file's content, as the SDK returns it",
+}
+
+#: Event stream schema -> the ``type`` of the events that end such a stream
+#: (for streams without ``[DONE]``): one must arrive, or the stream was cut.
+TERMINAL_EVENTS: dict[str, frozenset[str]] = {
+    "ResponseStreamEvent": frozenset(
+        {"response.completed", "response.incomplete", "response.failed", "error"}
+    ),
+    "BetaResponseStreamEvent": frozenset(
+        {"response.completed", "response.incomplete", "response.failed", "error"}
+    ),
+    "CreateTranscriptionResponseStreamEvent": frozenset({"transcript.text.done"}),
+    "ImageGenStreamEvent": frozenset({"image_generation.completed"}),
+    "ImageEditStreamEvent": frozenset({"image_edit.completed"}),
+}
+
+#: Fields the spec calls non-null that the API sends as null: schema -> the
+#: property path (through arrays' items). Made nullable before generating.
+NULL_IN_PRACTICE: dict[str, tuple[str, ...]] = {
+    # A streamed legacy completion chunk has finish_reason null until the last one.
+    "CreateCompletionResponse": ("choices", "finish_reason"),
 }

@@ -250,10 +250,6 @@ async def test_a_response_stream_cut_mid_way_raises(
     assert client._pool is not None and client._pool.statistics().in_use == 0
 
 
-@pytest.mark.xfail(
-    reason="AsyncStream(expect_done=False) knows no terminal event: a body that ends"
-    " cleanly before response.completed ends the stream as if it were complete",
-)
 async def test_a_response_stream_ending_before_its_terminal_event_raises(
     client: oaitrio.AsyncOpenAI, server: FakeOpenAI
 ) -> None:
@@ -310,10 +306,6 @@ async def test_a_completion_stream_adds_up_and_ends_at_done(
     assert_back_in_pool(client, server)
 
 
-@pytest.mark.xfail(
-    reason="the spec types Completion.choices[].finish_reason as a non-null string; streamed"
-    " chunks carry null until the last one, so strict decoding refuses them",
-)
 async def test_strict_decoding_accepts_a_completion_stream(strict: oaitrio.AsyncOpenAI) -> None:
     stream = await strict.completions.create(
         model="gpt-3.5-turbo-instruct", prompt=PROMPT, stream=True

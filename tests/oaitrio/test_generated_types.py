@@ -195,3 +195,16 @@ def test_inline_answers_get_the_sdk_class_names() -> None:
         b'{"object": "eval.deleted", "deleted": true, "eval_id": "eval_1"}', EvalDeleteResponse
     )
     assert deleted.deleted is True
+
+
+async def test_a_strict_stream_reports_a_misfit_event_as_a_validation_error() -> None:
+    import httpx
+
+    import oaitrio
+    from oaitrio._streaming import AsyncStream
+
+    body = b'data: {"id": 1}\n\ndata: [DONE]\n\n'
+    response = httpx.Response(200, content=body, request=httpx.Request("POST", "http://x/"))
+    stream = AsyncStream(cast_to=ChatCompletionChunk, response=response, strict=True)
+    with pytest.raises(oaitrio.APIResponseValidationError, match="does not fit"):
+        await stream.__anext__()

@@ -142,6 +142,7 @@ class AsyncTranscriptions(AsyncAPIResource):
             return await self._stream(
                 "/audio/transcriptions",
                 cast_to=TranscriptionStreamEvent,
+                terminal=frozenset(["transcript.text.done"]),
                 body=body,
                 files=("file",),
                 options=CallOptions(

@@ -279,6 +279,7 @@ class AsyncResponses(AsyncAPIResource):
             return await self._stream(
                 "/responses",
                 cast_to=ResponseStreamEvent,
+                terminal=frozenset(["error", "response.completed", "response.failed", "response.incomplete"]),
                 body=body,
                 options=CallOptions(
                     extra_headers=extra_headers,
@@ -369,6 +370,7 @@ class AsyncResponses(AsyncAPIResource):
             return await self._stream(
                 f"/responses/{path_param('response_id', response_id)}",
                 cast_to=ResponseStreamEvent,
+                terminal=frozenset(["error", "response.completed", "response.failed", "response.incomplete"]),
                 method="GET",
                 query=query,
                 options=CallOptions(

@@ -285,6 +285,7 @@ class AsyncResponses(AsyncAPIResource):
             return await self._stream(
                 "/responses?beta=true",
                 cast_to=BetaResponseStreamEvent,
+                terminal=frozenset(["error", "response.completed", "response.failed", "response.incomplete"]),
                 body=body,
                 options=CallOptions(
                     extra_headers=extra_headers,
@@ -375,6 +376,7 @@ class AsyncResponses(AsyncAPIResource):
             return await self._stream(
                 f"/responses/{path_param('response_id', response_id)}?beta=true",
                 cast_to=BetaResponseStreamEvent,
+                terminal=frozenset(["error", "response.completed", "response.failed", "response.incomplete"]),
                 method="GET",
                 query=query,
                 options=CallOptions(
