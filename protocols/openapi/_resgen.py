@@ -112,7 +112,8 @@ def render_resource(node: ResourceNode, writer: TypeWriter) -> Module:
         child_class = resource_class_name(child.path)
         source = child.module_path
         local = module.use(source, child_class, runtime=False)
-        relative = _relative_child(node, child)
+        # A resource with children is a package; its children are its submodules.
+        relative = f".{name}"
         module.import_module("functools")
         lines.append(
             f"    @functools.cached_property\n"
@@ -126,12 +127,6 @@ def render_resource(node: ResourceNode, writer: TypeWriter) -> Module:
         lines.append("    pass\n")
     module.add("".join(lines).rstrip("\n") + "\n", export=class_name)
     return module
-
-
-def _relative_child(node: ResourceNode, child: ResourceNode) -> str:
-    # A resource with children is a package; its children are its submodules.
-    name = child.path[-1]
-    return f".{name}"
 
 
 def _method(plan: MethodPlan, module: Module, writer: TypeWriter) -> str:
