@@ -1,13 +1,19 @@
 """``fanout``: many non-stream ``chat.completions.create`` calls, bounded in flight.
 
-Each client sends one warm-up request, then (timed) ``requests`` calls with
-exactly ``concurrency`` in flight: ``concurrency`` worker tasks, each sending
-calls one after another until all are sent (a trio nursery for oaitrio,
-``asyncio.gather`` for the SDK), both with their default connection limits.
-Workers rather than one parked task per call: that is how a fan-out scheduler
-runs, and 5,000 parked tasks add CPython garbage-collector work that grows with
-concurrency for both clients. Reported: requests per second, and the child
-process's peak RSS (``ru_maxrss``, which includes the interpreter and imports).
+Each client first sends ``concurrency`` calls at once, untimed: that opens the
+connections a run at this concurrency uses, so the timed part measures calls in
+flight rather than the one-off opening of up to 256 connections (kernel, server
+and client work that a long fan-out pays once). The SDK keeps at most 100 idle
+connections, so at 256 it still opens some while timed, as it does in use.
+
+Then, timed, ``requests`` calls with exactly ``concurrency`` in flight:
+``concurrency`` worker tasks, each sending calls one after another until all
+are sent (a trio nursery for oaitrio, ``asyncio.gather`` for the SDK), both
+with their default connection limits. Workers rather than one parked task per
+call: that is how a fan-out scheduler runs, and 5,000 parked tasks add CPython
+garbage-collector work that grows with concurrency for both clients. Reported:
+requests per second, and the child process's peak RSS (``ru_maxrss``, which
+includes the interpreter and imports).
 """
 
 from __future__ import annotations
@@ -38,7 +44,13 @@ def _oaitrio(params: Mapping[str, Any], go: Go) -> dict[str, float]:
 
     async def main() -> dict[str, float]:
         async with oaitrio.AsyncOpenAI(api_key=API_KEY, base_url=params["base_url"]) as client:
-            await client.chat.completions.create(model=MODEL, messages=MESSAGES)
+
+            async def warm_up() -> None:
+                await client.chat.completions.create(model=MODEL, messages=MESSAGES)
+
+            async with trio.open_nursery() as nursery:
+                for _ in range(limit):
+                    nursery.start_soon(warm_up)
             go()
             left = total
             done = 0
@@ -68,7 +80,12 @@ def _sdk(params: Mapping[str, Any], go: Go) -> dict[str, float]:
 
     async def main() -> dict[str, float]:
         async with openai.AsyncOpenAI(api_key=API_KEY, base_url=params["base_url"]) as client:
-            await client.chat.completions.create(model=MODEL, messages=MESSAGES)
+            await asyncio.gather(
+                *(
+                    client.chat.completions.create(model=MODEL, messages=MESSAGES)
+                    for _ in range(limit)
+                )
+            )
             go()
             left = total
             done = 0
