@@ -348,7 +348,12 @@ class TypeWriter:
             options += f', tag_field="{tag[0]}", tag="{tag[1]}"'
         lines = [f"class {name}({base}{options}):\n", docstring(view.description, "    ")]
         prefix = "" if not nested else name
+        computed: list[str] = []
         for wire, schema in view.properties.items():
+            if _computed_by_sdks(schema):
+                # Not on the wire: the SDKs compute it (Response.output_text).
+                computed.append(self._computed_property(wire, schema, module))
+                continue
             if tag is not None and wire == tag[0]:
                 class_var = module.typing_name("ClassVar")
                 literal = module.typing_name("Literal")
@@ -373,9 +378,23 @@ class TypeWriter:
                 )
             lines.append(f"    {field}: {text}{default}\n")
             lines.append(docstring(schema.get("description"), "    "))
+        lines.extend(computed)
         if len(lines) == 2 and not lines[1]:
             lines.append("    pass\n")
         return "".join(lines)
+
+    def _computed_property(self, wire: str, schema: Mapping[str, Any], module: Module) -> str:
+        """A property computed by a hand-written function ``oaitrio.lib.computed.<wire>``."""
+        helper = module.use(("lib", "computed"), wire)
+        branches = [
+            b for b in self.index.alternatives(schema) or [schema] if not self.index.is_null(b)
+        ]
+        ref = self.annotation(branches[0], MODEL, module, pascal_case(wire))
+        return (
+            f"\n    @property\n    def {identifier(wire)}(self) -> {ref.text}:\n"
+            + docstring(schema.get("description") or branches[0].get("description"), "        ")
+            + f"        return {helper}(self)\n"
+        )
 
     def _typed_dict(self, view: ObjectView, module: Module, name: str, nested: bool) -> str:
         typed_dict = module.typing_name("TypedDict")
@@ -411,6 +430,12 @@ class TypeWriter:
         ref = self._union(schema, world, module, name, True, frozenset({schema_name}))
         type_alias = module.typing_name("TypeAlias")
         return f"{name}: {type_alias} = {ref.text}\n" + docstring(schema.get("description"), "")
+
+
+def _computed_by_sdks(schema: Mapping[str, Any]) -> bool:
+    """Whether the spec marks a property as one the SDKs compute (``x-oaiSupportedSDKs``)."""
+    branches = [schema, *(schema.get("anyOf") or ()), *(schema.get("oneOf") or ())]
+    return any(isinstance(b, Mapping) and "x-oaiSupportedSDKs" in b for b in branches)
 
 
 def _join_union(refs: list[TypeRef], module: Module) -> str:

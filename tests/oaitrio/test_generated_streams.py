@@ -120,10 +120,6 @@ async def test_a_plain_response_is_one_completed_message(
     assert_back_in_pool(strict, server)
 
 
-@pytest.mark.xfail(
-    reason="Response.output_text is generated as a wire field; the API does not send it"
-    " (the spec marks it x-oaiSupportedSDKs), the official SDK computes it from output",
-)
 async def test_a_response_has_the_sdk_output_text(strict: oaitrio.AsyncOpenAI) -> None:
     response = await strict.responses.create(model="gpt-4o-mini", input=PROMPT)
     assert response.output_text == f"You said: {PROMPT}"

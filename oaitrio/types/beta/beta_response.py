@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
+from ...lib.computed import output_text
 from .beta_input_file_content import BetaInputFileContent
 from .beta_input_image_content import BetaInputImageContent
 from .beta_input_item import BetaInputItem
@@ -98,7 +99,6 @@ class BetaResponse(BaseModel, kw_only=True):
     """
     reasoning: Optional[BetaReasoning] = None
     instructions: Optional[Union[str, list[BetaInputItem]]]
-    output_text: Optional[str] = None
     usage: Optional[BetaResponseUsage] = None
     prompt_cache_options: Optional[BetaPromptCacheOptions] = None
     moderation: Optional[BetaModeration] = None
@@ -106,3 +106,11 @@ class BetaResponse(BaseModel, kw_only=True):
     """Whether to allow the model to run tool calls in parallel."""
     conversation: Optional[BetaResponseConversation] = None
     max_output_tokens: Optional[int] = None
+
+    @property
+    def output_text(self) -> str:
+        """SDK-only convenience property that contains the aggregated text output
+        from all `output_text` items in the `output` array, if any are present.
+        Supported in the Python and JavaScript SDKs.
+        """
+        return output_text(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
+from ...lib.computed import output_text
 from ..shared.input_file_content import InputFileContent
 from ..shared.input_image_content import InputImageContent
 from ..shared.input_text_content import InputTextContent
@@ -98,7 +99,6 @@ class Response(BaseModel, kw_only=True):
     """
     reasoning: Optional[Reasoning] = None
     instructions: Optional[Union[str, list[InputItem]]]
-    output_text: Optional[str] = None
     usage: Optional[ResponseUsage] = None
     prompt_cache_options: Optional[PromptCacheOptions] = None
     moderation: Optional[Moderation] = None
@@ -106,3 +106,11 @@ class Response(BaseModel, kw_only=True):
     """Whether to allow the model to run tool calls in parallel."""
     conversation: Optional[ResponseConversation] = None
     max_output_tokens: Optional[int] = None
+
+    @property
+    def output_text(self) -> str:
+        """SDK-only convenience property that contains the aggregated text output
+        from all `output_text` items in the `output` array, if any are present.
+        Supported in the Python and JavaScript SDKs.
+        """
+        return output_text(self)
