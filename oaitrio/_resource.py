@@ -21,7 +21,7 @@ from .pagination import AsyncPaginator, BasePage
 if TYPE_CHECKING:
     from ._client import AsyncOpenAI
 
-__all__ = ["AsyncAPIResource", "CallOptions", "path_param"]
+__all__ = ["AsyncAPIResource", "CallOptions", "header_value", "path_param"]
 
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT", bound=BasePage[Any])
@@ -39,6 +39,13 @@ def path_param(name: str, value: str) -> str:
     if not value:
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     return urllib.parse.quote(value, safe="")
+
+
+def header_value(value: object) -> str:
+    """A header parameter's value: a list is sent comma-separated (``openai-beta: a,b``)."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)  # type: ignore[union-attr]
+    return str(value)
 
 
 class CallOptions:

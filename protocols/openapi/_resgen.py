@@ -193,12 +193,15 @@ def _parameters(plan: MethodPlan, module: Module, writer: TypeWriter) -> list[_P
     names = Namespace(set(_EXTRA_NAMES))
     path_params: list[_Param] = []
     query_params: list[_Param] = []
+    header_params: list[_Param] = []
     for raw in op.spec.get("parameters") or ():
         where = raw.get("in")
-        if where not in ("path", "query"):
+        if where not in ("path", "query", "header"):
             continue
         wire = raw["name"]
-        name = names.claim(identifier(wire.removesuffix("[]")))
+        # A header parameter goes by the SDK's name for it (`openai-beta` is `betas`).
+        python_name = dig(raw, "schema").get("x-stainless-param") or wire.removesuffix("[]")
+        name = names.claim(identifier(python_name))
         ref = writer.annotation(
             raw.get("schema") or {}, PARAM, module, hint + pascal_case(name), runtime=False
         )
@@ -206,7 +209,7 @@ def _parameters(plan: MethodPlan, module: Module, writer: TypeWriter) -> list[_P
         param = _Param(
             name, wire, where, ref.text, required, raw.get("description"), raw.get("schema") or {}
         )
-        (path_params if where == "path" else query_params).append(param)
+        {"path": path_params, "query": query_params, "header": header_params}[where].append(param)
     body_params: list[_Param] = []
     _, schema = body_schema(index, op)
     view = index.object_view(schema) if schema is not None else None
@@ -226,7 +229,7 @@ def _parameters(plan: MethodPlan, module: Module, writer: TypeWriter) -> list[_P
                 )
             )
     ordered = sorted(query_params + body_params, key=lambda p: not p.required)
-    return path_params + ordered
+    return path_params + ordered + header_params
 
 
 def _signature(params: list[_Param], module: Module, stream: tuple[str, str] | None = None) -> str:
@@ -316,6 +319,14 @@ def _body(
     multipart = body_schema(writer.index, op)[0] == _MULTIPART
     lines: list[str] = []
     arguments: list[str] = []
+    for p in params:
+        if p.where == "header":
+            not_given = module.use(_TYPES, "NotGiven")
+            value = module.use(_RESOURCE, "header_value")
+            lines.append(
+                f"        if not isinstance({p.name}, {not_given}):\n"
+                f'            extra_headers = {{"{p.wire}": {value}({p.name}), **(extra_headers or {{}})}}\n'
+            )
     if body:
         lines.append(f"        body = {_dict_literal(body, '        ')}\n")
         arguments.append("body=body")

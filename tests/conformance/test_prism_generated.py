@@ -74,12 +74,17 @@ def _arguments(sample: Sample) -> tuple[list[object], dict[str, object]]:
         kwargs[identifier(name)] = value
     for name, value in (sample.multipart or {}).items():
         kwargs[identifier(name)] = _file(value)
-    if sample.headers:
-        kwargs["extra_headers"] = {
-            name: ",".join(map(str, v)) if isinstance(v, list) else str(v)
-            for name, v in sample.headers.items()
-        }  # type: ignore[misc]
+    for name, value in sample.headers.items():
+        kwargs[_header_parameter(sample.operation_id, name)] = value
     return args, kwargs
+
+
+def _header_parameter(operation_id: str, header: str) -> str:
+    """The method's keyword for a header parameter (``openai-beta`` is ``betas``)."""
+    for raw in SURFACE.plans[operation_id].operation.spec.get("parameters") or ():
+        if raw.get("in") == "header" and raw.get("name") == header:
+            return identifier((raw.get("schema") or {}).get("x-stainless-param") or header)
+    raise AssertionError(f"{operation_id} has no header parameter {header}")
 
 
 def _file(value: object) -> object:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Literal, Optional, Required, TypedDict, Union, overload
 
-from ...._resource import AsyncAPIResource, CallOptions, path_param
-from ...._types import NOT_GIVEN
+from ...._resource import AsyncAPIResource, CallOptions, header_value, path_param
+from ...._types import NOT_GIVEN, NotGiven
 from ....types.beta.beta_compacted_response import BetaCompactedResponse
 from ....types.beta.beta_response import BetaResponse
 from ....types.beta.beta_response_stream_event import BetaResponseStreamEvent
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from ...._resource import TimeoutArg
     from ...._streaming import AsyncStream
-    from ...._types import NotGiven, Omit
+    from ...._types import Omit
     from ....types.beta.beta_context_management_param import BetaContextManagementParam
     from ....types.beta.beta_conversation_param import BetaConversationParam
     from ....types.beta.beta_input_file_content_param import BetaInputFileContentParam
@@ -109,6 +109,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Optional[list[BetaContextManagementParam]] | NotGiven = NOT_GIVEN,
         max_output_tokens: Optional[int] | NotGiven = NOT_GIVEN,
         multi_agent: Optional[BetaMultiAgentParam] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -151,6 +152,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Optional[list[BetaContextManagementParam]] | NotGiven = NOT_GIVEN,
         max_output_tokens: Optional[int] | NotGiven = NOT_GIVEN,
         multi_agent: Optional[BetaMultiAgentParam] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -193,6 +195,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Optional[list[BetaContextManagementParam]] | NotGiven = NOT_GIVEN,
         max_output_tokens: Optional[int] | NotGiven = NOT_GIVEN,
         multi_agent: Optional[BetaMultiAgentParam] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -234,6 +237,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Optional[list[BetaContextManagementParam]] | NotGiven = NOT_GIVEN,
         max_output_tokens: Optional[int] | NotGiven = NOT_GIVEN,
         multi_agent: Optional[BetaMultiAgentParam] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -247,6 +251,8 @@ class AsyncResponses(AsyncAPIResource):
         or [file search](/docs/guides/tools-file-search) to use your own data
         as input for the model's response.
         """
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         body = {
             "metadata": metadata,
             "top_logprobs": top_logprobs,
@@ -316,6 +322,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[False] | NotGiven = NOT_GIVEN,
         starting_after: int | NotGiven = NOT_GIVEN,
         include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -331,6 +338,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[True],
         starting_after: int | NotGiven = NOT_GIVEN,
         include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -346,6 +354,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool,
         starting_after: int | NotGiven = NOT_GIVEN,
         include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -360,12 +369,15 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool | NotGiven = NOT_GIVEN,
         starting_after: int | NotGiven = NOT_GIVEN,
         include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         query = {
             "include": include,
             "stream": stream,
@@ -403,12 +415,15 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> None:
         """Deletes a model response with the given ID."""
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         return await self._request(
             "DELETE",
             f"/responses/{path_param('response_id', response_id)}?beta=true",
@@ -425,6 +440,7 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -434,6 +450,8 @@ class AsyncResponses(AsyncAPIResource):
         the `background` parameter set to `true` can be cancelled.
         [Learn more](/docs/guides/background).
         """
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         return await self._request(
             "POST",
             f"/responses/{path_param('response_id', response_id)}/cancel?beta=true",
@@ -457,6 +475,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | NotGiven = NOT_GIVEN,
         prompt_cache_options: Optional[BetaPromptCacheOptionsParam] | NotGiven = NOT_GIVEN,
         service_tier: Optional[Literal["auto", "default", "fast", "flex", "priority"]] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -466,6 +485,8 @@ class AsyncResponses(AsyncAPIResource):
 
         Learn when and how to compact long-running conversations in the [conversation state guide](/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](/docs/guides/conversation-state#compaction-advanced).
         """
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         body = {
             "model": model,
             "input": input,

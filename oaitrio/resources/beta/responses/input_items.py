@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from ...._resource import AsyncAPIResource, CallOptions, path_param
-from ...._types import NOT_GIVEN
+from ...._resource import AsyncAPIResource, CallOptions, header_value, path_param
+from ...._types import NOT_GIVEN, NotGiven
 from ....pagination import AsyncCursorPage
 from ....types.beta.beta_response_item import BetaResponseItem
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ...._resource import TimeoutArg
-    from ...._types import NotGiven, Omit
+    from ...._types import Omit
     from ....pagination import AsyncPaginator
 
 __all__ = ["AsyncInputItems"]
@@ -29,12 +29,15 @@ class AsyncInputItems(AsyncAPIResource):
         order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         include: list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[BetaResponseItem, AsyncCursorPage[BetaResponseItem]]:
         """Returns a list of input items for a given response."""
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         query = {
             "limit": limit,
             "order": order,

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
-from ...._resource import AsyncAPIResource, CallOptions
-from ...._types import NOT_GIVEN
+from ...._resource import AsyncAPIResource, CallOptions, header_value
+from ...._types import NOT_GIVEN, NotGiven
 from ....types.beta.responses.input_token_count_response import InputTokenCountResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ...._resource import TimeoutArg
-    from ...._types import NotGiven, Omit
+    from ...._types import Omit
     from ....types.beta.beta_conversation_param import BetaConversationParam
     from ....types.beta.beta_input_item_param import BetaInputItemParam
     from ....types.beta.beta_reasoning_param import BetaReasoningParam
@@ -40,6 +40,7 @@ class AsyncInputTokens(AsyncAPIResource):
         conversation: Optional[BetaConversationParam] | NotGiven = NOT_GIVEN,
         tool_choice: Optional[BetaToolChoiceParamParam] | NotGiven = NOT_GIVEN,
         parallel_tool_calls: Optional[bool] | NotGiven = NOT_GIVEN,
+        betas: list[Literal["responses_multi_agent=v1"]] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str | Omit] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -49,6 +50,8 @@ class AsyncInputTokens(AsyncAPIResource):
 
         Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
         """
+        if not isinstance(betas, NotGiven):
+            extra_headers = {"openai-beta": header_value(betas), **(extra_headers or {})}
         body = {
             "model": model,
             "input": input,
