@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import msgspec
 import pytest
@@ -208,3 +209,15 @@ async def test_a_strict_stream_reports_a_misfit_event_as_a_validation_error() ->
     stream = AsyncStream(cast_to=ChatCompletionChunk, response=response, strict=True)
     with pytest.raises(oaitrio.APIResponseValidationError, match="does not fit"):
         await stream.__anext__()
+
+
+async def test_raw_and_streaming_responses_wrap_generated_methods(client: Any) -> None:
+    raw = await client.with_raw_response.responses.create(model="gpt-4o-mini", input="hi")
+    assert raw.status_code == 200
+    parsed = raw.parse()
+    assert isinstance(parsed, Response)
+    assert parsed.output_text == "You said: hi"
+    async with client.with_streaming_response.images.generate(prompt="a lighthouse") as r:
+        body = b"".join([chunk async for chunk in r.iter_bytes()])
+    assert r.status_code == 200
+    assert msgspec.json.decode(body)["data"]  # read unparsed, as bytes
