@@ -15,7 +15,11 @@ never leave it half-updated:
 * the reaper (:meth:`ConnectionPool.run`, started by the client's nursery)
   sleeps until the oldest idle connection passes ``keepalive_expiry`` and
   closes it; without a reaper, expired connections are closed when checkout
-  meets them, so nothing depends on the reaper for correctness.
+  meets them, so nothing depends on the reaper for correctness;
+* the same actor times the reads of every connection (see
+  :class:`actors.http._connection.ReadTimer`): while it runs, a read waiting
+  for its data puts no deadline into trio's heap; without it, each read has
+  its own ``move_on_after`` scope.
 
 The pool is an ``httpx.AsyncBaseTransport``: requests and responses are httpx
 objects, so a user's own ``httpx.AsyncClient`` can wrap it too, but the default
@@ -34,7 +38,7 @@ import attrs
 import httpx
 import trio
 
-from ._connection import Connection, map_io_errors, open_tcp
+from ._connection import Connection, ReadTimer, map_io_errors, open_tcp
 from ._proxy import ProxyRoutes, open_tunnel
 
 __all__ = [
@@ -276,7 +280,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._in_use = 0
         self._opened = 0
         self._closed = False
-        self._reaper_wakeup: trio.Event | None = None
+        self._timer = ReadTimer()
         # The raw headers of the latest response that carried rate limits, and
         # when it came; decoded only when someone asks (most never do).
         self._rate_limit_source: tuple[list[tuple[bytes, bytes]], float] | None = None
@@ -305,23 +309,31 @@ class ConnectionPool(httpx.AsyncBaseTransport):
     # -- the actor ------------------------------------------------------------
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Reap idle connections past their keep-alive until cancelled.
+        """Reap idle connections past their keep-alive and time reads out, until cancelled.
 
         Started with ``await nursery.start(pool.run)`` by the owner of the pool.
-        On cancellation it closes every idle connection before returning.
+        On cancellation it hands the reads it was timing back to trio (each
+        gets its own deadline) and closes every idle connection before
+        returning.
         """
+        timer = self._timer
+        expiry = self.limits.keepalive_expiry
+        timer.start()
         task_status.started()
         try:
             while True:
+                now = trio.current_time()
+                timer.expire(now)
+                wake = timer.next_deadline()
                 oldest = self._oldest_idle_time()
-                if oldest is None:
-                    self._reaper_wakeup = trio.Event()
-                    await self._reaper_wakeup.wait()
-                    continue
-                await trio.sleep_until(oldest + self.limits.keepalive_expiry)
-                await self._close_expired(trio.current_time())
+                if oldest is not None:
+                    if now - oldest >= expiry:
+                        await self._close_expired(now)
+                        continue
+                    wake = min(wake, oldest + expiry)
+                await timer.run_until(wake)
         finally:
-            self._reaper_wakeup = None
+            timer.stop()
             await self._close_idle()
 
     async def aclose(self) -> None:
@@ -422,8 +434,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
             conn.idle_since = trio.current_time()
             self._idle.setdefault(conn.origin, collections.deque()).append(conn)
             self._idle_count += 1
-            if self._reaper_wakeup is not None:
-                self._reaper_wakeup.set()
+            self._timer.wake_by(conn.idle_since + self.limits.keepalive_expiry)
         else:
             self._discard(conn)
 
@@ -467,7 +478,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         # A plain-http request through a proxy names the whole URL in its
         # request line (absolute form); https goes through the CONNECT tunnel.
         forward = proxy if proxy is not None and scheme == b"http" else None
-        conn = Connection(stream, tcp.socket, origin, proxy=forward)
+        conn = Connection(stream, tcp.socket, origin, proxy=forward, timer=self._timer)
         self._open.add(conn)
         return conn
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -36,10 +37,13 @@ def post(url: str, body: bytes, **timeouts: float) -> httpx.Request:
 
 
 async def read_request(stream: trio.SocketStream) -> bytes:
-    """One request with a Content-Length body, whole."""
+    """One request with a Content-Length body, whole; ``b""`` if the client closed instead."""
     data = b""
     while b"\r\n\r\n" not in data:
-        data += await stream.receive_some(65536)
+        more = await stream.receive_some(65536)
+        if not more:
+            return b""
+        data += more
     head, _, body = data.partition(b"\r\n\r\n")
     length = next(
         int(line.split(b":")[1])
@@ -129,8 +133,8 @@ async def test_nothing_is_sent_once_the_caller_is_cancelled() -> None:
     requests: list[bytes] = []
 
     async def handle(stream: trio.SocketStream) -> None:
-        while True:
-            requests.append(await read_request(stream))
+        while request := await read_request(stream):
+            requests.append(request)
             await stream.send_all(OK)
 
     async with trio.open_nursery() as nursery:
@@ -206,3 +210,125 @@ async def test_open_tcp_to_an_ipv6_address() -> None:
             assert await accepted.receive_some(4) == b"ping"
         with pytest.raises(OSError, match=r"connect to \[::1\]:\d+ failed"):
             await open_tcp("::1", unused_port(socket.AF_INET6))
+
+
+# -- read timeouts kept by the pool's actor -------------------------------------
+
+
+async def silent(stream: trio.SocketStream) -> None:
+    """Reads each request and never answers."""
+    while await read_request(stream):
+        pass
+
+
+async def test_the_actor_times_a_read_out_at_its_deadline(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, silent)
+        pool = ConnectionPool(trust_env=False)
+        await nursery.start(pool.run)
+        started = trio.current_time()
+        with trio.fail_after(60), pytest.raises(httpx.ReadTimeout):
+            await pool.handle_async_request(post(url, b"{}", read=3.0))
+        assert trio.current_time() - started == pytest.approx(3.0)
+        assert pool._timer.next_deadline() == math.inf
+        assert pool.statistics().in_use == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_reads_with_different_timeouts_each_end_at_their_own(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    ended: dict[float, float] = {}
+
+    async def read(timeout: float) -> None:
+        started = trio.current_time()
+        with trio.fail_after(60), pytest.raises(httpx.ReadTimeout):
+            await pool.handle_async_request(post(url, b"{}", read=timeout))
+        ended[timeout] = trio.current_time() - started
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, silent)
+        pool = ConnectionPool(trust_env=False)
+        await nursery.start(pool.run)
+        async with trio.open_nursery() as reads:
+            # The longest first: a later, shorter one must wake the actor sooner.
+            for timeout in (10.0, 3.0, 7.0, 3.0):
+                reads.start_soon(read, timeout)
+                await trio.sleep(0.5)
+        assert ended == pytest.approx({10.0: 10.0, 3.0: 3.0, 7.0: 7.0})
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_read_keeps_its_deadline_when_the_actor_stops(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    actor_scope = trio.CancelScope()
+
+    async def run_actor(*, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        with actor_scope:
+            await pool.run(task_status=task_status)
+
+    async def stop_the_actor() -> None:
+        await trio.sleep(1.0)
+        actor_scope.cancel()
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, silent)
+        pool = ConnectionPool(trust_env=False)
+        await nursery.start(run_actor)
+        started = trio.current_time()
+        nursery.start_soon(stop_the_actor)
+        with trio.fail_after(60), pytest.raises(httpx.ReadTimeout):
+            await pool.handle_async_request(post(url, b"{}", read=3.0))
+        assert trio.current_time() - started == pytest.approx(3.0)
+        assert actor_scope.cancelled_caught
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_answered_and_cancelled_reads_leave_nothing_to_time(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    async def slow_answer(stream: trio.SocketStream) -> None:
+        while await read_request(stream):
+            await trio.sleep(2.0)
+            await stream.send_all(OK)
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, slow_answer)
+        pool = ConnectionPool(trust_env=False)
+        await nursery.start(pool.run)
+        response = await pool.handle_async_request(post(url, b"{}", read=3.0))
+        assert await response.aread() == b"ok"
+        with trio.move_on_after(1.0):
+            await pool.handle_async_request(post(url, b"{}", read=3.0))
+        assert pool._timer.next_deadline() == math.inf
+        assert pool.statistics().in_use == 0
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_the_actor_times_out_reads_of_a_streamed_body(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    async def stalls_mid_body(stream: trio.SocketStream) -> None:
+        await read_request(stream)
+        await stream.send_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf ")
+        await trio.sleep_forever()
+
+    async with trio.open_nursery() as nursery:
+        url = await serve(nursery, stalls_mid_body)
+        pool = ConnectionPool(trust_env=False)
+        await nursery.start(pool.run)
+        response = await pool.handle_async_request(post(url, b"{}", read=2.0))
+        started = trio.current_time()
+        with trio.fail_after(60), pytest.raises(httpx.ReadTimeout):
+            await response.aread()
+        assert trio.current_time() - started == pytest.approx(2.0)
+        assert pool._timer.next_deadline() == math.inf
+        await pool.aclose()
+        nursery.cancel_scope.cancel()
