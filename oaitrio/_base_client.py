@@ -26,9 +26,8 @@ import httpx
 import msgspec
 import trio
 
-from actors.http import ConnectionPool
+from actors.http import ConnectionPool, HeaderField, request_with_body
 from actors.http import read_body as _read_body
-from actors.http._pool import HeaderField, request_with_body
 from protocols.errors import (
     APIConnectionError,
     APIError,

@@ -19,6 +19,7 @@ from ._types import NOT_GIVEN, NotGiven, Omit, strip_not_given
 from .pagination import AsyncPaginator, BasePage
 
 if TYPE_CHECKING:
+    from ._base_client import RequestSender
     from ._client import AsyncOpenAI
 
 __all__ = ["AsyncAPIResource", "CallOptions", "header_value", "path_param"]
@@ -144,15 +145,10 @@ class AsyncAPIResource:
             method, path, body=body, query=query, options=options, files=files
         )
         sender = self._client._sender
-        if self._mode == "parsed":  # the hot path: no closure to build
+        if self._mode == "parsed":  # the hot path: no closure, not even its cells
             result = None if cast_to is None else sender.parse(response, cast_to)
             return result if post is None else post(result)
-
-        def parse(http_response: httpx.Response) -> Any:
-            result = None if cast_to is None else sender.parse(http_response, cast_to)
-            return result if post is None else post(result)
-
-        return self._wrap(response, parse)
+        return self._wrap(response, _parser(sender, cast_to, post))
 
     async def _stream(
         self,
@@ -279,6 +275,18 @@ class AsyncAPIResource:
                 post=bind(params),
             )
         return AsyncPaginator[Any, _PageT](fetch, params, nursery)
+
+
+def _parser(
+    sender: RequestSender, cast_to: Any, post: Callable[[Any], Any] | None
+) -> Callable[[httpx.Response], Any]:
+    """``parse()`` of a raw or streaming response to a JSON call."""
+
+    def parse(http_response: httpx.Response) -> Any:
+        result = None if cast_to is None else sender.parse(http_response, cast_to)
+        return result if post is None else post(result)
+
+    return parse
 
 
 async def _multipart(body: Mapping[str, Any], files: tuple[str, ...]) -> MultipartEncoder:
