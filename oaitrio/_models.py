@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_
 
 import msgspec
 
-__all__ = ["BaseModel", "OpenEnum", "Untagged", "convert", "decode", "lenient"]
+__all__ = ["BaseModel", "OpenEnum", "Untagged", "decode", "lenient"]
 
 _T = TypeVar("_T")
 
@@ -106,11 +106,6 @@ class _FirstFit:
         return _first_fit(msgspec.json.decode(data), self._members)
 
 
-def convert(value: Any, tp: type[_T]) -> _T:
-    """``msgspec.convert`` as the generated types need it (a plain JSON value in, ``tp`` out)."""
-    return msgspec.convert(value, tp)
-
-
 class BaseModel(msgspec.Struct, kw_only=True, omit_defaults=True, dict=True):
     """Base of every response type.
 
@@ -164,7 +159,7 @@ def lenient(value: Any, tp: Any) -> Any:
     fit its type keeps the raw value; anything else is converted by msgspec.
     """
     try:
-        return convert(value, tp)
+        return msgspec.convert(value, tp)
     except msgspec.ValidationError:
         pass
     origin = get_origin(tp)
@@ -178,7 +173,7 @@ def lenient(value: Any, tp: Any) -> Any:
             if arg is type(None):
                 continue
             try:
-                return convert(value, arg)
+                return msgspec.convert(value, arg)
             except msgspec.ValidationError:
                 continue
         if isinstance(value, dict):

@@ -38,7 +38,7 @@ from protocols.errors import (
 )
 from protocols.sse import ServerSentEvent, SSEDecoder
 
-from ._models import _decoder, convert, lenient
+from ._models import _decoder, lenient
 
 __all__ = ["AsyncStream"]
 
@@ -237,7 +237,7 @@ class AsyncStream(Generic[_T]):
             self._raise_error(cast("dict[str, object]", raw))
         if self._strict:
             try:
-                return convert(raw, self._cast_to)
+                return msgspec.convert(raw, self._cast_to)
             except msgspec.ValidationError as exc:
                 body = cast("object", raw)
                 raise APIResponseValidationError(

@@ -29,14 +29,13 @@ import oaitrio
 from oaitrio._binary import BinaryResponseContent
 from oaitrio.pagination import BasePage
 from protocols.openapi import generate
+from protocols.openapi._resgen import body_schema
 from protocols.openapi._source import identifier
 from protocols.openapi._typegen import MODEL
 
 from ._samples import File, Sample, build_sample
+from ._spec import SPEC
 
-yaml = pytest.importorskip("yaml", reason="loading the OpenAPI spec needs PyYAML")
-
-SPEC = generate.load_spec()
 SURFACE = generate.plan_surface(SPEC)
 
 #: Operations whose call is shaped around a Prism limit, and why.
@@ -118,8 +117,6 @@ async def test_generated_method_against_prism(
 ) -> None:
     plan = SURFACE.plans[operation_id]
     name = SURFACE.names[operation_id]
-    from protocols.openapi._resgen import body_schema
-
     content_type, _ = body_schema(SURFACE.index, plan.operation)
     sample = build_sample(SPEC, operation_id, content_type)
     args, kwargs = _arguments(sample)

@@ -18,7 +18,6 @@ checks every sample against its own request schema too, without Prism.
 from __future__ import annotations
 
 import json
-import pathlib
 import ssl
 from collections.abc import AsyncIterator
 from functools import cache
@@ -37,10 +36,8 @@ from ._samples import (
     request_content_types,
 )
 from ._schema_check import resolve, violations
+from ._spec import SPEC
 
-yaml = pytest.importorskip("yaml", reason="loading the OpenAPI spec needs PyYAML")
-
-SPEC_PATH = pathlib.Path(__file__).resolve().parents[2] / "protocols" / "openapi" / "openapi.yaml"
 HEADERS = {"Authorization": "Bearer sk-test"}
 TIMEOUT = httpx.Timeout(30.0)
 
@@ -82,15 +79,6 @@ ROUTED_TO_TWIN: dict[str, str] = {
 }
 
 
-@cache
-def load_spec() -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: seconds, not tens of seconds
-    with SPEC_PATH.open("rb") as f:
-        spec: dict[str, Any] = yaml.load(f, Loader=loader)
-    return spec
-
-
-SPEC = load_spec()
 OPERATION_IDS = [operation.operation_id for operation in operations(SPEC)]
 ALTERNATES = [
     pytest.param(operation_id, content_type, id=f"{operation_id}-{content_type}")
