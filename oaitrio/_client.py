@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import trio
@@ -102,15 +102,19 @@ class AsyncOpenAI(AsyncResources):
             )
         self.api_key: str = "" if callable(api_key) else api_key
         self._api_key_provider = api_key if callable(api_key) else None
+        # An empty string given outright means "none", without looking at the
+        # environment (``copy(organization=omit)`` relies on it).
         self.organization = (
             organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
-        )
-        self.project = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
+        ) or None
+        self.project = (
+            project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
+        ) or None
         self.webhook_secret = (
             webhook_secret
             if webhook_secret is not None
             else os.environ.get("OPENAI_WEBHOOK_SECRET")
-        )
+        ) or None
         if base_url is None:
             base_url = os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
@@ -210,11 +214,11 @@ class AsyncOpenAI(AsyncResources):
         self,
         *,
         api_key: ApiKey | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        webhook_secret: str | None = None,
+        organization: str | Omit | None = None,
+        project: str | Omit | None = None,
+        webhook_secret: str | Omit | None = None,
         base_url: str | httpx.URL | None = None,
-        websocket_base_url: str | httpx.URL | None = None,
+        websocket_base_url: str | httpx.URL | Omit | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str | Omit] | None = None,
@@ -222,11 +226,15 @@ class AsyncOpenAI(AsyncResources):
         default_query: Mapping[str, object] | None = None,
         set_default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
-        retry_policy: RetryPolicy | None = None,
+        retry_policy: RetryPolicy | Omit | None = None,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncOpenAI:
         """A new client with some options changed, sharing this one's connections.
 
+        As in the official SDK, an option left at ``None`` keeps this client's
+        value. ``omit`` clears one (``organization=omit`` sends no
+        ``OpenAI-Organization`` header, ``retry_policy=omit`` goes back to the
+        default policy); ``total_timeout=None`` removes the total deadline.
         ``default_headers``/``default_query`` are merged into this client's;
         ``set_default_headers``/``set_default_query`` replace them.
         """
@@ -253,17 +261,17 @@ class AsyncOpenAI(AsyncResources):
         same_transport = http_client is None
         return type(self)(
             api_key=api_key or self._api_key_provider or self.api_key,
-            organization=organization or self.organization,
-            project=project or self.project,
-            webhook_secret=webhook_secret or self.webhook_secret,
+            organization=_kept(organization, self.organization) or "",
+            project=_kept(project, self.project) or "",
+            webhook_secret=_kept(webhook_secret, self.webhook_secret) or "",
             base_url=base_url or self.base_url,
-            websocket_base_url=websocket_base_url or self.websocket_base_url,
+            websocket_base_url=_kept(websocket_base_url, self.websocket_base_url),
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             default_headers=headers,
             default_query=query,
             http_client=http_client or (self._http_client if same_transport else None),
-            retry_policy=retry_policy or self._retry_policy,
+            retry_policy=_kept(retry_policy, self._retry_policy),
             total_timeout=self.total_timeout
             if isinstance(total_timeout, NotGiven)
             else total_timeout,
@@ -345,3 +353,13 @@ class AsyncOpenAI(AsyncResources):
         from .lib.webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self)
+
+
+_V = TypeVar("_V")
+
+
+def _kept(value: _V | Omit | None, current: _V | None) -> _V | None:
+    """A :meth:`AsyncOpenAI.copy` option: ``None`` keeps ``current``, ``omit`` clears it."""
+    if isinstance(value, Omit):
+        return None
+    return current if value is None else value

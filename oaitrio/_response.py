@@ -16,6 +16,7 @@ wrapper instead of the parsed result.
 from __future__ import annotations
 
 import codecs
+import collections
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -221,7 +222,8 @@ class _Lines:
 
     def __init__(self, text: AsyncIterator[str]) -> None:
         self._text = text
-        self._lines: list[str] = []
+        # A deque: one piece can hold thousands of lines, handed out from the left.
+        self._lines: collections.deque[str] = collections.deque()
         self._partial = ""
         self._done = False
 
@@ -246,7 +248,7 @@ class _Lines:
             *complete, rest = _LINE_END.split(buffered)
             self._lines.extend(complete)
             self._partial = rest + keep
-        return self._lines.pop(0)
+        return self._lines.popleft()
 
 
 class AsyncResponseContextManager(Generic[_T]):

@@ -283,6 +283,29 @@ async def test_with_options_shares_connections(
     assert copy.max_retries == 0 and client.max_retries == 2
 
 
+async def test_with_options_keeps_on_none_and_clears_on_omit(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-from-env")
+    policy = oaitrio.DefaultRetryPolicy(max_retries=5)
+    async with oaitrio.AsyncOpenAI(
+        api_key=FAKE_KEY, base_url=server.base_url, project="proj-a", retry_policy=policy
+    ) as client:
+        kept = client.with_options(organization=None, project=None)
+        assert (kept.organization, kept.project) == ("org-from-env", "proj-a")
+        assert kept._retry_policy is policy
+
+        cleared = client.with_options(
+            organization=oaitrio.omit, project=oaitrio.omit, retry_policy=oaitrio.omit
+        )
+        # Cleared, not read again from OPENAI_ORG_ID.
+        assert (cleared.organization, cleared.project) == (None, None)
+        assert cleared._retry_policy is None
+        await cleared.models.retrieve("gpt-4o")
+        sent = server.requests[-1].headers
+        assert "openai-organization" not in sent and "openai-project" not in sent
+
+
 async def test_user_http_client_is_the_slower_but_working_path(server: FakeOpenAI) -> None:
     async with httpx.AsyncClient() as http_client:
         c = oaitrio.AsyncOpenAI(api_key=FAKE_KEY, base_url=server.base_url, http_client=http_client)
