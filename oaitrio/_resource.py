@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -13,7 +14,7 @@ from protocols.multipart import FilePart, MultipartEncoder, flatten_form
 
 from ._binary import BinaryResponseContent
 from ._files import FileTypes, to_file_part
-from ._response import AsyncAPIResponse, LegacyAPIResponse
+from ._response import AsyncAPIResponse, LegacyAPIResponse, ResponseView
 from ._streaming import AsyncStream
 from ._types import NOT_GIVEN, NotGiven, Omit, strip_not_given
 from .pagination import AsyncPaginator, BasePage
@@ -84,6 +85,33 @@ class AsyncAPIResource:
 
     def _in_mode(self, mode: str) -> Self:
         return type(self)(self._client, mode=mode)
+
+    # Typed ``Any``: the precise type (each method returning
+    # ``LegacyAPIResponse[its result]``) needs a wrapper class per resource,
+    # which the generated surface does not have; the view's methods keep the
+    # resource's parameters at run time.
+    @functools.cached_property
+    def with_raw_response(self) -> Any:
+        """This resource with every method returning a :class:`LegacyAPIResponse`.
+
+        ``await client.chat.completions.with_raw_response.create(...)`` sends
+        the call as the plain method does, reads the body, and returns status,
+        headers and ``parse()``. Sub-resources reached from the view are raw too
+        (``client.chat.with_raw_response.completions``). Cancellation is as for
+        the plain method: the call is abandoned and its connection released.
+        """
+        return ResponseView(self._in_mode("raw"), "raw")
+
+    @functools.cached_property
+    def with_streaming_response(self) -> Any:
+        """This resource with every method returning an ``async with`` block.
+
+        ``async with client.audio.speech.with_streaming_response.create(...) as r:``
+        sends the call on entry and gives an :class:`AsyncAPIResponse` whose body
+        is still unread; leaving the block (normally, by an error or by
+        cancellation) closes the response and releases its connection.
+        """
+        return ResponseView(self._in_mode("streaming"), "streaming")
 
     def _child(self, cls: type[_ResourceT]) -> _ResourceT:
         """A sub-resource (``chat.completions``) in this resource's mode."""
