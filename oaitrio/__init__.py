@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ._base_client import DEFAULT_MAX_RETRIES as DEFAULT_MAX_RETRIES
     from ._base_client import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from ._client import AsyncOpenAI as AsyncOpenAI
+    from ._client import DefaultAsyncHttpxClient as DefaultAsyncHttpxClient
     from ._fan_in import open_fan_in as open_fan_in
     from ._streaming import AsyncStream as AsyncStream
     from ._types import NOT_GIVEN as NOT_GIVEN
@@ -56,6 +57,7 @@ _LAZY = {
     "DEFAULT_CONNECTION_LIMITS": "._base_client",
     "DEFAULT_MAX_RETRIES": "._base_client",
     "DEFAULT_TIMEOUT": "._base_client",
+    "DefaultAsyncHttpxClient": "._client",
     "DefaultRetryPolicy": "protocols.retry",
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",
@@ -84,6 +86,7 @@ __all__ = [
     "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DefaultAsyncHttpxClient",
     "DefaultRetryPolicy",
     "InternalServerError",
     "InvalidWebhookSignatureError",
