@@ -15,7 +15,11 @@ from oaitrio.types.chat import ChatCompletion
 from oaitrio.types.model import Model
 
 MESSAGES = [{"role": "user", "content": "Say this is a test"}]
-SPEECH: dict[str, Any] = {"model": "gpt-4o-mini-tts", "voice": "alloy", "input": "the quick brown fox"}
+SPEECH: dict[str, Any] = {
+    "model": "gpt-4o-mini-tts",
+    "voice": "alloy",
+    "input": "the quick brown fox",
+}
 
 
 async def test_raw_response_hangs_off_the_resource(client: oaitrio.AsyncOpenAI) -> None:
