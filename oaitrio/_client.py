@@ -97,7 +97,9 @@ class AsyncOpenAI(AsyncResources):
         default_headers: headers sent with every request; ``omit`` removes one.
         default_query: query parameters sent with every request.
         http_client: an ``httpx.AsyncClient`` to send requests through instead of
-            oaitrio's own connection pool (slower; for custom transports).
+            oaitrio's own connection pool (slower; for custom transports, see
+            :class:`DefaultAsyncHttpxClient`). Closed when this client closes,
+            as in the official SDK.
         retry_policy: replaces the built-in :class:`DefaultRetryPolicy`.
         total_timeout: opt-in deadline in seconds for a whole call, all retries
             included (until the response head, for streams).
@@ -126,6 +128,7 @@ class AsyncOpenAI(AsyncResources):
         connection_limits: PoolLimits | None = None,
         _strict_response_validation: bool = False,
         _pool: ConnectionPool | None = None,
+        _owns_http_client: bool = True,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("OPENAI_API_KEY")
@@ -161,6 +164,10 @@ class AsyncOpenAI(AsyncResources):
         self.total_timeout = total_timeout
         self._strict = _strict_response_validation
         self._http_client = http_client
+        # As in the official SDK, closing the client closes the http_client it
+        # was given (the README's DefaultAsyncHttpxClient(...) is never closed
+        # otherwise); a with_options copy that inherits it does not.
+        self._owns_http_client = http_client is not None and _owns_http_client
         if http_client is not None:
             self._pool: ConnectionPool | None = None
             self._owns_pool = False
@@ -303,6 +310,7 @@ class AsyncOpenAI(AsyncResources):
             else total_timeout,
             _strict_response_validation=self._strict,
             _pool=self._pool if same_transport else None,
+            _owns_http_client=not same_transport,
         )
 
     with_options = copy
@@ -354,9 +362,13 @@ class AsyncOpenAI(AsyncResources):
             await self.close()
 
     async def close(self) -> None:
-        """Close every connection this client owns. Idempotent."""
-        if self._owns_pool and self._pool is not None:
-            await self._pool.aclose()
+        """Close every connection this client owns, and an ``http_client`` it was given. Idempotent."""
+        try:
+            if self._owns_pool and self._pool is not None:
+                await self._pool.aclose()
+        finally:
+            if self._owns_http_client and self._http_client is not None:
+                await self._http_client.aclose()
 
     # -- custom requests -------------------------------------------------------------
     #

@@ -46,3 +46,19 @@ async def test_a_users_transport_carries_the_calls(server: FakeOpenAI) -> None:
             model = await client.get("/old-models", cast_to=Model)
     assert model.id == "gpt-4o"
     assert seen == ["/v1/old-models", "/v1/models/gpt-4o"]
+
+
+async def test_closing_the_client_closes_the_http_client_it_was_given(
+    server: FakeOpenAI,
+) -> None:
+    # As in the SDK, whose README hands over DefaultAsyncHttpxClient(...) and never closes it.
+    http = oaitrio.DefaultAsyncHttpxClient()
+    async with oaitrio.AsyncOpenAI(api_key="sk-x", base_url=server.base_url, http_client=http) as c:
+        copy = c.with_options(max_retries=0)
+        with trio.fail_after(10):
+            await copy.models.list()
+        await copy.close()
+        assert not http.is_closed  # a copy shares it, and does not close it
+        with trio.fail_after(10):
+            await c.models.list()
+    assert http.is_closed
