@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import urllib.parse
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -488,11 +489,16 @@ class CustomRequests(AsyncAPIResource):
         return result
 
 
+# A scheme and an authority (``https://host``), or an authority alone (``//host``);
+# ``ft:model`` is a relative path with a colon in it, not a URL.
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|//")
+
+
 def _custom_path(path: str) -> str:
     """``path`` as the request path takes it (relative to the base URL, ``/``-led)."""
     if not isinstance(path, str):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"path must be a str, not {type(path).__name__}")
-    if "://" in path:
+    if _ABSOLUTE.match(path):
         # Not echoed: a URL may carry credentials.
         raise ValueError(
             "custom requests take a path relative to the client's base_url, not an absolute "

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import string
 from typing import Any
 
 import httpx
 import pytest
 import trio
+from hypothesis import given
+from hypothesis import strategies as st
 
 import oaitrio
+from oaitrio._resource import _custom_path
 from oaitrio.pagination import AsyncCursorPage
 from oaitrio.testing import FakeOpenAI, StatusError
 from oaitrio.types.chat import ChatCompletionChunk
@@ -191,3 +196,29 @@ async def test_a_non_json_answer_is_text(client: oaitrio.AsyncOpenAI, server: Fa
     with trio.fail_after(10):
         assert await client.get("/plain", cast_to=object) == "hello"
         assert await client.get("/plain", cast_to=bytes) == b"hello"
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "-_./?=&:%", max_size=30))
+def test_a_relative_path_is_kept_under_the_base_url(path: str) -> None:
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://|//", path):
+        with pytest.raises(ValueError, match="relative to the client's base_url"):
+            _custom_path(path)
+        return
+    sent = _custom_path(path)
+    assert sent.startswith("/")
+    assert sent.lstrip("/") == path.lstrip("/")  # one leading slash added, nothing else changed
+
+
+def test_a_colon_in_a_relative_path_is_not_a_scheme() -> None:
+    assert _custom_path("models/ft:gpt-4o:org") == "/models/ft:gpt-4o:org"
+    assert _custom_path("ft:gpt-4o") == "/ft:gpt-4o"
+
+
+@given(
+    st.sampled_from(["http", "https", "ws"]),
+    st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=10),
+    st.text(alphabet=string.ascii_letters + "/?=", max_size=10),
+)
+def test_an_absolute_url_is_always_refused(scheme: str, host: str, rest: str) -> None:
+    with pytest.raises(ValueError, match="relative to the client's base_url"):
+        _custom_path(f"{scheme}://{host}/{rest}")
