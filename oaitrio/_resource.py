@@ -406,6 +406,11 @@ class CustomRequests(AsyncAPIResource):
             ValueError: ``path`` is an absolute URL.
             APIStatusError, APIConnectionError: as for any call.
         """
+        path = _custom_path(path)
+        stream_type: type[AsyncStream[Any]] | None = None
+        item: Any = None
+        if stream:  # checked before anything is sent
+            stream_type, item = _stream_type(stream_cls, cast_to)
         if body is not None and content is not None:
             raise TypeError("Passing both `body` and `content` is not supported")
         if files is not None and content is not None:
@@ -441,7 +446,7 @@ class CustomRequests(AsyncAPIResource):
             fields, call.body = None, None
         response = await resource._send(
             method.upper(),
-            _custom_path(path),
+            path,
             body=fields,
             json=other,
             content=bytes(content) if content is not None else None,
@@ -450,11 +455,14 @@ class CustomRequests(AsyncAPIResource):
             options=call,
             stream=stream,
         )
-        if stream:
+        if stream_type is not None:
             if cast_to is httpx.Response:
                 return response
             try:
-                return _open_stream(response, cast_to, stream_cls, self._client._strict)
+                # Not every endpoint ends its stream with [DONE]: end at it, or at the body's end.
+                return stream_type(
+                    cast_to=item, response=response, expect_done=False, strict=self._client._strict
+                )
             except BaseException:
                 with trio.CancelScope(shield=True):
                     await response.aclose()
@@ -510,8 +518,8 @@ def _custom_path(path: str) -> str:
 def _cast_response(
     sender: RequestSender, response: httpx.Response, cast_to: Any, strict: bool
 ) -> Any:
-    result: Any
     """A read response as ``cast_to``, as the official SDK casts a custom call's answer."""
+    result: Any
     if cast_to is httpx.Response:
         return response
     if cast_to is None or cast_to is type(None):
@@ -536,20 +544,13 @@ def _cast_response(
     return result
 
 
-def _open_stream(
-    response: httpx.Response, cast_to: Any, stream_cls: Any, strict: bool
-) -> AsyncStream[Any]:
-    """The stream over an unread response: ``stream_cls`` (``AsyncStream[Item]``), else of ``cast_to``."""
+def _stream_type(stream_cls: Any, cast_to: Any) -> tuple[type[AsyncStream[Any]], Any]:
+    """The stream class to build and its item type: ``stream_cls`` (``AsyncStream[Item]``), else ``AsyncStream`` of ``cast_to``."""
     stream_type: Any = AsyncStream if stream_cls is None else get_origin(stream_cls) or stream_cls
     if not (isinstance(stream_type, type) and issubclass(stream_type, AsyncStream)):
         raise TypeError(f"stream_cls must be AsyncStream or a subclass, not {stream_cls!r}")
     args = get_args(stream_cls) if stream_cls is not None else ()
-    item = args[0] if args else cast_to
-    # Not every endpoint ends its stream with [DONE]: end at it, or at the body's end.
-    return cast(
-        "AsyncStream[Any]",
-        stream_type(cast_to=item, response=response, expect_done=False, strict=strict),
-    )
+    return cast("type[AsyncStream[Any]]", stream_type), args[0] if args else cast_to
 
 
 def _parser(

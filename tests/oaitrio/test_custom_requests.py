@@ -168,6 +168,7 @@ async def test_get_api_list_pages_through_every_item(
         ({"content": "text"}, TypeError, "content must be bytes"),
         ({"options": {"max_retries": -1}}, ValueError, "max_retries"),
         ({"body": [1, 2], "options": {"extra_json": {"a": 1}}}, TypeError, "mapping body"),
+        ({"stream": True, "stream_cls": dict}, TypeError, "stream_cls must be AsyncStream"),
     ],
 )
 async def test_bad_arguments_are_refused_before_sending(
