@@ -9,8 +9,10 @@ cheap.
 from __future__ import annotations
 
 import importlib
+from types import FunctionType as _FunctionType
 from typing import TYPE_CHECKING, Any
 
+from . import _exceptions
 from ._exceptions import APIConnectionError as APIConnectionError
 from ._exceptions import APIError as APIError
 from ._exceptions import APIResponseValidationError as APIResponseValidationError
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from ._base_client import DEFAULT_MAX_RETRIES as DEFAULT_MAX_RETRIES
     from ._base_client import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from ._client import AsyncOpenAI as AsyncOpenAI
+    from ._client import DefaultAsyncHttpxClient as DefaultAsyncHttpxClient
     from ._fan_in import open_fan_in as open_fan_in
     from ._streaming import AsyncStream as AsyncStream
     from ._types import NOT_GIVEN as NOT_GIVEN
@@ -56,6 +59,7 @@ _LAZY = {
     "DEFAULT_CONNECTION_LIMITS": "._base_client",
     "DEFAULT_MAX_RETRIES": "._base_client",
     "DEFAULT_TIMEOUT": "._base_client",
+    "DefaultAsyncHttpxClient": "._client",
     "DefaultRetryPolicy": "protocols.retry",
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",
@@ -84,6 +88,7 @@ __all__ = [
     "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DefaultAsyncHttpxClient",
     "DefaultRetryPolicy",
     "InternalServerError",
     "InvalidWebhookSignatureError",
@@ -108,6 +113,35 @@ __all__ = [
 ]
 
 
+# The modules whose public classes and functions are re-exported here; what
+# they define reports ``oaitrio`` as its module, not where it happens to live.
+_HOMES = ("oaitrio.", "protocols.", "actors.")
+
+
+def _publish(name: str, value: object) -> None:
+    """Make ``value`` (exported as ``oaitrio.<name>``) say so in reprs and tracebacks.
+
+    ``oaitrio.APIConnectionError``, not ``protocols.errors.APIConnectionError``,
+    as trio does for its public names (``fixup_module_metadata``). Pickling
+    still works: pickle finds a class by ``__module__`` and ``__qualname__``,
+    and ``oaitrio.<name>`` is that class. Values that are not classes or
+    functions, aliases under another name and other packages' classes
+    (``Timeout`` is httpx's) are left alone.
+    """
+    if not isinstance(value, (type, _FunctionType)) or value.__name__ != name:
+        return
+    if not value.__module__.startswith(_HOMES):
+        return
+    home = value.__module__
+    value.__module__ = __name__
+    if isinstance(value, type):
+        # Its methods too, so help() and inspect agree (nested classes keep theirs).
+        for attr in vars(value).values():
+            function = getattr(attr, "__func__", attr)
+            if isinstance(function, _FunctionType) and function.__module__ == home:
+                function.__module__ = __name__
+
+
 def __getattr__(name: str) -> Any:
     if name == "types":
         return importlib.import_module(".types", __name__)
@@ -115,9 +149,25 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
+    _publish(name, value)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+def _publish_loaded() -> None:
+    """:func:`_publish` what loads with the package; lazy names are published on first use.
+
+    Every name of ``_exceptions.__all__`` is covered, so an exception class
+    added there (and exported here) reports ``oaitrio`` without more code.
+    """
+    loaded = globals()
+    for name in (*__all__, *_exceptions.__all__):
+        if name in loaded:
+            _publish(name, loaded[name])
+
+
+_publish_loaded()

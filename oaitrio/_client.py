@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 import trio
@@ -32,17 +32,51 @@ from actors.http import ConnectionPool, PoolLimits, RateLimitHeaders
 from protocols.errors import OpenAIError
 from protocols.retry import DefaultRetryPolicy, RetryPolicy
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestSender
-from ._types import NOT_GIVEN, NotGiven, Omit
+from ._base_client import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    RequestSender,
+)
+from ._resource import CustomRequests, RequestFiles
+from ._streaming import AsyncStream
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions
 from ._version import __version__
 from .resources import AsyncResources
 
 if TYPE_CHECKING:
     from .lib.webhooks import AsyncWebhooks
+    from .pagination import AsyncPaginator, BasePage
 
-__all__ = ["AsyncOpenAI"]
+__all__ = ["AsyncOpenAI", "DefaultAsyncHttpxClient"]
 
 ApiKey = str | Callable[[], Awaitable[str]]
+
+_T = TypeVar("_T")
+_PageT = TypeVar("_PageT", bound="BasePage[Any]")
+_StreamT = TypeVar("_StreamT", bound=AsyncStream[Any])
+
+if TYPE_CHECKING:
+    # To a type checker it is httpx.AsyncClient itself, so editors show its
+    # whole signature (as the official SDK does).
+    DefaultAsyncHttpxClient = httpx.AsyncClient
+else:
+
+    class DefaultAsyncHttpxClient(httpx.AsyncClient):
+        """An ``httpx.AsyncClient`` with the official SDK's defaults, for ``http_client=``.
+
+        A plain ``httpx.AsyncClient(...)`` has httpx's own defaults (a 5 s
+        timeout, 100 connections, no redirects); this one starts from the
+        SDK's: a 600 s timeout (5 s to connect), 1000 connections (100 kept
+        alive), redirects followed. Any argument given replaces its default:
+        ``DefaultAsyncHttpxClient(proxy=..., transport=...)``.
+        """
+
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+            kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+            kwargs.setdefault("follow_redirects", True)
+            super().__init__(**kwargs)
 
 
 class AsyncOpenAI(AsyncResources):
@@ -63,7 +97,9 @@ class AsyncOpenAI(AsyncResources):
         default_headers: headers sent with every request; ``omit`` removes one.
         default_query: query parameters sent with every request.
         http_client: an ``httpx.AsyncClient`` to send requests through instead of
-            oaitrio's own connection pool (slower; for custom transports).
+            oaitrio's own connection pool (slower; for custom transports, see
+            :class:`DefaultAsyncHttpxClient`). Closed when this client closes,
+            as in the official SDK.
         retry_policy: replaces the built-in :class:`DefaultRetryPolicy`.
         total_timeout: opt-in deadline in seconds for a whole call, all retries
             included (until the response head, for streams).
@@ -92,6 +128,7 @@ class AsyncOpenAI(AsyncResources):
         connection_limits: PoolLimits | None = None,
         _strict_response_validation: bool = False,
         _pool: ConnectionPool | None = None,
+        _owns_http_client: bool = True,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("OPENAI_API_KEY")
@@ -131,6 +168,10 @@ class AsyncOpenAI(AsyncResources):
         self.total_timeout = total_timeout
         self._strict = _strict_response_validation
         self._http_client = http_client
+        # As in the official SDK, closing the client closes the http_client it
+        # was given (the README's DefaultAsyncHttpxClient(...) is never closed
+        # otherwise); a with_options copy that inherits it does not.
+        self._owns_http_client = http_client is not None and _owns_http_client
         if http_client is not None:
             self._pool: ConnectionPool | None = None
             self._owns_pool = False
@@ -277,6 +318,7 @@ class AsyncOpenAI(AsyncResources):
             else total_timeout,
             _strict_response_validation=self._strict,
             _pool=self._pool if same_transport else None,
+            _owns_http_client=not same_transport,
         )
 
     with_options = copy
@@ -328,9 +370,241 @@ class AsyncOpenAI(AsyncResources):
             await self.close()
 
     async def close(self) -> None:
-        """Close every connection this client owns. Idempotent."""
-        if self._owns_pool and self._pool is not None:
-            await self._pool.aclose()
+        """Close every connection this client owns, and an ``http_client`` it was given. Idempotent."""
+        try:
+            if self._owns_pool and self._pool is not None:
+                await self._pool.aclose()
+        finally:
+            if self._owns_http_client and self._http_client is not None:
+                await self._http_client.aclose()
+
+    # -- custom requests -------------------------------------------------------------
+    #
+    # The official SDK's ``client.get/post/...`` for endpoints and options the
+    # typed surface does not have. Each runs in the caller's task: cancelling
+    # it abandons the call and releases its connection.
+
+    @cached_property
+    def _custom(self) -> CustomRequests:
+        return CustomRequests(self)
+
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[Any],
+        options: RequestOptions = ...,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
+
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[Any],
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_cls: type[Any] | None = None,
+    ) -> Any:
+        """``GET path`` (relative to ``base_url``), the answer decoded as ``cast_to``.
+
+        ``cast_to=httpx.Response`` gives the response itself; ``object`` the
+        JSON as plain Python values; a model type, that model. With
+        ``stream=True`` the answer is an :class:`AsyncStream` (``stream_cls``,
+        such as ``AsyncStream[ChatCompletionChunk]``) to use in ``async with``.
+        ``options`` takes the SDK's keys (:class:`oaitrio._types.RequestOptions`).
+
+        Raises:
+            TypeError: an option oaitrio does not take, or conflicting arguments.
+            APIStatusError: (a subclass per status) the API answered with an error.
+            APIConnectionError: the call failed without an answer.
+        """
+        return await self._custom.request(
+            "GET",
+            path,
+            cast_to=cast_to,
+            options=options or {},
+            stream=stream,
+            stream_cls=stream_cls,
+        )
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions = ...,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[Any],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions = ...,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions = ...,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[Any],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_cls: type[Any] | None = None,
+    ) -> Any:
+        """``POST path`` with ``body`` as JSON (or ``content`` as is, or ``files`` as a form).
+
+        As :meth:`get` for ``cast_to``, ``options`` and streams. ``files`` maps
+        field names to files (or lists ``(name, file)`` pairs); ``body`` then
+        holds the other form fields.
+        """
+        return await self._custom.request(
+            "POST",
+            path,
+            cast_to=cast_to,
+            body=body,
+            content=content,
+            files=files,
+            options=options or {},
+            stream=stream,
+            stream_cls=stream_cls,
+        )
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        """``PATCH path``; as :meth:`post`, without streams."""
+        result: _T = await self._custom.request(
+            "PATCH",
+            path,
+            cast_to=cast_to,
+            body=body,
+            content=content,
+            files=files,
+            options=options or {},
+        )
+        return result
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        """``PUT path``; as :meth:`post`, without streams."""
+        result: _T = await self._custom.request(
+            "PUT",
+            path,
+            cast_to=cast_to,
+            body=body,
+            content=content,
+            files=files,
+            options=options or {},
+        )
+        return result
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object | None = None,
+        content: bytes | bytearray | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        """``DELETE path`` (with an optional body); as :meth:`get` for ``cast_to``."""
+        result: _T = await self._custom.request(
+            "DELETE",
+            path,
+            cast_to=cast_to,
+            body=body,
+            content=content,
+            options=options or {},
+        )
+        return result
+
+    def get_api_list(
+        self,
+        path: str,
+        *,
+        model: type[_T],
+        page: type[_PageT],
+        body: object | None = None,
+        options: RequestOptions | None = None,
+        method: str = "get",
+    ) -> AsyncPaginator[_T, _PageT]:
+        """A list call on ``path``: ``await`` it for the first page, ``async for`` for every item.
+
+        ``page`` is a page class of :mod:`oaitrio.pagination` (``AsyncCursorPage``
+        or ``AsyncCursorPage[Item]``), ``model`` the type of its items. Nothing
+        is sent until the paginator is awaited or iterated.
+        """
+        return self._custom.list(
+            path, model=model, page=page, body=body, options=options or {}, method=method
+        )
 
     # -- resources --------------------------------------------------------------------
 

@@ -8,9 +8,14 @@ body has not been read: ``async with ... as response:`` then
 ``iter_bytes()``/``iter_text()``/``iter_lines()`` or ``stream_to_file()``;
 leaving the block closes the response.
 
-Both views mirror the client's resource tree: each resource copy carries the
-mode, and the request path (:mod:`oaitrio._resource`) returns the matching
-wrapper instead of the parsed result.
+The same views hang off every resource, as in the official SDK:
+``client.chat.completions.with_raw_response.create(...)``,
+``client.audio.speech.with_streaming_response.create(...)``; a sub-resource
+reached from a view is in the view's mode (``client.chat.with_raw_response.completions``).
+
+Both views mirror the resource tree: each resource copy carries the mode, and
+the request path (:mod:`oaitrio._resource`) returns the matching wrapper
+instead of the parsed result.
 """
 
 from __future__ import annotations
@@ -273,10 +278,12 @@ class AsyncResponseContextManager(Generic[_T]):
 
 
 class ResponseView:
-    """The client's resource tree in ``raw`` or ``streaming`` mode.
+    """A client's or a resource's tree in ``raw`` or ``streaming`` mode.
 
-    Attribute access returns the client's resources rebuilt in that mode; in
-    streaming mode their methods return :class:`AsyncResponseContextManager`.
+    ``target`` is the client, or a resource already rebuilt in ``mode``.
+    Attribute access returns sub-resources in that mode (wrapped in a view
+    again); in streaming mode their methods return
+    :class:`AsyncResponseContextManager`.
     """
 
     def __init__(self, target: Any, mode: str) -> None:

@@ -8,7 +8,7 @@ parameter at all" and, for client options, "keep the client's default".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Literal, TypedDict, TypeVar, Union
 
 import httpx
 
@@ -19,6 +19,7 @@ __all__ = [
     "NotGiven",
     "Omit",
     "Query",
+    "RequestOptions",
     "Timeout",
     "not_given",
     "omit",
@@ -68,6 +69,28 @@ Timeout = httpx.Timeout
 Headers = Mapping[str, Union[str, Omit]]
 Query = Mapping[str, object]
 Body = object
+
+
+class RequestOptions(TypedDict, total=False):
+    """``options=`` of ``client.get``/``post``/...: the official SDK's keys that apply here.
+
+    Another key (``follow_redirects``, ``extra_headers``, ...) is refused with
+    a ``TypeError`` that names it.
+    """
+
+    headers: Headers
+    """Headers of this call; an :data:`omit` value removes a client default."""
+    params: Query
+    """Query parameters of this call."""
+    extra_json: Mapping[str, object]
+    """Fields merged into a mapping body (or the form fields of a multipart one)."""
+    timeout: float | httpx.Timeout | None
+    """The timeout of each attempt of this call."""
+    max_retries: int
+    """Retries after the first attempt, for this call."""
+    idempotency_key: str
+    """The ``Idempotency-Key`` header, instead of a generated one."""
+
 
 #: A value that may be left out: ``x: NotGivenOr[int] = NOT_GIVEN``.
 NotGivenOr = Union[_T, NotGiven, Omit]

@@ -17,10 +17,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Generic, Optional, TypeVar, cast
 
+import httpx
 import msgspec
 import trio
 
 from actors.prefetch import Prefetch
+
+from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
     "AsyncConversationCursorPage",
@@ -29,12 +32,43 @@ __all__ = [
     "AsyncPage",
     "AsyncPaginator",
     "BasePage",
+    "PageInfo",
 ]
 
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT", bound="BasePage[Any]")
 
 Fetch = Callable[[Mapping[str, object]], Awaitable[_PageT]]
+
+
+class PageInfo:
+    """How the next page is asked for, as the official SDK's ``next_page_info()`` gives it.
+
+    The pages here always say it with query ``params`` (``{"after": cursor}``);
+    ``url`` and ``json`` are kept for code written against the SDK's class.
+    """
+
+    url: httpx.URL | NotGiven
+    params: Mapping[str, object] | NotGiven
+    json: object | NotGiven
+
+    def __init__(
+        self,
+        *,
+        url: httpx.URL | NotGiven = NOT_GIVEN,
+        json: object | NotGiven = NOT_GIVEN,
+        params: Mapping[str, object] | NotGiven = NOT_GIVEN,
+    ) -> None:
+        self.url = url
+        self.json = json
+        self.params = params
+
+    def __repr__(self) -> str:
+        if not isinstance(self.url, NotGiven):
+            return f"{type(self).__name__}(url={self.url})"
+        if not isinstance(self.json, NotGiven):
+            return f"{type(self).__name__}(json={self.json})"
+        return f"{type(self).__name__}(params={self.params})"
 
 
 class BasePage(msgspec.Struct, Generic[_T], kw_only=True, dict=True):
@@ -52,6 +86,11 @@ class BasePage(msgspec.Struct, Generic[_T], kw_only=True, dict=True):
     def next_page_params(self) -> dict[str, object] | None:
         """The query for the next page, ``None`` when this is the last one."""
         return None
+
+    def next_page_info(self) -> PageInfo | None:
+        """What :meth:`get_next_page` will ask for (``PageInfo(params={'after': ...})``), or None on the last page."""
+        params = self.next_page_params()
+        return None if params is None else PageInfo(params=params)
 
     def has_next_page(self) -> bool:
         return self.next_page_params() is not None
