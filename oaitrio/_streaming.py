@@ -233,7 +233,9 @@ class AsyncStream(Generic[_T]):
                 self.response.request,
                 body=bytes(data).decode("utf-8", "replace"),
             ) from None
-        if isinstance(raw, dict) and "error" in raw:
+        # Truthiness, as the official SDK tests it: ``"error": null`` (or an
+        # empty object) on an ordinary event is not an error.
+        if isinstance(raw, dict) and cast("dict[str, object]", raw).get("error"):
             self._raise_error(cast("dict[str, object]", raw))
         if self._strict:
             try:
