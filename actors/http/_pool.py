@@ -225,6 +225,14 @@ class _ResponseStream(httpx.AsyncByteStream):
             self._pool._check_in(self._conn, reusable=self._conn.finish_cycle())
 
     async def aclose(self) -> None:
+        self.close_now()
+
+    def close_now(self) -> None:
+        """``aclose()``, synchronously: for owners that cannot await (``__del__``).
+
+        Idempotent. A finished body gives its connection back; an unfinished
+        one closes it (a socket close does not block).
+        """
         if self._released:
             return
         if self._done:

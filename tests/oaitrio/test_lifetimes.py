@@ -8,7 +8,7 @@ the old code for 300 virtual seconds, far past the one the test allows.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ import oaitrio
 from oaitrio._resource import CallOptions
 from oaitrio.pagination import AsyncCursorPage, AsyncPaginator
 from oaitrio.testing import FakeOpenAI, SlowFirstByte
-from tests.conftest import client_side_tasks
+from tests.conftest import FAKE_KEY, client_side_tasks
 
 ITEMS = "/v1/fake/items"  # as the server records it
 
@@ -115,3 +115,37 @@ async def test_aclose_stops_the_prefetch_and_ends_the_iteration(
         assert client_side_tasks() == tasks_before
         assert in_use(client) == 0
         assert [item async for item in iterator] == []
+
+
+# -- streams -------------------------------------------------------------------------
+
+MESSAGES = [{"role": "user", "content": "tell me about trio nurseries"}]
+
+
+@pytest.fixture
+async def one_connection_client(server: FakeOpenAI) -> AsyncGenerator[oaitrio.AsyncOpenAI]:
+    async with oaitrio.AsyncOpenAI(
+        api_key=FAKE_KEY,
+        base_url=server.base_url,
+        connection_limits=oaitrio.PoolLimits(max_connections=1),
+    ) as client:
+        yield client
+
+
+async def test_a_stream_left_with_break_and_no_block_frees_its_connection(
+    autojump_clock: trio.testing.MockClock,
+    no_gc: None,
+    one_connection_client: oaitrio.AsyncOpenAI,
+) -> None:
+    client = one_connection_client
+    with trio.fail_after(30):  # the pool timeout is 600 s: starving would trip this
+        for _ in range(3):
+            # The official SDK's README idiom: no `async with`, no name kept.
+            async for _chunk in await client.chat.completions.create(
+                model="gpt-4o-mini", messages=MESSAGES, stream=True
+            ):
+                break
+            assert in_use(client) == 0
+        completion = await client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+    assert completion.choices[0].message.content
+    assert in_use(client) == 0
