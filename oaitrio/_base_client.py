@@ -33,6 +33,8 @@ from protocols.errors import (
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    PoolTimeoutError,
+    ProxyError,
     make_status_error,
 )
 from protocols.multipart import MultipartEncoder
@@ -229,6 +231,9 @@ class RequestSender:
 
         Raises:
             APIStatusError: (a subclass per status) the final attempt got an error status.
+            PoolTimeoutError: every pool connection stayed busy for the pool timeout
+                (not retried).
+            ProxyError: the proxy could not be used (not retried).
             APITimeoutError: the final attempt timed out, or the total timeout passed.
             APIConnectionError: the final attempt failed without a response.
         """
@@ -344,6 +349,22 @@ class RequestSender:
                 # CR or LF, say): bad input, so no retry.
                 raise APIConnectionError(
                     message=f"the request cannot be sent: {exc}", request=request
+                ) from exc
+            except httpx.PoolTimeout as exc:
+                # Our own program's concurrency, not the network: another
+                # attempt would wait for the same busy pool. Not retried.
+                raise PoolTimeoutError(
+                    request,
+                    message=f"{exc}; raise connection_limits=PoolLimits(max_connections=...) "
+                    "or the pool timeout (timeout=httpx.Timeout(..., pool=...)), "
+                    "or make fewer calls at once",
+                ) from exc
+            except httpx.ProxyError as exc:
+                # Configuration (an unreachable proxy, a refused tunnel, a
+                # malformed proxy URL): a retry meets the same. The message
+                # names the proxy's host:port, never its credentials.
+                raise ProxyError(
+                    message=redact(f"proxy error: {exc}", self._redact_secret), request=request
                 ) from exc
             except httpx.TimeoutException as exc:
                 error = APITimeoutError(request)

@@ -405,7 +405,8 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                     await self._slots.acquire()
             except trio.TooSlowError:
                 raise httpx.PoolTimeout(
-                    f"all {self.limits.max_connections} connections stayed busy for the pool timeout",
+                    f"all {self.limits.max_connections} connections of the pool stayed busy "
+                    f"for the pool timeout ({pool_timeout:g} s)",
                     request=request,
                 ) from None
         self._in_use += 1
@@ -451,17 +452,35 @@ class ConnectionPool(httpx.AsyncBaseTransport):
     ) -> Connection:
         scheme, host, port = origin
         connect_timeout = timeouts.get("connect")
-        proxy = self._proxies.for_origin(origin)
+        try:
+            proxy = self._proxies.for_origin(origin)
+        except httpx.ProxyError as exc:
+            exc.request = request
+            raise
+        # Until the proxy is reached (and its tunnel open), a failure is the
+        # proxy's: it gets its own error, naming the proxy, and is not retried.
+        reaching_proxy = proxy is not None
         try:
             with trio.fail_after(float("inf") if connect_timeout is None else connect_timeout):
                 with map_io_errors(httpx.ConnectError, request):
                     if proxy is None:
                         tcp = await open_tcp(host.decode("ascii"), port)
                     else:
-                        tcp = await open_tcp(proxy.host, proxy.port)
+                        try:
+                            tcp = await open_tcp(proxy.host, proxy.port)
+                        except OSError as exc:
+                            raise httpx.ProxyError(
+                                f"could not connect to the proxy {proxy.name}: {exc}",
+                                request=request,
+                            ) from exc
                     try:
                         if proxy is not None and scheme == b"https":
-                            await open_tunnel(tcp, proxy, host, port)
+                            try:
+                                await open_tunnel(tcp, proxy, host, port)
+                            except httpx.ProxyError as exc:
+                                exc.request = request
+                                raise
+                        reaching_proxy = False
                         stream: trio.abc.Stream = tcp
                         if scheme == b"https":
                             ssl_stream = trio.SSLStream(
@@ -476,6 +495,11 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                         tcp.socket.close()
                         raise
         except trio.TooSlowError:
+            if reaching_proxy and proxy is not None:
+                raise httpx.ProxyError(
+                    f"the proxy {proxy.name} did not answer within the connect timeout",
+                    request=request,
+                ) from None
             raise httpx.ConnectTimeout(
                 f"could not connect to {host.decode('ascii')}:{port} within the connect timeout",
                 request=request,
