@@ -31,7 +31,7 @@ import trio
 if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
     from exceptiongroup import BaseExceptionGroup
 
-__all__ = ["open_unwrapped_nursery", "sole_failure", "unwrapped_groups"]
+__all__ = ["leaves", "open_unwrapped_nursery", "sole_failure", "unwrapped_groups"]
 
 
 def sole_failure(exc: BaseException) -> BaseException | None:
@@ -41,12 +41,12 @@ def sole_failure(exc: BaseException) -> BaseException | None:
     """
     if not isinstance(exc, BaseExceptionGroup):
         return exc
-    leaves = _leaves(exc)  # pyright: ignore[reportUnknownArgumentType]
-    real = [leaf for leaf in leaves if not isinstance(leaf, trio.Cancelled)]
+    found = leaves(exc)  # pyright: ignore[reportUnknownArgumentType]
+    real = [leaf for leaf in found if not isinstance(leaf, trio.Cancelled)]
     if len(real) == 1:
         return real[0]
-    if not real and leaves:
-        return leaves[0]
+    if not real and found:
+        return found[0]
     return None
 
 
@@ -80,11 +80,12 @@ async def open_unwrapped_nursery() -> AsyncGenerator[trio.Nursery]:
             yield nursery
 
 
-def _leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:
+def leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:
+    """Every exception inside ``group``, nested groups flattened, in order."""
     found: list[BaseException] = []
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
-            found.extend(_leaves(exc))  # pyright: ignore[reportUnknownArgumentType]
+            found.extend(leaves(exc))  # pyright: ignore[reportUnknownArgumentType]
         else:
             found.append(exc)
     return found
