@@ -184,7 +184,8 @@ class _PageIterator(Generic[_PageT]):
         # cancels a cancel scope: synchronous, no I/O, no await. It does so
         # only from the trio run that started the prefetch (a collector pass
         # in another thread leaves it to the client's nursery).
-        if self._next is None or self._token is None:
+        # getattr: __init__ may not have run to its end.
+        if getattr(self, "_next", None) is None or getattr(self, "_token", None) is None:
             return
         try:
             same_run = trio.lowlevel.current_trio_token() is self._token

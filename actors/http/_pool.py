@@ -404,9 +404,10 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                 with trio.fail_after(float("inf") if pool_timeout is None else pool_timeout):
                     await self._slots.acquire()
             except trio.TooSlowError:
+                size = self.limits.max_connections
+                which = "the only connection" if size == 1 else f"all {size} connections"
                 raise httpx.PoolTimeout(
-                    f"all {self.limits.max_connections} connections of the pool stayed busy "
-                    f"for the pool timeout ({pool_timeout:g} s)",
+                    f"{which} of the pool stayed busy for the pool timeout ({pool_timeout:g} s)",
                     request=request,
                 ) from None
         self._in_use += 1

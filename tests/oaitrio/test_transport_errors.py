@@ -42,7 +42,7 @@ async def test_an_exhausted_pool_raises_pool_timeout_error_at_once_without_retry
     assert isinstance(error, oaitrio.APITimeoutError)  # old handlers still catch it
     assert elapsed == pytest.approx(2)  # one pool timeout: no retry waited again
     message = str(error)
-    assert "all 1 connections of the pool stayed busy for the pool timeout (2 s)" in message
+    assert "the only connection of the pool stayed busy for the pool timeout (2 s)" in message
     assert "max_connections" in message and "pool" in message
     assert not any(r.path == "/v1/models" for r in server.requests)
 
