@@ -19,7 +19,7 @@ from typing import Generic, Protocol, TypeVar
 
 import trio
 
-from ._util import open_unwrapped_nursery
+from ._groups import open_unwrapped_nursery
 
 __all__ = ["BatchSource", "open_fan_in", "open_read_ahead"]
 

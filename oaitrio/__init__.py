@@ -28,6 +28,8 @@ from ._exceptions import LengthFinishReasonError as LengthFinishReasonError
 from ._exceptions import NotFoundError as NotFoundError
 from ._exceptions import OpenAIError as OpenAIError
 from ._exceptions import PermissionDeniedError as PermissionDeniedError
+from ._exceptions import PoolTimeoutError as PoolTimeoutError
+from ._exceptions import ProxyError as ProxyError
 from ._exceptions import RateLimitError as RateLimitError
 from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
 from ._version import __version__ as __version__
@@ -100,6 +102,8 @@ __all__ = [
     "OpenAIError",
     "PermissionDeniedError",
     "PoolLimits",
+    "PoolTimeoutError",
+    "ProxyError",
     "RateLimitError",
     "RetryDecision",
     "RetryPolicy",

@@ -33,12 +33,14 @@ from protocols.errors import (
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    PoolTimeoutError,
+    ProxyError,
     make_status_error,
 )
 from protocols.multipart import MultipartEncoder
 from protocols.retry import RetryPolicy
 
-from ._files import iter_multipart_body
+from ._files import MultipartStream
 from ._models import decode
 from ._types import NOT_GIVEN, NotGiven, Omit
 
@@ -229,6 +231,9 @@ class RequestSender:
 
         Raises:
             APIStatusError: (a subclass per status) the final attempt got an error status.
+            PoolTimeoutError: every pool connection stayed busy for the pool timeout
+                (not retried).
+            ProxyError: the proxy could not be used (not retried).
             APITimeoutError: the final attempt timed out, or the total timeout passed.
             APIConnectionError: the final attempt failed without a response.
         """
@@ -295,22 +300,29 @@ class RequestSender:
         pool = self._pool
         retries_taken = 0
         while True:
+            # A streamed body (a multipart upload) is a generator that may hold
+            # an open file; each attempt's is closed when the attempt ends.
+            body: MultipartStream | None = None
             if quick and isinstance(payload, bytes):
                 request = request_with_body(
                     method, url, [*fields, _retry_count(retries_taken)], payload, ext
                 )
-            else:
-                content = (
-                    iter_multipart_body(payload)
-                    if isinstance(payload, MultipartEncoder)
-                    else payload
+            elif isinstance(payload, MultipartEncoder):
+                body = MultipartStream(payload)
+                request = httpx.Request(
+                    method,
+                    url,
+                    headers=_streamed_body_headers(url, fields, retries_taken),
+                    stream=body,
+                    extensions=ext,
                 )
+            else:
                 request = httpx.Request(
                     method,
                     url,
                     headers=[(name, value) for name, _, value in fields]
                     + [(b"x-stainless-retry-count", b"%d" % retries_taken)],
-                    content=content,
+                    content=payload,
                     extensions=ext,
                 )
             status_code: int | None = None
@@ -338,6 +350,22 @@ class RequestSender:
                 raise APIConnectionError(
                     message=f"the request cannot be sent: {exc}", request=request
                 ) from exc
+            except httpx.PoolTimeout as exc:
+                # Our own program's concurrency, not the network: another
+                # attempt would wait for the same busy pool. Not retried.
+                raise PoolTimeoutError(
+                    request,
+                    message=f"{exc}; raise connection_limits=PoolLimits(max_connections=...) "
+                    "or the pool timeout (timeout=httpx.Timeout(..., pool=...)), "
+                    "or make fewer calls at once",
+                ) from exc
+            except httpx.ProxyError as exc:
+                # Configuration (an unreachable proxy, a refused tunnel, a
+                # malformed proxy URL): a retry meets the same. The message
+                # names the proxy's host:port, never its credentials.
+                raise ProxyError(
+                    message=redact(f"proxy error: {exc}", self._redact_secret), request=request
+                ) from exc
             except httpx.TimeoutException as exc:
                 error = APITimeoutError(request)
                 error.__cause__ = exc
@@ -346,6 +374,14 @@ class RequestSender:
                     message=redact(f"Connection error: {exc}", self._redact_secret), request=request
                 )
                 error.__cause__ = exc
+            finally:
+                if body is not None:
+                    # Success, failure or cancellation: a send that stopped
+                    # early left the generator suspended with the user's file
+                    # open, to be closed only by the garbage collector. Closing
+                    # a file is quick, so it is shielded from cancellation.
+                    with trio.CancelScope(shield=True):
+                        await body.aclose()
             decision = policy.decide(
                 retries_taken=retries_taken,
                 status_code=status_code,
@@ -382,6 +418,26 @@ class RequestSender:
         except AttributeError:
             pass
         return result
+
+
+def _streamed_body_headers(
+    url: httpx.URL, fields: list[HeaderField], retries_taken: int
+) -> list[tuple[bytes, bytes]]:
+    """The headers of a request whose body is a stream given as such.
+
+    httpx derives nothing for ``httpx.Request(stream=...)``: ``Host`` and the
+    body's framing (``Transfer-Encoding: chunked`` when no ``Content-Length``
+    is known) are added here, as it would for ``content=``.
+    """
+    present = {lower for _, lower, _ in fields}
+    headers: list[tuple[bytes, bytes]] = []
+    if b"host" not in present:
+        headers.append((b"Host", url.netloc))
+    headers += [(name, value) for name, _, value in fields]
+    headers.append((b"x-stainless-retry-count", b"%d" % retries_taken))
+    if b"content-length" not in present and b"transfer-encoding" not in present:
+        headers.append((b"Transfer-Encoding", b"chunked"))
+    return headers
 
 
 def _query_value(value: object) -> Any:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
@@ -24,10 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import httpx
 import trio
 
-if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
-    from exceptiongroup import BaseExceptionGroup
-
-from actors._util import sole_error
+from actors._groups import unwrapped_groups
 from actors.http import ConnectionPool, PoolLimits, RateLimitHeaders
 from protocols.errors import OpenAIError
 from protocols.retry import DefaultRetryPolicy, RetryPolicy
@@ -339,7 +335,8 @@ class AsyncOpenAI(AsyncResources):
                 await nursery.start(self._pool.run)
         except BaseException:
             nursery.cancel_scope.cancel()
-            await manager.__aexit__(None, None, None)
+            with unwrapped_groups():
+                await manager.__aexit__(None, None, None)
             raise
         self._nursery_manager = manager
         self._nursery = nursery
@@ -358,14 +355,9 @@ class AsyncOpenAI(AsyncResources):
                 nursery.cancel_scope.cancel()
                 # The block's own exception is not fed to the nursery: it would
                 # come out wrapped in an ExceptionGroup. It propagates as itself,
-                # and so does a lone failure of one of the client's actors.
-                try:
+                # and a failure of the client's actors leaves by the one policy.
+                with unwrapped_groups():
                     await manager.__aexit__(None, None, None)
-                except BaseExceptionGroup as group:
-                    leaf = sole_error(group)
-                    if leaf is None:
-                        raise
-                    raise leaf from leaf.__cause__
         finally:
             await self.close()
 

@@ -19,6 +19,8 @@ from protocols.errors import LengthFinishReasonError as LengthFinishReasonError
 from protocols.errors import NotFoundError as NotFoundError
 from protocols.errors import OpenAIError as OpenAIError
 from protocols.errors import PermissionDeniedError as PermissionDeniedError
+from protocols.errors import PoolTimeoutError as PoolTimeoutError
+from protocols.errors import ProxyError as ProxyError
 from protocols.errors import RateLimitError as RateLimitError
 from protocols.errors import UnprocessableEntityError as UnprocessableEntityError
 
@@ -38,6 +40,8 @@ __all__ = [
     "NotFoundError",
     "OpenAIError",
     "PermissionDeniedError",
+    "PoolTimeoutError",
+    "ProxyError",
     "RateLimitError",
     "UnprocessableEntityError",
 ]

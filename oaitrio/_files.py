@@ -23,9 +23,10 @@ import mimetypes
 import os
 import pathlib
 import stat
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import IO, Protocol, Union
 
+import httpx
 import trio
 
 from protocols.multipart import FilePart, MultipartEncoder
@@ -34,6 +35,7 @@ __all__ = [
     "CHUNK_SIZE",
     "FileContent",
     "FileTypes",
+    "MultipartStream",
     "iter_multipart_body",
     "to_file_part",
 ]
@@ -134,14 +136,17 @@ async def to_file_part(field: str, value: FileTypes) -> FilePart:
 
 async def iter_multipart_body(
     encoder: MultipartEncoder, *, chunk_size: int = CHUNK_SIZE
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes]:
     """The encoder's body as bytes, each file streamed in pieces.
 
     Usable as an httpx request body. Each file is opened (a path) or rewound
     (a seekable file object) when its turn comes and read ``chunk_size``
     bytes at a time; a path's file is closed once sent. A caller that may stop
-    early should close the iterator (``contextlib.aclosing``) so an open file
-    is closed promptly; cancellation while reading closes it too.
+    early must close the generator (``await body.aclose()``, as the request
+    path does after every attempt) so an open file is closed at once rather
+    than by the garbage collector; cancellation while reading closes it too.
+    A file object the caller passed is read, never closed: it stays theirs,
+    as in the official SDK.
 
     Args:
         encoder: The body to send.
@@ -186,6 +191,28 @@ async def iter_multipart_body(
                     )
         finally:
             await reader.aclose()
+
+
+class MultipartStream(httpx.AsyncByteStream):
+    """:func:`iter_multipart_body` as an httpx request stream that can be closed.
+
+    One per attempt: iterated once, by whoever sends the request. Iterating it
+    yields the generator itself, with no wrapper generator of httpx's around
+    it (a wrapper abandoned mid-body would be left for the garbage collector).
+
+    Cancellation: :meth:`aclose` closes the generator and so the file it has
+    open; closing a file is quick, and the caller shields it.
+    """
+
+    def __init__(self, encoder: MultipartEncoder, *, chunk_size: int = CHUNK_SIZE) -> None:
+        self._body = iter_multipart_body(encoder, chunk_size=chunk_size)
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._body
+
+    async def aclose(self) -> None:
+        """Close the body and any file it opened. Idempotent."""
+        await self._body.aclose()
 
 
 class _Reader(abc.ABC):

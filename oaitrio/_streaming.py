@@ -14,7 +14,11 @@ Invariants a user can rely on:
 * after ``[DONE]`` the rest of the body is drained (bounded), so the
   connection goes back to the pool;
 * leaving the ``async with`` block, or cancelling the consumer, closes the
-  response and releases its connection.
+  response and releases its connection;
+* a stream left unfinished with no block and no reference kept (``async for
+  chunk in await client.chat.completions.create(..., stream=True): break``,
+  the official SDK's idiom) closes its connection when it is freed, which
+  CPython does at the ``break`` itself, so a small pool does not starve.
 """
 
 from __future__ import annotations
@@ -106,6 +110,10 @@ class AsyncStream(Generic[_T]):
             self._body = response.aiter_bytes()
         self._finished = False
         self._broken = False
+        try:
+            self._token: trio.lowlevel.TrioToken | None = trio.lowlevel.current_trio_token()
+        except RuntimeError:
+            self._token = None
 
     # -- iteration -------------------------------------------------------------
 
@@ -233,7 +241,9 @@ class AsyncStream(Generic[_T]):
                 self.response.request,
                 body=bytes(data).decode("utf-8", "replace"),
             ) from None
-        if isinstance(raw, dict) and "error" in raw:
+        # Truthiness, as the official SDK tests it: ``"error": null`` (or an
+        # empty object) on an ordinary event is not an error.
+        if isinstance(raw, dict) and cast("dict[str, object]", raw).get("error"):
             self._raise_error(cast("dict[str, object]", raw))
         if self._strict:
             try:
@@ -289,6 +299,33 @@ class AsyncStream(Generic[_T]):
         await self.response.aclose()
 
     close = aclose  # the official SDK's name
+
+    def __del__(self) -> None:
+        # STYLE says no cleanup by garbage collection; this is the exception
+        # the SDK's own idiom forces on us. ``async for chunk in await
+        # create(..., stream=True): break`` leaves no block and no reference,
+        # so nothing else ever learns that the stream is abandoned, and its
+        # connection would keep a pool slot until the client closes. CPython
+        # frees the stream at the ``break`` (reference counting, not the cycle
+        # collector), so this runs right there. It needs no task and no await:
+        # the pool's check-in and a socket close are synchronous. It acts only
+        # in the trio run that made the stream (the pool belongs to it), and
+        # costs the per-chunk path nothing. httpx's own body iterator (a user's
+        # http_client, or a compressed body) cannot be closed without awaiting;
+        # use ``async with`` there.
+        # getattr: __init__ may have failed before setting them.
+        if getattr(self, "_finished", True) or getattr(self, "_token", None) is None:
+            return
+        close_now = getattr(self._body, "close_now", None)
+        if close_now is None:
+            return
+        try:
+            same_run = trio.lowlevel.current_trio_token() is self._token
+        except RuntimeError:
+            same_run = False
+        if same_run:
+            self._finished = True
+            close_now()
 
     async def __aenter__(self) -> AsyncStream[_T]:
         return self

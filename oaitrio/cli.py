@@ -3,6 +3,11 @@
 With ``OPENAI_API_KEY`` set, both talk to the API (or ``OPENAI_BASE_URL``).
 Without one, they start the embedded fake server in their own nursery and talk
 to it, so the demo runs on a fresh machine with no network.
+
+A failure ends the command with one line on stderr, ``oaitrio: <Error>:
+<message>``, and exit status 1; Ctrl-C ends it with ``oaitrio: interrupted``
+and status 130. Never a traceback, never an exception group (several failures
+at once are counted on that line), never the API key.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ import time
 from collections.abc import AsyncGenerator, Sequence
 
 import trio
+
+from actors._groups import leaves, unwrapped_groups
+
+if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
+    from exceptiongroup import BaseExceptionGroup
 
 __all__ = ["main"]
 
@@ -128,16 +138,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--model", default="gpt-4o-mini")
     args = parser.parse_args(argv)
 
-    from ._exceptions import OpenAIError
-
     try:
-        if args.command == "demo":
-            trio.run(_demo, args.model, args.fan_out)
-        else:
-            trio.run(_chat, args.prompt, args.model)
-    except OpenAIError as exc:
-        print(f"oaitrio: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        # The one policy: a lone failure leaves the run as itself.
+        with unwrapped_groups():
+            if args.command == "demo":
+                trio.run(_demo, args.model, args.fan_out)
+            else:
+                trio.run(_chat, args.prompt, args.model)
     except KeyboardInterrupt:
-        return 130
+        return _interrupted()
+    except BaseExceptionGroup as group:
+        # Several failures at once (a fan-out): report the first, count the rest.
+        found = leaves(group)  # pyright: ignore[reportUnknownArgumentType]
+        if any(isinstance(leaf, KeyboardInterrupt) for leaf in found):
+            return _interrupted()
+        real = [leaf for leaf in found if isinstance(leaf, Exception)]
+        if not real:
+            raise
+        more = f" (and {len(real) - 1} more failures)" if len(real) > 1 else ""
+        _report(real[0], more)
+        return 1
+    except Exception as exc:
+        _report(exc, "")
+        return 1
     return 0
+
+
+def _interrupted() -> int:
+    print("\noaitrio: interrupted", file=sys.stderr)
+    return 130
+
+
+def _report(exc: Exception, suffix: str) -> None:
+    """One line on stderr naming the error; the API key, if set, redacted from it."""
+    from ._base_client import redact
+
+    text = " ".join(str(exc).split()) or "(no message)"
+    line = f"oaitrio: {type(exc).__name__}: {text}{suffix}"
+    print(redact(line, os.environ.get("OPENAI_API_KEY")), file=sys.stderr)

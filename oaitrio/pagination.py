@@ -10,6 +10,13 @@ Inside ``async with client:``, auto-iteration fetches the next page while the
 caller reads the current one (one page ahead, never more), in a prefetch task
 of the client's nursery (see :mod:`actors.prefetch`). Without the block, pages
 are fetched one after the other in the caller's task.
+
+An iteration left early (``async for item in client.files.list(): break``, the
+way to find one item) stops its prefetch at once: the request in flight is
+cancelled and its connection closed, instead of running on until its read
+timeout. ``await iterator.aclose()`` (or ``contextlib.aclosing``) does it
+deterministically; an iterator that is simply dropped does it when CPython
+frees it, which for the ``break`` idiom is the moment the loop is left.
 """
 
 from __future__ import annotations
@@ -183,12 +190,52 @@ class _PageIterator(Generic[_PageT]):
         self._paginator = paginator
         self._nursery = nursery
         self._started = False
+        self._closed = False
         self._next: Prefetch[_PageT] | None = None
+        self._token: trio.lowlevel.TrioToken | None = None
 
     def __aiter__(self) -> _PageIterator[_PageT]:
         return self
 
+    async def aclose(self) -> None:
+        """Stop the iteration: cancel the page prefetch, if one runs. Idempotent.
+
+        Cancellation: nothing to wait for; the prefetch is cancelled synchronously
+        and its request's connection closed by the pool.
+        """
+        self._stop()
+        await trio.lowlevel.checkpoint()
+
+    def _stop(self) -> None:
+        self._closed = True
+        prefetch, self._next = self._next, None
+        if prefetch is not None:
+            prefetch.cancel()
+
+    def __del__(self) -> None:
+        # STYLE says no cleanup by garbage collection, and this is not cleanup:
+        # the prefetch task belongs to the client's nursery, which bounds it
+        # whatever happens here. But an ``async for ...: break`` gives us no
+        # other signal, and without one the abandoned request would run until
+        # its read timeout (up to 600 s) holding a connection. CPython frees
+        # the iterator at the ``break`` itself (reference counting, not the
+        # cycle collector), so in practice this runs right there. It only
+        # cancels a cancel scope: synchronous, no I/O, no await. It does so
+        # only from the trio run that started the prefetch (a collector pass
+        # in another thread leaves it to the client's nursery).
+        # getattr: __init__ may not have run to its end.
+        if getattr(self, "_next", None) is None or getattr(self, "_token", None) is None:
+            return
+        try:
+            same_run = trio.lowlevel.current_trio_token() is self._token
+        except RuntimeError:
+            same_run = False
+        if same_run:
+            self._stop()
+
     async def __anext__(self) -> _PageT:
+        if self._closed:
+            raise StopAsyncIteration
         if self._page is None:
             if self._paginator is None:
                 raise StopAsyncIteration
@@ -205,6 +252,8 @@ class _PageIterator(Generic[_PageT]):
         self._started = True
         page = self._page
         if self._nursery is not None and page.has_next_page():
+            if self._token is None:
+                self._token = trio.lowlevel.current_trio_token()
             self._next = Prefetch(self._nursery, page.get_next_page)
         return page
 
@@ -217,6 +266,12 @@ class _ItemIterator(Generic[_T]):
 
     def __aiter__(self) -> _ItemIterator[_T]:
         return self
+
+    async def aclose(self) -> None:
+        """Stop the iteration: cancel the page prefetch, if one runs. Idempotent."""
+        self._items = []
+        self._index = 0
+        await self._pages.aclose()
 
     async def __anext__(self) -> _T:
         while self._index >= len(self._items):

@@ -16,11 +16,20 @@
     │   │   │   ├── RateLimitError                429
     │   │   │   └── InternalServerError           >= 500
     │   │   └── APIConnectionError
-    │   │       └── APITimeoutError
+    │   │       ├── APITimeoutError
+    │   │       │   └── PoolTimeoutError      not retried: every connection stayed busy
+    │   │       └── ProxyError                not retried: the proxy is unreachable,
+    │   │                                     refused the tunnel, or its URL is malformed
     │   ├── LengthFinishReasonError
     │   └── ContentFilterFinishReasonError
     └── ValueError
         └── InvalidWebhookSignatureError
+
+``PoolTimeoutError`` and ``ProxyError`` are oaitrio's own (the official SDK
+reports both as a retried ``APIConnectionError``/``APITimeoutError``); being
+subclasses, ``except APITimeoutError`` and ``except APIConnectionError`` still
+catch them. Neither is retried: a retry would wait again for the same busy
+pool, or meet the same proxy configuration, and only hide the cause.
 
 These classes do no I/O and import no HTTP library: they carry whatever request
 and response objects the I/O layer hands them, typed by the small protocols
@@ -49,6 +58,8 @@ __all__ = [
     "NotFoundError",
     "OpenAIError",
     "PermissionDeniedError",
+    "PoolTimeoutError",
+    "ProxyError",
     "RateLimitError",
     "ResponseLike",
     "UnprocessableEntityError",
@@ -175,6 +186,30 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, request: object) -> None:
         super().__init__(message="Request timed out.", request=request)
+
+
+class PoolTimeoutError(APITimeoutError):
+    """Every connection of the pool stayed busy for the whole pool timeout.
+
+    The program makes more calls at once than the pool allows; the message says
+    which limit to raise. Not retried (another wait would meet the same pool).
+    """
+
+    def __init__(self, request: object, *, message: str) -> None:
+        APIConnectionError.__init__(self, message=message, request=request)
+
+
+class ProxyError(APIConnectionError):
+    """The HTTP proxy could not be used.
+
+    It could not be reached, it refused the ``CONNECT`` tunnel (a non-2xx
+    answer; 407 when its credentials are missing or wrong), or its URL is
+    malformed. The message names the proxy's ``host:port``, never its
+    credentials. Not retried: each cause is the configuration's.
+    """
+
+    def __init__(self, *, message: str, request: object) -> None:
+        super().__init__(message=message, request=request)
 
 
 class BadRequestError(APIStatusError):

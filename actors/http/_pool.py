@@ -225,6 +225,14 @@ class _ResponseStream(httpx.AsyncByteStream):
             self._pool._check_in(self._conn, reusable=self._conn.finish_cycle())
 
     async def aclose(self) -> None:
+        self.close_now()
+
+    def close_now(self) -> None:
+        """``aclose()``, synchronously: for owners that cannot await (``__del__``).
+
+        Idempotent. A finished body gives its connection back; an unfinished
+        one closes it (a socket close does not block).
+        """
         if self._released:
             return
         if self._done:
@@ -396,8 +404,10 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                 with trio.fail_after(float("inf") if pool_timeout is None else pool_timeout):
                     await self._slots.acquire()
             except trio.TooSlowError:
+                size = self.limits.max_connections
+                which = "the only connection" if size == 1 else f"all {size} connections"
                 raise httpx.PoolTimeout(
-                    f"all {self.limits.max_connections} connections stayed busy for the pool timeout",
+                    f"{which} of the pool stayed busy for the pool timeout ({pool_timeout:g} s)",
                     request=request,
                 ) from None
         self._in_use += 1
@@ -443,17 +453,35 @@ class ConnectionPool(httpx.AsyncBaseTransport):
     ) -> Connection:
         scheme, host, port = origin
         connect_timeout = timeouts.get("connect")
-        proxy = self._proxies.for_origin(origin)
+        try:
+            proxy = self._proxies.for_origin(origin)
+        except httpx.ProxyError as exc:
+            exc.request = request
+            raise
+        # Until the proxy is reached (and its tunnel open), a failure is the
+        # proxy's: it gets its own error, naming the proxy, and is not retried.
+        reaching_proxy = proxy is not None
         try:
             with trio.fail_after(float("inf") if connect_timeout is None else connect_timeout):
                 with map_io_errors(httpx.ConnectError, request):
                     if proxy is None:
                         tcp = await open_tcp(host.decode("ascii"), port)
                     else:
-                        tcp = await open_tcp(proxy.host, proxy.port)
+                        try:
+                            tcp = await open_tcp(proxy.host, proxy.port)
+                        except OSError as exc:
+                            raise httpx.ProxyError(
+                                f"could not connect to the proxy {proxy.name}: {exc}",
+                                request=request,
+                            ) from exc
                     try:
                         if proxy is not None and scheme == b"https":
-                            await open_tunnel(tcp, proxy, host, port)
+                            try:
+                                await open_tunnel(tcp, proxy, host, port)
+                            except httpx.ProxyError as exc:
+                                exc.request = request
+                                raise
+                        reaching_proxy = False
                         stream: trio.abc.Stream = tcp
                         if scheme == b"https":
                             ssl_stream = trio.SSLStream(
@@ -468,6 +496,11 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                         tcp.socket.close()
                         raise
         except trio.TooSlowError:
+            if reaching_proxy and proxy is not None:
+                raise httpx.ProxyError(
+                    f"the proxy {proxy.name} did not answer within the connect timeout",
+                    request=request,
+                ) from None
             raise httpx.ConnectTimeout(
                 f"could not connect to {host.decode('ascii')}:{port} within the connect timeout",
                 request=request,

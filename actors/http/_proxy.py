@@ -19,7 +19,7 @@ import trio
 from protocols._util import RemoteProtocolError
 from protocols.http11 import NEED_DATA, ResponseHead, ResponseParser, encode_request_head
 
-__all__ = ["Proxy", "ProxyRoutes", "open_tunnel"]
+__all__ = ["Proxy", "ProxyRoutes", "open_tunnel", "proxy_display_name"]
 
 
 @attrs.frozen(kw_only=True)
@@ -33,20 +33,47 @@ class Proxy:
     headers: tuple[tuple[bytes, bytes], ...] = ()
     """Headers every request to the proxy carries (``Proxy-Authorization``)."""
 
+    @property
+    def name(self) -> str:
+        """``host:port``, for messages (never the credentials)."""
+        return f"{self.host}:{self.port}"
+
     @classmethod
     def from_url(cls, url: str) -> Proxy:
-        parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+        """The proxy a URL names.
+
+        Raises:
+            ValueError: the URL is malformed or not ``http://``; the message
+                names the proxy's ``host:port`` as written, never its credentials.
+        """
+        where = proxy_display_name(url)
+        try:
+            parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+            port = parts.port
+        except ValueError as exc:
+            # urllib's own words ("Port out of range 0-65535"); they quote no credentials.
+            raise ValueError(f"the proxy URL for {where} is malformed: {exc}") from None
         if parts.scheme not in ("http", ""):
-            raise ValueError(f"only http:// proxies are supported, not {parts.scheme}://")
+            raise ValueError(
+                f"the proxy {where} is {parts.scheme}://; only http:// proxies are supported"
+            )
         if not parts.hostname:
-            raise ValueError("a proxy URL needs a host")
+            raise ValueError(f"the proxy URL for {where} has no host")
         headers: tuple[tuple[bytes, bytes], ...] = ()
         if parts.username is not None:
             user = urllib.parse.unquote(parts.username)
             password = urllib.parse.unquote(parts.password or "")
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             headers = ((b"Proxy-Authorization", f"Basic {token}".encode("ascii")),)
-        return cls(host=parts.hostname, port=parts.port or 80, headers=headers)
+        return cls(host=parts.hostname, port=port or 80, headers=headers)
+
+
+def proxy_display_name(url: str) -> str:
+    """What a message may show of a proxy URL: its ``host:port`` part, credentials cut off."""
+    rest = url.split("://", 1)[-1]
+    netloc = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    netloc = netloc.rsplit("@", 1)[-1]
+    return netloc or "(no host)"
 
 
 @attrs.frozen(kw_only=True)
@@ -77,7 +104,8 @@ class ProxyRoutes:
         """The proxy for ``origin``, or None to connect directly.
 
         Raises:
-            httpx.ProxyError: the proxy configured for it is not an ``http://`` one.
+            httpx.ProxyError: the proxy URL configured for it is malformed or
+                not an ``http://`` one.
         """
         if not self.by_scheme:
             return None
@@ -88,7 +116,7 @@ class ProxyRoutes:
         try:
             return _parse_proxy(url)
         except ValueError as exc:
-            raise httpx.ProxyError(str(exc)) from exc
+            raise httpx.ProxyError(str(exc)) from None  # the cause may quote the URL
 
     def _bypassed(self, host: str) -> bool:
         if not self.no_proxy:
@@ -112,21 +140,36 @@ async def open_tunnel(stream: trio.SocketStream, proxy: Proxy, host: bytes, port
 
     Raises:
         httpx.ProxyError: the proxy refused, answered something other than 2xx,
-            or sent bytes past its answer before the tunnel's TLS began.
+            broke the connection, or sent bytes past its answer before the
+            tunnel's TLS began. The message names the proxy, not its credentials.
     """
     authority = host + b":" + str(port).encode("ascii")
-    await stream.send_all(
-        encode_request_head(b"CONNECT", authority, [(b"Host", authority), *proxy.headers])
-    )
+    target = authority.decode("ascii", "replace")
     parser = ResponseParser(request_method=b"CONNECT")
     try:
+        await stream.send_all(
+            encode_request_head(b"CONNECT", authority, [(b"Host", authority), *proxy.headers])
+        )
         while (event := parser.next_event()) is NEED_DATA:
             parser.feed(bytes(await stream.receive_some(16 * 1024)))
     except RemoteProtocolError as exc:
-        raise httpx.ProxyError(f"the proxy answered CONNECT with bad HTTP: {exc}") from exc
+        raise httpx.ProxyError(
+            f"the proxy {proxy.name} answered CONNECT {target} with bad HTTP: {exc}"
+        ) from exc
+    except (OSError, trio.BrokenResourceError) as exc:
+        raise httpx.ProxyError(
+            f"the proxy {proxy.name} broke the connection during CONNECT {target}: {exc}"
+        ) from exc
     if not isinstance(event, ResponseHead):
-        raise httpx.ProxyError("the proxy sent no answer to CONNECT")
+        raise httpx.ProxyError(f"the proxy {proxy.name} sent no answer to CONNECT {target}")
     if not 200 <= event.status_code < 300:
-        raise httpx.ProxyError(f"the proxy answered CONNECT with {event.status_code}")
+        hint = ""
+        if event.status_code == 407:
+            hint = " (proxy authentication required: check the user and password in the proxy URL)"
+        raise httpx.ProxyError(
+            f"the proxy {proxy.name} refused the tunnel to {target}: {event.status_code}{hint}"
+        )
     if parser.trailing_data:
-        raise httpx.ProxyError("the proxy sent data before the tunnel was in use")
+        raise httpx.ProxyError(
+            f"the proxy {proxy.name} sent data before the tunnel to {target} was in use"
+        )

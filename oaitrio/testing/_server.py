@@ -37,10 +37,11 @@ import attrs
 import msgspec
 import trio
 
+from actors._groups import unwrapped_groups
+
 from ._catalog import Catalog
 from ._faults import DropConnection, Fault, SlowFirstByte, StatusError
 from ._form import is_multipart, parse_form
-from ._groups import unwrap_single_exception
 from ._http import Headers, HttpConnection, IncomingRequest
 from ._routes import POST_ROUTES
 from ._wire import (
@@ -286,7 +287,7 @@ class FakeOpenAI:
             raise RuntimeError("this FakeOpenAI is already running")
         self._running = True
         try:
-            with unwrap_single_exception():
+            with unwrapped_groups():
                 listeners = await trio.open_tcp_listeners(self._requested_port, host=self._host)
                 try:
                     self._port = listeners[0].socket.getsockname()[1]
@@ -489,7 +490,7 @@ async def open_fake_server(
     block, or by the server, leaves as itself, not in an exception group.
     """
     fake = FakeOpenAI(host=host, port=port, record_limit=record_limit, max_body_size=max_body_size)
-    with unwrap_single_exception():
+    with unwrapped_groups():
         async with trio.open_nursery() as nursery:
             await nursery.start(fake.run)
             try:

@@ -66,7 +66,7 @@ async def test_an_abandoned_iteration_leaves_nothing_running(
             await trio.sleep(0.01)
     assert client._pool is not None
     assert client._pool.statistics().in_use == 0
-    assert len(page_requests(server)) == 2  # the page ahead, and nothing more
+    assert len(page_requests(server)) == 1  # the break cancelled the page ahead before it went out
 
 
 async def test_a_failed_prefetch_raises_where_its_page_is_reached(
