@@ -86,7 +86,23 @@ class ResponseLike(Protocol):
 
 
 class OpenAIError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose.
+
+    Every subclass pickles (to a worker process, a result queue): the default
+    ``Exception`` pickle calls the class with ``args`` alone, which the
+    keyword-only constructors below refuse, so a pickle here rebuilds the
+    object without calling ``__init__`` and restores its attributes.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[OpenAIError], args: tuple[object, ...]) -> OpenAIError:
+    """An ``OpenAIError`` of ``cls`` with ``args``, its attributes set by pickle afterwards."""
+    exc = cls.__new__(cls)
+    exc.args = args
+    return exc
 
 
 class APIError(OpenAIError):

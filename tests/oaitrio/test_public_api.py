@@ -123,14 +123,32 @@ def test_exception_classes_and_sentinels_still_pickle() -> None:
     request = httpx.Request("GET", "https://api.openai.com/v1/models")
     for cls in (getattr(oaitrio, name) for name in oaitrio._exceptions.__all__):
         assert pickle.loads(pickle.dumps(cls)) is cls  # found again by its new name
+    response = httpx.Response(
+        429, headers={"x-request-id": "req_1"}, json={"error": {}}, request=request
+    )
     for exc in (
         oaitrio.OpenAIError("boom"),
         oaitrio.APITimeoutError(request),
+        oaitrio.APIConnectionError(message="refused", request=request),
+        oaitrio.RateLimitError(
+            "slow down", response=response, body={"code": "rate_limit_exceeded"}
+        ),
         oaitrio.InvalidWebhookSignatureError("bad signature"),
     ):
         again = pickle.loads(pickle.dumps(exc))
         assert type(again) is type(exc)
         assert str(again) == str(exc)
+        assert {k: v for k, v in vars(again).items() if k not in ("request", "response")} == {
+            k: v for k, v in vars(exc).items() if k not in ("request", "response")
+        }
+    rate = pickle.loads(
+        pickle.dumps(
+            oaitrio.RateLimitError(
+                "slow down", response=response, body={"code": "rate_limit_exceeded"}
+            )
+        )
+    )
+    assert (rate.status_code, rate.request_id, rate.code) == (429, "req_1", "rate_limit_exceeded")
     assert pickle.loads(pickle.dumps(oaitrio.NOT_GIVEN)) is oaitrio.NOT_GIVEN
     assert pickle.loads(pickle.dumps(oaitrio.omit)) is oaitrio.omit
     policy = oaitrio.DefaultRetryPolicy(max_retries=5)
