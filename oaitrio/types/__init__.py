@@ -16,8 +16,11 @@ if TYPE_CHECKING:
         BatchFileExpirationAfterParam as BatchFileExpirationAfterParam,
     )
     from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
+    from .batch_usage import BatchUsage as BatchUsage
     from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
     from .completion import Completion as Completion
+    from .completion_choice import CompletionChoice as CompletionChoice
+    from .completion_usage import CompletionUsage as CompletionUsage
     from .container_create_response import ContainerCreateResponse as ContainerCreateResponse
     from .container_list_response import ContainerListResponse as ContainerListResponse
     from .container_resource import ContainerResource as ContainerResource
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
     )
     from .create_eval_stored_completions_data_source_config_param import (
         CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
+    )
+    from .decision_input_message_param import DecisionInputMessageParam as DecisionInputMessageParam
+    from .decision_prompt_cache_breakpoint_param import (
+        DecisionPromptCacheBreakpointParam as DecisionPromptCacheBreakpointParam,
     )
     from .deleted_skill import DeletedSkill as DeletedSkill
     from .embedding import Embedding as Embedding
@@ -94,7 +101,29 @@ if TYPE_CHECKING:
     from .images_usage import ImagesUsage as ImagesUsage
     from .model import Model as Model
     from .model_deleted import ModelDeleted as ModelDeleted
+    from .moderation import Moderation as Moderation
     from .moderation_create_response import ModerationCreateResponse as ModerationCreateResponse
+    from .moderation_image_url_input_param import (
+        ModerationImageURLInputParam as ModerationImageURLInputParam,
+    )
+    from .moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
+    from .shared.comparison_filter import ComparisonFilter as ComparisonFilter
+    from .shared.compound_filter import CompoundFilter as CompoundFilter
+    from .shared.decision_question_input_image import (
+        DecisionQuestionInputImage as DecisionQuestionInputImage,
+    )
+    from .shared.decision_question_input_text import (
+        DecisionQuestionInputText as DecisionQuestionInputText,
+    )
+    from .shared.function_definition import FunctionDefinition as FunctionDefinition
+    from .shared.reasoning import Reasoning as Reasoning
+    from .shared.response_format_json_object import (
+        ResponseFormatJSONObject as ResponseFormatJSONObject,
+    )
+    from .shared.response_format_json_schema import (
+        ResponseFormatJSONSchema as ResponseFormatJSONSchema,
+    )
+    from .shared.response_format_text import ResponseFormatText as ResponseFormatText
     from .skill import Skill as Skill
     from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
     from .static_chunking_strategy_param import (
@@ -102,6 +131,18 @@ if TYPE_CHECKING:
     )
     from .static_chunking_strategy_request_param import (
         StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam,
+    )
+    from .static_file_chunking_strategy import (
+        StaticFileChunkingStrategy as StaticFileChunkingStrategy,
+    )
+    from .static_file_chunking_strategy_object import (
+        StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
+    )
+    from .static_file_chunking_strategy_object_param import (
+        StaticFileChunkingStrategyObjectParam as StaticFileChunkingStrategyObjectParam,
+    )
+    from .static_file_chunking_strategy_param import (
+        StaticFileChunkingStrategyParam as StaticFileChunkingStrategyParam,
     )
     from .synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
     from .upload import Upload as Upload
@@ -132,8 +173,13 @@ _LAZY = {
     "BatchError": ".batch_error",
     "BatchFileExpirationAfterParam": ".batch_file_expiration_after_param",
     "BatchRequestCounts": ".batch_request_counts",
+    "BatchUsage": ".batch_usage",
     "C2PAProvenanceResult": ".c2_pa_provenance_result",
+    "ComparisonFilter": ".shared.comparison_filter",
     "Completion": ".completion",
+    "CompletionChoice": ".completion_choice",
+    "CompletionUsage": ".completion_usage",
+    "CompoundFilter": ".shared.compound_filter",
     "ContainerCreateResponse": ".container_create_response",
     "ContainerListResponse": ".container_list_response",
     "ContainerResource": ".container_resource",
@@ -145,6 +191,10 @@ _LAZY = {
     "CreateEvalLabelModelGraderParam": ".create_eval_label_model_grader_param",
     "CreateEvalLogsDataSourceConfigParam": ".create_eval_logs_data_source_config_param",
     "CreateEvalStoredCompletionsDataSourceConfigParam": ".create_eval_stored_completions_data_source_config_param",
+    "DecisionInputMessageParam": ".decision_input_message_param",
+    "DecisionPromptCacheBreakpointParam": ".decision_prompt_cache_breakpoint_param",
+    "DecisionQuestionInputImage": ".shared.decision_question_input_image",
+    "DecisionQuestionInputText": ".shared.decision_question_input_text",
     "DeletedSkill": ".deleted_skill",
     "Embedding": ".embedding",
     "Error2": ".error2",
@@ -168,6 +218,7 @@ _LAZY = {
     "EvalUpdateResponse": ".eval_update_response",
     "FileDeleted": ".file_deleted",
     "FileObject": ".file_object",
+    "FunctionDefinition": ".shared.function_definition",
     "Image": ".image",
     "ImageEditCompletedEvent": ".image_edit_completed_event",
     "ImageEditPartialImageEvent": ".image_edit_partial_image_event",
@@ -184,11 +235,22 @@ _LAZY = {
     "ImagesUsage": ".images_usage",
     "Model": ".model",
     "ModelDeleted": ".model_deleted",
+    "Moderation": ".moderation",
     "ModerationCreateResponse": ".moderation_create_response",
+    "ModerationImageURLInputParam": ".moderation_image_url_input_param",
+    "ModerationTextInputParam": ".moderation_text_input_param",
+    "Reasoning": ".shared.reasoning",
+    "ResponseFormatJSONObject": ".shared.response_format_json_object",
+    "ResponseFormatJSONSchema": ".shared.response_format_json_schema",
+    "ResponseFormatText": ".shared.response_format_text",
     "Skill": ".skill",
     "StaticChunkingStrategy": ".static_chunking_strategy",
     "StaticChunkingStrategyParam": ".static_chunking_strategy_param",
     "StaticChunkingStrategyRequestParam": ".static_chunking_strategy_request_param",
+    "StaticFileChunkingStrategy": ".static_file_chunking_strategy",
+    "StaticFileChunkingStrategyObject": ".static_file_chunking_strategy_object",
+    "StaticFileChunkingStrategyObjectParam": ".static_file_chunking_strategy_object_param",
+    "StaticFileChunkingStrategyParam": ".static_file_chunking_strategy_param",
     "SynthIDProvenanceResult": ".synth_id_provenance_result",
     "Upload": ".upload",
     "VectorStore": ".vector_store",

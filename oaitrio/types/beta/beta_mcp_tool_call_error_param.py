@@ -12,3 +12,12 @@ __all__ = ["BetaMCPToolCallErrorParam"]
 
 
 BetaMCPToolCallErrorParam: TypeAlias = Union[BetaMCPProtocolErrorParam, BetaMCPToolExecutionErrorParam, BetaHTTPErrorParam]
+
+
+HTTPError = BetaHTTPErrorParam
+
+
+McpProtocolError = BetaMCPProtocolErrorParam
+
+
+McpToolExecutionError = BetaMCPToolExecutionErrorParam

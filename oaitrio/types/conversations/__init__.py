@@ -7,18 +7,50 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..responses.response_input_file import InputFileContent as InputFileContent
+    from ..responses.response_input_file_param import InputFileContentParam as InputFileContentParam
+    from ..responses.response_input_image import InputImageContent as InputImageContent
+    from ..responses.response_input_image_param import (
+        InputImageContentParam as InputImageContentParam,
+    )
+    from ..responses.response_input_text import InputTextContent as InputTextContent
+    from ..responses.response_input_text_param import InputTextContentParam as InputTextContentParam
+    from ..responses.response_output_refusal import RefusalContent as RefusalContent
+    from ..responses.response_output_refusal_param import RefusalContentParam as RefusalContentParam
+    from ..responses.response_output_text import OutputTextContent as OutputTextContent
+    from ..responses.response_output_text_param import (
+        OutputTextContentParam as OutputTextContentParam,
+    )
+    from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
     from .conversation import Conversation as Conversation
     from .conversation_deleted_resource import (
         ConversationDeletedResource as ConversationDeletedResource,
     )
     from .conversation_item import ConversationItem as ConversationItem
     from .conversation_item_list import ConversationItemList as ConversationItemList
+    from .message import Message as Message
+    from .summary_text_content import SummaryTextContent as SummaryTextContent
+    from .text_content import TextContent as TextContent
 
 _LAZY = {
+    "ComputerScreenshotContent": ".computer_screenshot_content",
     "Conversation": ".conversation",
     "ConversationDeletedResource": ".conversation_deleted_resource",
     "ConversationItem": ".conversation_item",
     "ConversationItemList": ".conversation_item_list",
+    "InputFileContent": "..responses.response_input_file",
+    "InputFileContentParam": "..responses.response_input_file_param",
+    "InputImageContent": "..responses.response_input_image",
+    "InputImageContentParam": "..responses.response_input_image_param",
+    "InputTextContent": "..responses.response_input_text",
+    "InputTextContentParam": "..responses.response_input_text_param",
+    "Message": ".message",
+    "OutputTextContent": "..responses.response_output_text",
+    "OutputTextContentParam": "..responses.response_output_text_param",
+    "RefusalContent": "..responses.response_output_refusal",
+    "RefusalContentParam": "..responses.response_output_refusal_param",
+    "SummaryTextContent": ".summary_text_content",
+    "TextContent": ".text_content",
 }
 
 __all__ = sorted(_LAZY)

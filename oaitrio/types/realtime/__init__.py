@@ -7,36 +7,134 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
+    from .call_accept_params import CallAcceptParams as CallAcceptParams
     from .client_secret_create_response import (
         ClientSecretCreateResponse as ClientSecretCreateResponse,
     )
+    from .realtime_audio_config_input import RealtimeAudioConfigInput as RealtimeAudioConfigInput
+    from .realtime_audio_config_input_param import (
+        RealtimeAudioConfigInputParam as RealtimeAudioConfigInputParam,
+    )
+    from .realtime_audio_config_output import RealtimeAudioConfigOutput as RealtimeAudioConfigOutput
+    from .realtime_audio_config_output_param import (
+        RealtimeAudioConfigOutputParam as RealtimeAudioConfigOutputParam,
+    )
+    from .realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
+    from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
+    from .realtime_mcp_approval_request import (
+        RealtimeMcpApprovalRequest as RealtimeMcpApprovalRequest,
+    )
+    from .realtime_mcp_approval_request_param import (
+        RealtimeMcpApprovalRequestParam as RealtimeMcpApprovalRequestParam,
+    )
+    from .realtime_mcp_approval_response import (
+        RealtimeMcpApprovalResponse as RealtimeMcpApprovalResponse,
+    )
+    from .realtime_mcp_approval_response_param import (
+        RealtimeMcpApprovalResponseParam as RealtimeMcpApprovalResponseParam,
+    )
     from .realtime_reasoning import RealtimeReasoning as RealtimeReasoning
     from .realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
+    from .realtime_response_create_mcp_tool import (
+        RealtimeResponseCreateMcpTool as RealtimeResponseCreateMcpTool,
+    )
+    from .realtime_response_usage_output_token_details import (
+        RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails,
+    )
     from .realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
+    )
+    from .realtime_session_create_request_param import (
+        RealtimeSessionCreateRequestParam as RealtimeSessionCreateRequestParam,
+    )
+    from .realtime_session_create_response import (
+        RealtimeSessionCreateResponse as RealtimeSessionCreateResponse,
     )
     from .realtime_session_create_response_ga import (
         RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
     )
+    from .realtime_transcription_session_audio import (
+        RealtimeTranscriptionSessionAudio as RealtimeTranscriptionSessionAudio,
+    )
+    from .realtime_transcription_session_audio_input import (
+        RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
+    )
+    from .realtime_transcription_session_audio_input_param import (
+        RealtimeTranscriptionSessionAudioInputParam as RealtimeTranscriptionSessionAudioInputParam,
+    )
     from .realtime_transcription_session_create_request_ga_param import (
         RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
+    )
+    from .realtime_transcription_session_create_request_param import (
+        RealtimeTranscriptionSessionCreateRequestParam as RealtimeTranscriptionSessionCreateRequestParam,
+    )
+    from .realtime_transcription_session_create_response import (
+        RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse,
     )
     from .realtime_transcription_session_create_response_ga import (
         RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA,
     )
+    from .realtime_transcription_session_turn_detection import (
+        RealtimeTranscriptionSessionTurnDetection as RealtimeTranscriptionSessionTurnDetection,
+    )
     from .realtime_translation_client_secret_create_response import (
         RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
     )
+    from .realtime_translation_session import (
+        RealtimeTranslationSession as RealtimeTranslationSession,
+    )
+    from .realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam,
+    )
+    from .realtime_truncation_retention_ratio import (
+        RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio,
+    )
+    from .realtime_truncation_retention_ratio_param import (
+        RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam,
+    )
+    from .response_item_reference import ResponseItemReference as ResponseItemReference
+    from .response_item_reference_param import (
+        ResponseItemReferenceParam as ResponseItemReferenceParam,
+    )
 
 _LAZY = {
+    "AudioTranscriptionParam": ".audio_transcription_param",
+    "CallAcceptParams": ".call_accept_params",
     "ClientSecretCreateResponse": ".client_secret_create_response",
+    "RealtimeAudioConfigInput": ".realtime_audio_config_input",
+    "RealtimeAudioConfigInputParam": ".realtime_audio_config_input_param",
+    "RealtimeAudioConfigOutput": ".realtime_audio_config_output",
+    "RealtimeAudioConfigOutputParam": ".realtime_audio_config_output_param",
+    "RealtimeFunctionTool": ".realtime_function_tool",
+    "RealtimeFunctionToolParam": ".realtime_function_tool_param",
+    "RealtimeMcpApprovalRequest": ".realtime_mcp_approval_request",
+    "RealtimeMcpApprovalRequestParam": ".realtime_mcp_approval_request_param",
+    "RealtimeMcpApprovalResponse": ".realtime_mcp_approval_response",
+    "RealtimeMcpApprovalResponseParam": ".realtime_mcp_approval_response_param",
     "RealtimeReasoning": ".realtime_reasoning",
     "RealtimeReasoningParam": ".realtime_reasoning_param",
+    "RealtimeResponseCreateMcpTool": ".realtime_response_create_mcp_tool",
+    "RealtimeResponseUsageOutputTokenDetails": ".realtime_response_usage_output_token_details",
     "RealtimeSessionCreateRequestGAParam": ".realtime_session_create_request_ga_param",
+    "RealtimeSessionCreateRequestParam": ".realtime_session_create_request_param",
+    "RealtimeSessionCreateResponse": ".realtime_session_create_response",
     "RealtimeSessionCreateResponseGA": ".realtime_session_create_response_ga",
+    "RealtimeTranscriptionSessionAudio": ".realtime_transcription_session_audio",
+    "RealtimeTranscriptionSessionAudioInput": ".realtime_transcription_session_audio_input",
+    "RealtimeTranscriptionSessionAudioInputParam": ".realtime_transcription_session_audio_input_param",
     "RealtimeTranscriptionSessionCreateRequestGAParam": ".realtime_transcription_session_create_request_ga_param",
+    "RealtimeTranscriptionSessionCreateRequestParam": ".realtime_transcription_session_create_request_param",
+    "RealtimeTranscriptionSessionCreateResponse": ".realtime_transcription_session_create_response",
     "RealtimeTranscriptionSessionCreateResponseGA": ".realtime_transcription_session_create_response_ga",
+    "RealtimeTranscriptionSessionTurnDetection": ".realtime_transcription_session_turn_detection",
     "RealtimeTranslationClientSecretCreateResponse": ".realtime_translation_client_secret_create_response",
+    "RealtimeTranslationSession": ".realtime_translation_session",
+    "RealtimeTranslationSessionCreateRequestParam": ".realtime_translation_session_create_request_param",
+    "RealtimeTruncationRetentionRatio": ".realtime_truncation_retention_ratio",
+    "RealtimeTruncationRetentionRatioParam": ".realtime_truncation_retention_ratio_param",
+    "ResponseItemReference": ".response_item_reference",
+    "ResponseItemReferenceParam": ".response_item_reference_param",
 }
 
 __all__ = sorted(_LAZY)

@@ -191,6 +191,10 @@ if TYPE_CHECKING:
     from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
     from .custom_tool_param import CustomToolParam as CustomToolParam
     from .custom_tool_param_param import CustomToolParamParam as CustomToolParamParam
+    from .decision_question_input_image import (
+        DecisionQuestionInputImage as DecisionQuestionInputImage,
+    )
+    from .decision_question_input_text import DecisionQuestionInputText as DecisionQuestionInputText
     from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
     from .direct_tool_call_caller_param import (
         DirectToolCallCallerParam as DirectToolCallCallerParam,
@@ -242,6 +246,7 @@ if TYPE_CHECKING:
     from .function_call_output_item_param_param import (
         FunctionCallOutputItemParamParam as FunctionCallOutputItemParamParam,
     )
+    from .function_definition import FunctionDefinition as FunctionDefinition
     from .function_object import FunctionObject as FunctionObject
     from .function_object_param import FunctionObjectParam as FunctionObjectParam
     from .function_shell_action import FunctionShellAction as FunctionShellAction
@@ -473,16 +478,19 @@ if TYPE_CHECKING:
     from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
     from .realtime_truncation import RealtimeTruncation as RealtimeTruncation
     from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
+    from .reasoning import Reasoning as Reasoning
     from .reasoning_item import ReasoningItem as ReasoningItem
     from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
     from .reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
     from .refusal_content import RefusalContent as RefusalContent
     from .refusal_content_param import RefusalContentParam as RefusalContentParam
+    from .response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
     from .response_format_json_object import ResponseFormatJsonObject as ResponseFormatJsonObject
     from .response_format_json_object_param import (
         ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam,
     )
+    from .response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
     from .response_format_json_schema import ResponseFormatJsonSchema as ResponseFormatJsonSchema
     from .response_format_json_schema_param import (
         ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
@@ -661,6 +669,8 @@ _LAZY = {
     "CustomToolCallParam": ".custom_tool_call_param",
     "CustomToolParam": ".custom_tool_param",
     "CustomToolParamParam": ".custom_tool_param_param",
+    "DecisionQuestionInputImage": ".decision_question_input_image",
+    "DecisionQuestionInputText": ".decision_question_input_text",
     "DirectToolCallCaller": ".direct_tool_call_caller",
     "DirectToolCallCallerParam": ".direct_tool_call_caller_param",
     "DirectToolCallCallerParam2": ".direct_tool_call_caller_param2",
@@ -694,6 +704,7 @@ _LAZY = {
     "FunctionAndCustomToolCallOutputParam": ".function_and_custom_tool_call_output_param",
     "FunctionCallOutputItemParam": ".function_call_output_item_param",
     "FunctionCallOutputItemParamParam": ".function_call_output_item_param_param",
+    "FunctionDefinition": ".function_definition",
     "FunctionObject": ".function_object",
     "FunctionObjectParam": ".function_object_param",
     "FunctionShellAction": ".function_shell_action",
@@ -849,12 +860,15 @@ _LAZY = {
     "RealtimeFunctionToolParam": ".realtime_function_tool_param",
     "RealtimeTruncation": ".realtime_truncation",
     "RealtimeTruncationParam": ".realtime_truncation_param",
+    "Reasoning": ".reasoning",
     "ReasoningItem": ".reasoning_item",
     "ReasoningItemParam": ".reasoning_item_param",
     "ReasoningTextContent": ".reasoning_text_content",
     "ReasoningTextContentParam": ".reasoning_text_content_param",
     "RefusalContent": ".refusal_content",
     "RefusalContentParam": ".refusal_content_param",
+    "ResponseFormatJSONObject": ".response_format_json_object",
+    "ResponseFormatJSONSchema": ".response_format_json_schema",
     "ResponseFormatJsonObject": ".response_format_json_object",
     "ResponseFormatJsonObjectParam": ".response_format_json_object_param",
     "ResponseFormatJsonSchema": ".response_format_json_schema",
