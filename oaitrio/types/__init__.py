@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_response_format import AudioResponseFormat as AudioResponseFormat
     from .auto_chunking_strategy_request_param import (
         AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
     )
@@ -116,7 +117,10 @@ if TYPE_CHECKING:
         DecisionQuestionInputText as DecisionQuestionInputText,
     )
     from .shared.function_definition import FunctionDefinition as FunctionDefinition
+    from .shared.function_parameters import FunctionParameters as FunctionParameters
+    from .shared.metadata import Metadata as Metadata
     from .shared.reasoning import Reasoning as Reasoning
+    from .shared.reasoning_effort import ReasoningEffort as ReasoningEffort
     from .shared.response_format_json_object import (
         ResponseFormatJSONObject as ResponseFormatJSONObject,
     )
@@ -124,6 +128,12 @@ if TYPE_CHECKING:
         ResponseFormatJSONSchema as ResponseFormatJSONSchema,
     )
     from .shared.response_format_text import ResponseFormatText as ResponseFormatText
+    from .shared.response_format_text_grammar import (
+        ResponseFormatTextGrammar as ResponseFormatTextGrammar,
+    )
+    from .shared.response_format_text_python import (
+        ResponseFormatTextPython as ResponseFormatTextPython,
+    )
     from .skill import Skill as Skill
     from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
     from .static_chunking_strategy_param import (
@@ -165,9 +175,14 @@ if TYPE_CHECKING:
     )
     from .video_delete_response import VideoDeleteResponse as VideoDeleteResponse
     from .video_get_character_response import VideoGetCharacterResponse as VideoGetCharacterResponse
+    from .video_model import VideoModel as VideoModel
+    from .video_model_param import VideoModelParam as VideoModelParam
     from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
+    from .video_seconds import VideoSeconds as VideoSeconds
+    from .video_size import VideoSize as VideoSize
 
 _LAZY = {
+    "AudioResponseFormat": ".audio_response_format",
     "AutoChunkingStrategyRequestParam": ".auto_chunking_strategy_request_param",
     "Batch": ".batch",
     "BatchError": ".batch_error",
@@ -219,6 +234,7 @@ _LAZY = {
     "FileDeleted": ".file_deleted",
     "FileObject": ".file_object",
     "FunctionDefinition": ".shared.function_definition",
+    "FunctionParameters": ".shared.function_parameters",
     "Image": ".image",
     "ImageEditCompletedEvent": ".image_edit_completed_event",
     "ImageEditPartialImageEvent": ".image_edit_partial_image_event",
@@ -233,6 +249,7 @@ _LAZY = {
     "ImageRefParam2Param": ".image_ref_param2_param",
     "ImagesResponse": ".images_response",
     "ImagesUsage": ".images_usage",
+    "Metadata": ".shared.metadata",
     "Model": ".model",
     "ModelDeleted": ".model_deleted",
     "Moderation": ".moderation",
@@ -240,9 +257,12 @@ _LAZY = {
     "ModerationImageURLInputParam": ".moderation_image_url_input_param",
     "ModerationTextInputParam": ".moderation_text_input_param",
     "Reasoning": ".shared.reasoning",
+    "ReasoningEffort": ".shared.reasoning_effort",
     "ResponseFormatJSONObject": ".shared.response_format_json_object",
     "ResponseFormatJSONSchema": ".shared.response_format_json_schema",
     "ResponseFormatText": ".shared.response_format_text",
+    "ResponseFormatTextGrammar": ".shared.response_format_text_grammar",
+    "ResponseFormatTextPython": ".shared.response_format_text_python",
     "Skill": ".skill",
     "StaticChunkingStrategy": ".static_chunking_strategy",
     "StaticChunkingStrategyParam": ".static_chunking_strategy_param",
@@ -264,7 +284,11 @@ _LAZY = {
     "VideoCreateCharacterResponse": ".video_create_character_response",
     "VideoDeleteResponse": ".video_delete_response",
     "VideoGetCharacterResponse": ".video_get_character_response",
+    "VideoModel": ".video_model",
+    "VideoModelParam": ".video_model_param",
     "VideoReferenceInputParam": ".video_reference_input_param",
+    "VideoSeconds": ".video_seconds",
+    "VideoSize": ".video_size",
 }
 
 __all__ = sorted(_LAZY)

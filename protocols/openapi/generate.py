@@ -369,6 +369,7 @@ def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
         doc = docstring(index.schemas[schema].get("description"), "    ") or "    pass\n"
         module.add(f"class {name}({base}, kw_only=True):\n{doc}", export=name)
         modules.append(module)
+    _sdk_schema_names(modules, surface, writer)
     _sdk_aliases(modules)
     for node in surface.root.walk():
         if node.path:
@@ -388,6 +389,64 @@ def _defines(module: Module, name: str) -> bool:
 
 def _types_path(dotted: str) -> tuple[str, ...]:
     return ("types", *dotted.split(".")) if dotted else ("types", "__init__")
+
+
+def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWriter) -> None:
+    """Add the SDK's names that are a spec schema's own (``sdk_aliases.SCHEMA_NAMES``).
+
+    A schema the generator placed under another name gets an alias of that
+    class; one it only inlines (an enum such as ``ReasoningEffort``, a map such
+    as ``Metadata``, a union nothing answers with) is written out in the
+    module where the SDK defines the name. A name ending in ``Param`` is the
+    request form (a TypedDict), any other the response form.
+
+    Raises:
+        ValueError: an entry names a schema the spec does not have, or a module
+            that is a package here.
+    """
+    by_path = {module.path: module for module in modules}
+    packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
+    index = surface.index
+    for where, schema in sorted(sdk_aliases.SCHEMA_NAMES.items()):
+        dotted, name = where.split(":")
+        if schema not in index.schemas:
+            raise ValueError(f"SDK name {where}: the spec has no schema {schema}")
+        path = _types_path(dotted)
+        if path in packages:
+            raise ValueError(f"SDK name {where}: {dotted} is a package here")
+        world = PARAM if name.endswith("Param") else MODEL
+        place = surface.placements.get(schema)
+        generated = place is not None and by_path.get(place.module(world)) is not None
+        made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
+        lacking = [
+            s for s in index.closure([schema]) if s != schema and index.has_module(s) and s not in made
+        ]
+        if not generated and lacking:
+            raise ValueError(f"SDK name {where}: uses {lacking[0]}, not generated as a {world} type")
+        module = by_path.get(path)
+        if module is None:
+            module = by_path[path] = Module(path)
+            modules.append(module)
+        if name in module.names:
+            raise ValueError(f"SDK name {where}: the name is taken in {dotted}")
+        module.names.claim(name)
+        if generated:
+            assert place is not None
+            local = module.use(place.module(world), place.class_name(world))
+            source = f"{name} = {local}\n"
+        elif index.is_class(schema):
+            view = index.object_view({"$ref": f"#/components/schemas/{schema}"})
+            assert view is not None
+            source = writer.class_source(view, world, module, name, None)
+        elif index.is_union_alias(schema):
+            source = writer.alias_source(schema, world, module, name)
+        else:
+            ref = writer.annotation(index.schemas[schema], world, module, name + "Item")
+            description = index.schemas[schema].get("description")
+            type_alias = module.typing_name("TypeAlias")
+            source = f"{name}: {type_alias} = {ref.text}\n" + docstring(description, "")
+        own = snake_case(name) == path[-1]
+        module.add(source, export=name if own else None)
 
 
 def _sdk_aliases(modules: list[Module]) -> None:
@@ -420,6 +479,8 @@ def _sdk_aliases(modules: list[Module]) -> None:
             modules.append(module)
         # Every alias name first, so an import of a same-named class gets another local name.
         if name in module.names:
+            if _defines(module, name):
+                continue  # a schema written out here (SCHEMA_NAMES) defines it already
             raise ValueError(f"SDK alias {where}: the name is taken in {dotted}")
         module.names.claim(name)
         planned.append((module, name, source, target_name))

@@ -61,9 +61,13 @@ def exported(module: types.ModuleType) -> list[str]:
 
 
 def ours(relative: str) -> types.ModuleType | None:
+    name = "oaitrio.types" + (f".{relative}" if relative else "")
     try:
-        return importlib.import_module("oaitrio.types" + (f".{relative}" if relative else ""))
-    except ModuleNotFoundError:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        # Only the module itself (or its package) may be missing, not what it imports.
+        if exc.name is None or not name.startswith(exc.name):
+            raise
         return None
 
 

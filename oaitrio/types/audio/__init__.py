@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .transcription_diarized_segment import (
         TranscriptionDiarizedSegment as TranscriptionDiarizedSegment,
     )
+    from .transcription_include import TranscriptionInclude as TranscriptionInclude
     from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
     from .transcription_segment import TranscriptionSegment as TranscriptionSegment
     from .transcription_stream_event import TranscriptionStreamEvent as TranscriptionStreamEvent
@@ -85,6 +86,7 @@ _LAZY = {
     "TranscriptionCreateResponse": ".transcription_create_response",
     "TranscriptionDiarized": ".transcription_diarized",
     "TranscriptionDiarizedSegment": ".transcription_diarized_segment",
+    "TranscriptionInclude": ".transcription_include",
     "TranscriptionLanguage": ".transcription_language",
     "TranscriptionSegment": ".transcription_segment",
     "TranscriptionStreamEvent": ".transcription_stream_event",

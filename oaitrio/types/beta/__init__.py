@@ -177,6 +177,10 @@ if TYPE_CHECKING:
     from .beta_compound_filter import BetaCompoundFilter as BetaCompoundFilter
     from .beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
     from .beta_computer_action import BetaComputerAction as BetaComputerAction
+    from .beta_computer_action_list import BetaComputerActionList as BetaComputerActionList
+    from .beta_computer_action_list_param import (
+        BetaComputerActionListParam as BetaComputerActionListParam,
+    )
     from .beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
     from .beta_computer_call_output_item_param import (
         BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
@@ -443,6 +447,7 @@ if TYPE_CHECKING:
     from .beta_hybrid_search_options_param import (
         BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam,
     )
+    from .beta_image_detail import BetaImageDetail as BetaImageDetail
     from .beta_image_gen_tool import BetaImageGenTool as BetaImageGenTool
     from .beta_image_gen_tool_call import BetaImageGenToolCall as BetaImageGenToolCall
     from .beta_image_gen_tool_call_param import (
@@ -775,6 +780,7 @@ if TYPE_CHECKING:
     from .beta_response_custom_tool_call_output_param import (
         BetaResponseCustomToolCallOutputParam as BetaResponseCustomToolCallOutputParam,
     )
+    from .beta_response_error import BetaResponseError as BetaResponseError
     from .beta_response_error_event import BetaResponseErrorEvent as BetaResponseErrorEvent
     from .beta_response_failed_event import BetaResponseFailedEvent as BetaResponseFailedEvent
     from .beta_response_file_search_call_completed_event import (
@@ -852,6 +858,16 @@ if TYPE_CHECKING:
     )
     from .beta_response_incomplete_event import (
         BetaResponseIncompleteEvent as BetaResponseIncompleteEvent,
+    )
+    from .beta_response_inject_created_event import (
+        BetaResponseInjectCreatedEvent as BetaResponseInjectCreatedEvent,
+    )
+    from .beta_response_inject_event import BetaResponseInjectEvent as BetaResponseInjectEvent
+    from .beta_response_inject_event_param import (
+        BetaResponseInjectEventParam as BetaResponseInjectEventParam,
+    )
+    from .beta_response_inject_failed_event import (
+        BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
     )
     from .beta_response_input_file_content import (
         BetaResponseInputFileContent as BetaResponseInputFileContent,
@@ -1107,6 +1123,7 @@ if TYPE_CHECKING:
     from .beta_tool_choice_mcp import BetaToolChoiceMcp as BetaToolChoiceMcp
     from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
     from .beta_tool_choice_mcp_param import BetaToolChoiceMcpParam as BetaToolChoiceMcpParam
+    from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
     from .beta_tool_choice_param import BetaToolChoiceParam as BetaToolChoiceParam
     from .beta_tool_choice_param_param import BetaToolChoiceParamParam as BetaToolChoiceParamParam
     from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
@@ -1176,6 +1193,8 @@ if TYPE_CHECKING:
     )
     from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
     from .chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
+    from .code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
+    from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
     from .create_thread_request_param import CreateThreadRequestParam as CreateThreadRequestParam
     from .done_event import DoneEvent as DoneEvent
@@ -1188,10 +1207,13 @@ if TYPE_CHECKING:
     from .file_search_tool import FileSearchTool as FileSearchTool
     from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
     from .function_tool import FunctionTool as FunctionTool
+    from .function_tool_param import FunctionToolParam as FunctionToolParam
     from .hosted_plugin_param import HostedPluginParam as HostedPluginParam
     from .inline_capability_source_param import (
         InlineCapabilitySourceParam as InlineCapabilitySourceParam,
     )
+    from .input_content import InputContent as InputContent
+    from .input_content_param import InputContentParam as InputContentParam
     from .message_content_image_file_object import (
         MessageContentImageFileObject as MessageContentImageFileObject,
     )
@@ -1377,6 +1399,8 @@ _LAZY = {
     "BetaCompoundFilter": ".beta_compound_filter",
     "BetaCompoundFilterParam": ".beta_compound_filter_param",
     "BetaComputerAction": ".beta_computer_action",
+    "BetaComputerActionList": ".beta_computer_action_list",
+    "BetaComputerActionListParam": ".beta_computer_action_list_param",
     "BetaComputerActionParam": ".beta_computer_action_param",
     "BetaComputerCallOutputItemParam": ".beta_computer_call_output_item_param",
     "BetaComputerCallOutputItemParamParam": ".beta_computer_call_output_item_param_param",
@@ -1493,6 +1517,7 @@ _LAZY = {
     "BetaHTTPErrorParam": ".beta_http_error_param",
     "BetaHybridSearchOptions": ".beta_hybrid_search_options",
     "BetaHybridSearchOptionsParam": ".beta_hybrid_search_options_param",
+    "BetaImageDetail": ".beta_image_detail",
     "BetaImageGenTool": ".beta_image_gen_tool",
     "BetaImageGenToolCall": ".beta_image_gen_tool_call",
     "BetaImageGenToolCallParam": ".beta_image_gen_tool_call_param",
@@ -1657,6 +1682,7 @@ _LAZY = {
     "BetaResponseCustomToolCallOutput": ".beta_response_custom_tool_call_output",
     "BetaResponseCustomToolCallOutputItem": ".beta_response_custom_tool_call_output_item",
     "BetaResponseCustomToolCallOutputParam": ".beta_response_custom_tool_call_output_param",
+    "BetaResponseError": ".beta_response_error",
     "BetaResponseErrorEvent": ".beta_response_error_event",
     "BetaResponseFailedEvent": ".beta_response_failed_event",
     "BetaResponseFileSearchCallCompletedEvent": ".beta_response_file_search_call_completed_event",
@@ -1685,6 +1711,10 @@ _LAZY = {
     "BetaResponseImageGenCallPartialImageEvent": ".beta_response_image_gen_call_partial_image_event",
     "BetaResponseInProgressEvent": ".beta_response_in_progress_event",
     "BetaResponseIncompleteEvent": ".beta_response_incomplete_event",
+    "BetaResponseInjectCreatedEvent": ".beta_response_inject_created_event",
+    "BetaResponseInjectEvent": ".beta_response_inject_event",
+    "BetaResponseInjectEventParam": ".beta_response_inject_event_param",
+    "BetaResponseInjectFailedEvent": ".beta_response_inject_failed_event",
     "BetaResponseInputFileContent": ".beta_response_input_file_content",
     "BetaResponseInputFileContentParam": ".beta_response_input_file_content_param",
     "BetaResponseInputImageContent": ".beta_response_input_image_content",
@@ -1791,6 +1821,7 @@ _LAZY = {
     "BetaToolChoiceMCPParam": ".beta_tool_choice_mcp_param",
     "BetaToolChoiceMcp": ".beta_tool_choice_mcp",
     "BetaToolChoiceMcpParam": ".beta_tool_choice_mcp_param",
+    "BetaToolChoiceOptions": ".beta_tool_choice_options",
     "BetaToolChoiceParam": ".beta_tool_choice_param",
     "BetaToolChoiceParamParam": ".beta_tool_choice_param_param",
     "BetaToolChoiceTypes": ".beta_tool_choice_types",
@@ -1832,6 +1863,8 @@ _LAZY = {
     "Beta_AgentTagParam2": ".beta_agent_tag_param2",
     "Beta_AgentTagParam2Param": ".beta_agent_tag_param2_param",
     "ChatKitWorkflow": ".chatkit_workflow",
+    "CodeInterpreterTool": ".code_interpreter_tool",
+    "CodeInterpreterToolParam": ".code_interpreter_tool_param",
     "CreateMessageRequestParam": ".create_message_request_param",
     "CreateThreadRequestParam": ".create_thread_request_param",
     "DoneEvent": ".done_event",
@@ -1842,8 +1875,11 @@ _LAZY = {
     "FileSearchTool": ".file_search_tool",
     "FileSearchToolParam": ".file_search_tool_param",
     "FunctionTool": ".function_tool",
+    "FunctionToolParam": ".function_tool_param",
     "HostedPluginParam": ".hosted_plugin_param",
     "InlineCapabilitySourceParam": ".inline_capability_source_param",
+    "InputContent": ".input_content",
+    "InputContentParam": ".input_content_param",
     "MessageContentImageFileObject": ".message_content_image_file_object",
     "MessageContentImageFileObjectParam": ".message_content_image_file_object_param",
     "MessageContentImageUrlObject": ".message_content_image_url_object",

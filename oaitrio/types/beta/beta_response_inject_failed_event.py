@@ -2,6 +2,38 @@
 
 from __future__ import annotations
 
-from .beta_response import Error as Error2
+from typing import Literal, Optional
 
-Error = Error2
+from ..._models import BaseModel, OpenEnum
+from .beta_input_item import BetaInputItem
+
+__all__ = ["BetaResponseInjectFailedEvent"]
+
+
+class Error(BaseModel, kw_only=True):
+    """Information about why the input was not committed."""
+    code: OpenEnum[Literal["response_already_completed", "response_not_found"]]
+    """A machine-readable error code."""
+    message: str
+    """A human-readable description of the error."""
+
+
+class BetaResponseInjectFailedEvent(BaseModel, kw_only=True):
+    """Emitted when injected input could not be committed to a response. The event
+    returns the uncommitted raw input so the client can retry it in another
+    response when appropriate.
+    """
+    type: OpenEnum[Literal["response.inject.failed"]]
+    """The event discriminator. Always `response.inject.failed`."""
+    response_id: str
+    """The ID of the response that rejected the input."""
+    input: list[BetaInputItem]
+    """The raw input items that were not committed."""
+    error: Error
+    """Information about why the input was not committed."""
+    sequence_number: int
+    """The sequence number for this event."""
+    stream_id: Optional[str] = None
+    """The multiplexed WebSocket stream that emitted the event. This field is
+    present only when WebSocket multiplexing is enabled separately.
+    """

@@ -121,8 +121,12 @@ if TYPE_CHECKING:
     from .chat_completion_request_message_content_part_text import (
         ChatCompletionRequestMessageContentPartText as ChatCompletionRequestMessageContentPartText,
     )
+    from .chat_completion_role import ChatCompletionRole as ChatCompletionRole
     from .chat_completion_store_message import (
         ChatCompletionStoreMessage as ChatCompletionStoreMessage,
+    )
+    from .chat_completion_stream_options_param import (
+        ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam,
     )
     from .chat_completion_stream_response_delta import (
         ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta,
@@ -190,7 +194,9 @@ _LAZY = {
     "ChatCompletionRequestMessageContentPartFileParam": ".chat_completion_request_message_content_part_file_param",
     "ChatCompletionRequestMessageContentPartImage": ".chat_completion_request_message_content_part_image",
     "ChatCompletionRequestMessageContentPartText": ".chat_completion_request_message_content_part_text",
+    "ChatCompletionRole": ".chat_completion_role",
     "ChatCompletionStoreMessage": ".chat_completion_store_message",
+    "ChatCompletionStreamOptionsParam": ".chat_completion_stream_options_param",
     "ChatCompletionStreamResponseDelta": ".chat_completion_stream_response_delta",
     "ChatCompletionSystemMessageParam": ".chat_completion_system_message_param",
     "ChatCompletionTokenLogprob": ".chat_completion_token_logprob",

@@ -9,10 +9,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .custom_voice_param import CustomVoiceParam as CustomVoiceParam
     from .decision_input_text import DecisionInputText as DecisionInputText
+    from .error import Error as Error
+    from .error_event import ErrorEvent as ErrorEvent
+    from .function_tool import FunctionTool as FunctionTool
+    from .function_tool_param import FunctionToolParam as FunctionToolParam
 
 _LAZY = {
     "CustomVoiceParam": ".custom_voice_param",
     "DecisionInputText": ".decision_input_text",
+    "Error": ".error",
+    "ErrorEvent": ".error_event",
+    "FunctionTool": ".function_tool",
+    "FunctionToolParam": ".function_tool_param",
 }
 
 __all__ = sorted(_LAZY)

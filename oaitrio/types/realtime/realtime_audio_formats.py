@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
-from ..shared.realtime_audio_formats import (
-    RealtimeAudioFormatsAudioPCM,
-    RealtimeAudioFormatsAudioPCMA,
-    RealtimeAudioFormatsAudioPCMU,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-AudioPCM = RealtimeAudioFormatsAudioPCM
+from ..shared.realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats2
+
+if TYPE_CHECKING:
+    from ..shared.realtime_audio_formats import (
+        RealtimeAudioFormatsAudioPCM,
+        RealtimeAudioFormatsAudioPCMA,
+        RealtimeAudioFormatsAudioPCMU,
+    )
+
+__all__ = ["RealtimeAudioFormats"]
 
 
-AudioPCMA = RealtimeAudioFormatsAudioPCMA
+RealtimeAudioFormats = RealtimeAudioFormats2
 
 
-AudioPCMU = RealtimeAudioFormatsAudioPCMU
+_ELSEWHERE = {
+    "AudioPCM": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCM"),
+    "AudioPCMA": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCMA"),
+    "AudioPCMU": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCMU"),
+}
+
+if TYPE_CHECKING:
+    AudioPCM = RealtimeAudioFormatsAudioPCM
+    AudioPCMA = RealtimeAudioFormatsAudioPCMA
+    AudioPCMU = RealtimeAudioFormatsAudioPCMU
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

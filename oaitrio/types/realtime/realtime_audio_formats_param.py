@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ..shared.realtime_audio_formats_param import (
-    RealtimeAudioFormatsParamAudioPCM,
-    RealtimeAudioFormatsParamAudioPCMA,
-    RealtimeAudioFormatsParamAudioPCMU,
+    RealtimeAudioFormatsParam as RealtimeAudioFormatsParam2,
 )
 
-AudioPCM = RealtimeAudioFormatsParamAudioPCM
+if TYPE_CHECKING:
+    from ..shared.realtime_audio_formats_param import (
+        RealtimeAudioFormatsParamAudioPCM,
+        RealtimeAudioFormatsParamAudioPCMA,
+        RealtimeAudioFormatsParamAudioPCMU,
+    )
+
+__all__ = ["RealtimeAudioFormatsParam"]
 
 
-AudioPCMA = RealtimeAudioFormatsParamAudioPCMA
+RealtimeAudioFormatsParam = RealtimeAudioFormatsParam2
 
 
-AudioPCMU = RealtimeAudioFormatsParamAudioPCMU
+_ELSEWHERE = {
+    "AudioPCM": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCM"),
+    "AudioPCMA": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCMA"),
+    "AudioPCMU": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCMU"),
+}
+
+if TYPE_CHECKING:
+    AudioPCM = RealtimeAudioFormatsParamAudioPCM
+    AudioPCMA = RealtimeAudioFormatsParamAudioPCMA
+    AudioPCMU = RealtimeAudioFormatsParamAudioPCMU
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

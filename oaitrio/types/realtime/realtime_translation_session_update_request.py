@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
-from .realtime_session_create_response_ga import Audio as Audio2
-from .translations.realtime_translation_session import AudioInput as AudioInput2
-from .translations.realtime_translation_session import (
-    AudioInputTranscription as AudioInputTranscription2,
-)
-from .translations.realtime_translation_session import AudioOutput as AudioOutput2
+from typing import Literal, Optional
 
-Audio = Audio2
+from ..._models import BaseModel, OpenEnum
+
+__all__ = ["RealtimeTranslationSessionUpdateRequest"]
 
 
-AudioInput = AudioInput2
+class AudioInputTranscription(BaseModel, kw_only=True):
+    """Optional source-language transcription. When configured, the server emits
+    `session.input_transcript.delta` events. Translation itself still runs from
+    the input audio stream.
+    """
+    model: str
+    """The transcription model to use for source transcript deltas."""
 
 
-AudioInputTranscription = AudioInputTranscription2
+class AudioInputNoiseReduction(BaseModel, kw_only=True):
+    """Optional input noise reduction. Set to `null` to disable it."""
+    type: OpenEnum[Literal["near_field", "far_field"]]
 
 
-AudioOutput = AudioOutput2
+class AudioInput(BaseModel, kw_only=True):
+    transcription: Optional[AudioInputTranscription] = None
+    noise_reduction: Optional[AudioInputNoiseReduction] = None
+
+
+class AudioOutput(BaseModel, kw_only=True):
+    language: Optional[str] = None
+    """Target language for translated output audio and transcript deltas."""
+
+
+class Audio(BaseModel, kw_only=True):
+    """Configuration for translation input and output audio."""
+    input: Optional[AudioInput] = None
+    output: Optional[AudioOutput] = None
+
+
+class RealtimeTranslationSessionUpdateRequest(BaseModel, kw_only=True):
+    """Realtime translation session fields that can be updated with `session.update`."""
+    audio: Optional[Audio] = None
+    """Configuration for translation input and output audio."""

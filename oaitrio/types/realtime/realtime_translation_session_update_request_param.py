@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from .realtime_session_create_request_ga_param import Audio as Audio2
-from .translations.realtime_translation_session_create_request_param import (
-    AudioInput as AudioInput2,
-)
-from .translations.realtime_translation_session_create_request_param import (
-    AudioInputTranscription as AudioInputTranscription2,
-)
-from .translations.realtime_translation_session_create_request_param import (
-    AudioOutput as AudioOutput2,
-)
+from typing import Literal, Optional, Required, TypedDict
 
-Audio = Audio2
+__all__ = ["RealtimeTranslationSessionUpdateRequestParam"]
 
 
-AudioInput = AudioInput2
+class AudioInputTranscription(TypedDict, total=False):
+    """Optional source-language transcription. When configured, the server emits
+    `session.input_transcript.delta` events. Translation itself still runs from
+    the input audio stream.
+    """
+    model: Required[str]
+    """The transcription model to use for source transcript deltas."""
 
 
-AudioInputTranscription = AudioInputTranscription2
+class AudioInputNoiseReduction(TypedDict, total=False):
+    """Optional input noise reduction. Set to `null` to disable it."""
+    type: Required[Literal["near_field", "far_field"]]
 
 
-AudioOutput = AudioOutput2
+class AudioInput(TypedDict, total=False):
+    transcription: Optional[AudioInputTranscription]
+    noise_reduction: Optional[AudioInputNoiseReduction]
+
+
+class AudioOutput(TypedDict, total=False):
+    language: str
+    """Target language for translated output audio and transcript deltas."""
+
+
+class Audio(TypedDict, total=False):
+    """Configuration for translation input and output audio."""
+    input: AudioInput
+    output: AudioOutput
+
+
+class RealtimeTranslationSessionUpdateRequestParam(TypedDict, total=False):
+    """Realtime translation session fields that can be updated with `session.update`."""
+    audio: Audio
+    """Configuration for translation input and output audio."""

@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from .apply_patch_tool import ApplyPatchTool as ApplyPatchTool
     from .apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
     from .compacted_response import CompactedResponse as CompactedResponse
+    from .computer_action import ComputerAction as ComputerAction
+    from .computer_action_list import ComputerActionList as ComputerActionList
+    from .computer_action_list_param import ComputerActionListParam as ComputerActionListParam
+    from .computer_action_param import ComputerActionParam as ComputerActionParam
     from .computer_tool import ComputerTool as ComputerTool
     from .computer_tool_param import ComputerToolParam as ComputerToolParam
     from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
@@ -51,6 +55,9 @@ if TYPE_CHECKING:
     from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
     from .function_shell_tool import FunctionShellTool as FunctionShellTool
     from .function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
+    from .function_tool import FunctionTool as FunctionTool
+    from .function_tool_param import FunctionToolParam as FunctionToolParam
+    from .image_detail import ImageDetail as ImageDetail
     from .inline_skill import InlineSkill as InlineSkill
     from .inline_skill_param import InlineSkillParam as InlineSkillParam
     from .inline_skill_source import InlineSkillSource as InlineSkillSource
@@ -148,6 +155,7 @@ if TYPE_CHECKING:
     from .response_custom_tool_call_output_param import (
         ResponseCustomToolCallOutputParam as ResponseCustomToolCallOutputParam,
     )
+    from .response_error import ResponseError as ResponseError
     from .response_error_event import ResponseErrorEvent as ResponseErrorEvent
     from .response_failed_event import ResponseFailedEvent as ResponseFailedEvent
     from .response_file_search_call_completed_event import (
@@ -218,6 +226,7 @@ if TYPE_CHECKING:
         ResponseInputTextContentParam as ResponseInputTextContentParam,
     )
     from .response_item import ResponseItem as ResponseItem
+    from .response_item_list import ResponseItemList as ResponseItemList
     from .response_log_prob import ResponseLogProb as ResponseLogProb
     from .response_mcp_call_arguments_delta_event import (
         ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
@@ -277,6 +286,7 @@ if TYPE_CHECKING:
     from .response_output_message_param import (
         ResponseOutputMessageParam as ResponseOutputMessageParam,
     )
+    from .response_output_text import ResponseOutputText as ResponseOutputText
     from .response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
     )
@@ -364,6 +374,7 @@ if TYPE_CHECKING:
     from .response_web_search_call_searching_event import (
         ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
     )
+    from .service_tier import ServiceTier as ServiceTier
     from .shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
     from .skill_reference import SkillReference as SkillReference
     from .skill_reference_param import SkillReferenceParam as SkillReferenceParam
@@ -383,6 +394,7 @@ if TYPE_CHECKING:
     from .specific_programmatic_tool_calling_param_param import (
         SpecificProgrammaticToolCallingParamParam as SpecificProgrammaticToolCallingParamParam,
     )
+    from .tool import Tool as Tool
     from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
     from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
     from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
@@ -391,10 +403,12 @@ if TYPE_CHECKING:
     from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
     from .tool_choice_mcp import ToolChoiceMcp as ToolChoiceMcp
     from .tool_choice_mcp_param import ToolChoiceMcpParam as ToolChoiceMcpParam
+    from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
     from .tool_choice_param import ToolChoiceParam as ToolChoiceParam
     from .tool_choice_param_param import ToolChoiceParamParam as ToolChoiceParamParam
     from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
+    from .tool_param import ToolParam as ToolParam
     from .tool_search_output_namespace_tool_param import (
         ToolSearchOutputNamespaceToolParam as ToolSearchOutputNamespaceToolParam,
     )
@@ -411,6 +425,10 @@ _LAZY = {
     "ApplyPatchTool": ".apply_patch_tool",
     "ApplyPatchToolParam": ".apply_patch_tool_param",
     "CompactedResponse": ".compacted_response",
+    "ComputerAction": ".computer_action",
+    "ComputerActionList": ".computer_action_list",
+    "ComputerActionListParam": ".computer_action_list_param",
+    "ComputerActionParam": ".computer_action_param",
     "ComputerTool": ".computer_tool",
     "ComputerToolParam": ".computer_tool_param",
     "ComputerUsePreviewTool": ".computer_use_preview_tool",
@@ -436,6 +454,9 @@ _LAZY = {
     "FileSearchToolParam": ".file_search_tool_param",
     "FunctionShellTool": ".function_shell_tool",
     "FunctionShellToolParam": ".function_shell_tool_param",
+    "FunctionTool": ".function_tool",
+    "FunctionToolParam": ".function_tool_param",
+    "ImageDetail": ".image_detail",
     "InlineSkill": ".inline_skill",
     "InlineSkillParam": ".inline_skill_param",
     "InlineSkillSource": ".inline_skill_source",
@@ -489,6 +510,7 @@ _LAZY = {
     "ResponseCustomToolCallOutput": ".response_custom_tool_call_output",
     "ResponseCustomToolCallOutputItem": ".response_custom_tool_call_output_item",
     "ResponseCustomToolCallOutputParam": ".response_custom_tool_call_output_param",
+    "ResponseError": ".response_error",
     "ResponseErrorEvent": ".response_error_event",
     "ResponseFailedEvent": ".response_failed_event",
     "ResponseFileSearchCallCompletedEvent": ".response_file_search_call_completed_event",
@@ -521,6 +543,7 @@ _LAZY = {
     "ResponseInputTextContent": ".response_input_text_content",
     "ResponseInputTextContentParam": ".response_input_text_content_param",
     "ResponseItem": ".response_item",
+    "ResponseItemList": ".response_item_list",
     "ResponseLogProb": ".response_log_prob",
     "ResponseMCPCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",
     "ResponseMCPCallArgumentsDoneEvent": ".response_mcp_call_arguments_done_event",
@@ -542,6 +565,7 @@ _LAZY = {
     "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
     "ResponseOutputMessage": ".response_output_message",
     "ResponseOutputMessageParam": ".response_output_message_param",
+    "ResponseOutputText": ".response_output_text",
     "ResponseOutputTextAnnotationAddedEvent": ".response_output_text_annotation_added_event",
     "ResponsePrompt": ".response_prompt",
     "ResponsePromptParam": ".response_prompt_param",
@@ -581,6 +605,7 @@ _LAZY = {
     "ResponseWebSearchCallCompletedEvent": ".response_web_search_call_completed_event",
     "ResponseWebSearchCallInProgressEvent": ".response_web_search_call_in_progress_event",
     "ResponseWebSearchCallSearchingEvent": ".response_web_search_call_searching_event",
+    "ServiceTier": ".service_tier",
     "ShellCallOutputDelta": ".shell_call_output_delta",
     "SkillReference": ".skill_reference",
     "SkillReferenceParam": ".skill_reference_param",
@@ -590,6 +615,7 @@ _LAZY = {
     "SpecificFunctionShellParamParam": ".specific_function_shell_param_param",
     "SpecificProgrammaticToolCallingParam": ".specific_programmatic_tool_calling_param",
     "SpecificProgrammaticToolCallingParamParam": ".specific_programmatic_tool_calling_param_param",
+    "Tool": ".tool",
     "ToolChoiceAllowed": ".tool_choice_allowed",
     "ToolChoiceAllowedParam": ".tool_choice_allowed_param",
     "ToolChoiceCustom": ".tool_choice_custom",
@@ -598,10 +624,12 @@ _LAZY = {
     "ToolChoiceFunctionParam": ".tool_choice_function_param",
     "ToolChoiceMcp": ".tool_choice_mcp",
     "ToolChoiceMcpParam": ".tool_choice_mcp_param",
+    "ToolChoiceOptions": ".tool_choice_options",
     "ToolChoiceParam": ".tool_choice_param",
     "ToolChoiceParamParam": ".tool_choice_param_param",
     "ToolChoiceTypes": ".tool_choice_types",
     "ToolChoiceTypesParam": ".tool_choice_types_param",
+    "ToolParam": ".tool_param",
     "ToolSearchOutputNamespaceToolParam": ".tool_search_output_namespace_tool_param",
     "ToolSearchTool": ".tool_search_tool",
     "ToolSearchToolParam": ".tool_search_tool_param",

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
-from ..audio.create_transcription_response_json import Logprob as Logprob2
-from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
-from ..shared.file_path import FilePath
-from ..shared.output_text_content import OutputTextContent as OutputTextContent2
+import importlib
+from typing import TYPE_CHECKING, Any
 
-AnnotationFilePath = FilePath
+from ..beta.chatkit.response_output_text import ResponseOutputText as ResponseOutputText2
+
+if TYPE_CHECKING:
+    from ..audio.create_transcription_response_json import Logprob as Logprob2
+    from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+    from ..shared.file_path import FilePath
+    from ..shared.output_text_content import OutputTextContent as OutputTextContent2
+
+__all__ = ["ResponseOutputText"]
 
 
-Logprob = ChatCompletionTokenLogprob
+ResponseOutputText = ResponseOutputText2
 
 
-LogprobTopLogprob = Logprob2
+_ELSEWHERE = {
+    "AnnotationFilePath": ("..shared.file_path", "FilePath"),
+    "Logprob": ("..chat.chat_completion_token_logprob", "ChatCompletionTokenLogprob"),
+    "LogprobTopLogprob": ("..audio.create_transcription_response_json", "Logprob"),
+    "OutputTextContent": ("..shared.output_text_content", "OutputTextContent"),
+}
 
+if TYPE_CHECKING:
+    AnnotationFilePath = FilePath
+    Logprob = ChatCompletionTokenLogprob
+    LogprobTopLogprob = Logprob2
+    OutputTextContent = OutputTextContent2
+else:
 
-OutputTextContent = OutputTextContent2
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

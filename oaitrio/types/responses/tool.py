@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
-from ..beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
-from ..beta.beta_image_gen_tool import InputImageMask
-from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
-from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
-from ..shared.web_search_tool import WebSearchTool as WebSearchTool2
-from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
+import importlib
+from typing import TYPE_CHECKING, Any
 
-CodeInterpreter = BetaCodeInterpreterTool
+from ..shared.tool import Tool as Tool2
 
+if TYPE_CHECKING:
+    from ..beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
+    from ..beta.beta_image_gen_tool import InputImageMask
+    from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
+    from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+    from ..shared.web_search_tool import WebSearchTool as WebSearchTool2
+    from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
-ImageGenerationInputImageMask = InputImageMask
-
-
-LocalShell = BetaLocalShellToolParam
-
-
-Mcp = BetaMCPTool
+__all__ = ["Tool"]
 
 
-McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+Tool = Tool2
 
 
-ProgrammaticToolCalling = SpecificProgrammaticToolCallingParam
+_ELSEWHERE = {
+    "CodeInterpreter": ("..beta.beta_code_interpreter_tool", "BetaCodeInterpreterTool"),
+    "ImageGenerationInputImageMask": ("..beta.beta_image_gen_tool", "InputImageMask"),
+    "LocalShell": ("..beta.beta_local_shell_tool_param", "BetaLocalShellToolParam"),
+    "Mcp": ("..beta.beta_mcp_tool", "BetaMCPTool"),
+    "McpRequireApprovalMcpToolApprovalFilter": ("..beta.beta_mcp_tool", "RequireApprovalMcpToolApprovalFilter"),
+    "ProgrammaticToolCalling": (".specific_programmatic_tool_calling_param", "SpecificProgrammaticToolCallingParam"),
+    "WebSearchTool": ("..shared.web_search_tool", "WebSearchTool"),
+}
 
+if TYPE_CHECKING:
+    CodeInterpreter = BetaCodeInterpreterTool
+    ImageGenerationInputImageMask = InputImageMask
+    LocalShell = BetaLocalShellToolParam
+    Mcp = BetaMCPTool
+    McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+    ProgrammaticToolCalling = SpecificProgrammaticToolCallingParam
+    WebSearchTool = WebSearchTool2
+else:
 
-WebSearchTool = WebSearchTool2
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

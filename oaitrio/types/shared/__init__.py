@@ -249,6 +249,7 @@ if TYPE_CHECKING:
     from .function_definition import FunctionDefinition as FunctionDefinition
     from .function_object import FunctionObject as FunctionObject
     from .function_object_param import FunctionObjectParam as FunctionObjectParam
+    from .function_parameters import FunctionParameters as FunctionParameters
     from .function_shell_action import FunctionShellAction as FunctionShellAction
     from .function_shell_action_param import FunctionShellActionParam as FunctionShellActionParam
     from .function_shell_action_param_param import (
@@ -419,6 +420,7 @@ if TYPE_CHECKING:
     from .mcp_tool_filter_param import MCPToolFilterParam as MCPToolFilterParam
     from .mcp_tool_param import MCPToolParam as MCPToolParam
     from .message import Message as Message
+    from .metadata import Metadata as Metadata
     from .moderation_config_param import ModerationConfigParam as ModerationConfigParam
     from .moderation_param import ModerationParam as ModerationParam
     from .moderation_policy_param import ModerationPolicyParam as ModerationPolicyParam
@@ -479,6 +481,7 @@ if TYPE_CHECKING:
     from .realtime_truncation import RealtimeTruncation as RealtimeTruncation
     from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
     from .reasoning import Reasoning as Reasoning
+    from .reasoning_effort import ReasoningEffort as ReasoningEffort
     from .reasoning_item import ReasoningItem as ReasoningItem
     from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
@@ -496,7 +499,9 @@ if TYPE_CHECKING:
         ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
     )
     from .response_format_text import ResponseFormatText as ResponseFormatText
+    from .response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
     from .response_format_text_param import ResponseFormatTextParam as ResponseFormatTextParam
+    from .response_format_text_python import ResponseFormatTextPython as ResponseFormatTextPython
     from .screenshot_param import ScreenshotParam as ScreenshotParam
     from .screenshot_param_param import ScreenshotParamParam as ScreenshotParamParam
     from .scroll_param import ScrollParam as ScrollParam
@@ -707,6 +712,7 @@ _LAZY = {
     "FunctionDefinition": ".function_definition",
     "FunctionObject": ".function_object",
     "FunctionObjectParam": ".function_object_param",
+    "FunctionParameters": ".function_parameters",
     "FunctionShellAction": ".function_shell_action",
     "FunctionShellActionParam": ".function_shell_action_param",
     "FunctionShellActionParamParam": ".function_shell_action_param_param",
@@ -821,6 +827,7 @@ _LAZY = {
     "MCPToolFilterParam": ".mcp_tool_filter_param",
     "MCPToolParam": ".mcp_tool_param",
     "Message": ".message",
+    "Metadata": ".metadata",
     "ModerationConfigParam": ".moderation_config_param",
     "ModerationParam": ".moderation_param",
     "ModerationPolicyParam": ".moderation_policy_param",
@@ -861,6 +868,7 @@ _LAZY = {
     "RealtimeTruncation": ".realtime_truncation",
     "RealtimeTruncationParam": ".realtime_truncation_param",
     "Reasoning": ".reasoning",
+    "ReasoningEffort": ".reasoning_effort",
     "ReasoningItem": ".reasoning_item",
     "ReasoningItemParam": ".reasoning_item_param",
     "ReasoningTextContent": ".reasoning_text_content",
@@ -874,7 +882,9 @@ _LAZY = {
     "ResponseFormatJsonSchema": ".response_format_json_schema",
     "ResponseFormatJsonSchemaParam": ".response_format_json_schema_param",
     "ResponseFormatText": ".response_format_text",
+    "ResponseFormatTextGrammar": ".response_format_text_grammar",
     "ResponseFormatTextParam": ".response_format_text_param",
+    "ResponseFormatTextPython": ".response_format_text_python",
     "ScreenshotParam": ".screenshot_param",
     "ScreenshotParamParam": ".screenshot_param_param",
     "ScrollParam": ".scroll_param",

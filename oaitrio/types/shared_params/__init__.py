@@ -13,7 +13,10 @@ if TYPE_CHECKING:
         DecisionQuestionInputImage as DecisionQuestionInputImage,
     )
     from .function_definition import FunctionDefinition as FunctionDefinition
+    from .function_parameters import FunctionParameters as FunctionParameters
+    from .metadata import Metadata as Metadata
     from .reasoning import Reasoning as Reasoning
+    from .reasoning_effort import ReasoningEffort as ReasoningEffort
     from .response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
     from .response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
     from .response_format_text import ResponseFormatText as ResponseFormatText
@@ -23,7 +26,10 @@ _LAZY = {
     "CompoundFilter": ".compound_filter",
     "DecisionQuestionInputImage": ".decision_question_input_image",
     "FunctionDefinition": ".function_definition",
+    "FunctionParameters": ".function_parameters",
+    "Metadata": ".metadata",
     "Reasoning": ".reasoning",
+    "ReasoningEffort": ".reasoning_effort",
     "ResponseFormatJSONObject": ".response_format_json_object",
     "ResponseFormatJSONSchema": ".response_format_json_schema",
     "ResponseFormatText": ".response_format_text",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .chat_session_rate_limits_param import (
         ChatSessionRateLimitsParam as ChatSessionRateLimitsParam,
     )
+    from .chat_session_status import ChatSessionStatus as ChatSessionStatus
     from .chat_session_workflow_param import ChatSessionWorkflowParam as ChatSessionWorkflowParam
     from .chatkit_attachment import ChatKitAttachment as ChatKitAttachment
     from .chatkit_configuration_param import ChatkitConfigurationParam as ChatkitConfigurationParam
@@ -95,6 +96,7 @@ _LAZY = {
     "ChatSessionHistory": ".chat_session_history",
     "ChatSessionRateLimits": ".chat_session_rate_limits",
     "ChatSessionRateLimitsParam": ".chat_session_rate_limits_param",
+    "ChatSessionStatus": ".chat_session_status",
     "ChatSessionWorkflowParam": ".chat_session_workflow_param",
     "ChatkitConfigurationParam": ".chatkit_configuration_param",
     "ChatkitWorkflow": ".chatkit_workflow",

@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .annotation import Annotation as Annotation
     from .file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
     from .file_citation_delta_annotation import (
         FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from .text_delta_block import TextDeltaBlock as TextDeltaBlock
 
 _LAZY = {
+    "Annotation": ".annotation",
     "FileCitationAnnotation": ".file_citation_annotation",
     "FileCitationDeltaAnnotation": ".file_citation_delta_annotation",
     "FilePathAnnotation": ".file_path_annotation",
