@@ -419,10 +419,14 @@ def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWrite
         generated = place is not None and by_path.get(place.module(world)) is not None
         made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
         lacking = [
-            s for s in index.closure([schema]) if s != schema and index.has_module(s) and s not in made
+            s
+            for s in index.closure([schema])
+            if s != schema and index.has_module(s) and s not in made
         ]
         if not generated and lacking:
-            raise ValueError(f"SDK name {where}: uses {lacking[0]}, not generated as a {world} type")
+            raise ValueError(
+                f"SDK name {where}: uses {lacking[0]}, not generated as a {world} type"
+            )
         module = by_path.get(path)
         if module is None:
             module = by_path[path] = Module(path)
