@@ -3,5 +3,9 @@
 from __future__ import annotations
 
 from .beta.file_search_ranking_options_param import FileSearchRankingOptionsParam
+from .shared.filters_param import FiltersParam
+
+Filters = FiltersParam
+
 
 RankingOptions = FileSearchRankingOptionsParam

@@ -569,6 +569,9 @@ if TYPE_CHECKING:
     from .beta_mcp_tool_call_error_param import (
         BetaMCPToolCallErrorParam as BetaMCPToolCallErrorParam,
     )
+    from .beta_mcp_tool_call_error_param import (
+        BetaMcpToolCallErrorParam as BetaMcpToolCallErrorParam,
+    )
     from .beta_mcp_tool_call_param import BetaMCPToolCallParam as BetaMCPToolCallParam
     from .beta_mcp_tool_execution_error import (
         BetaMCPToolExecutionError as BetaMCPToolExecutionError,
@@ -805,6 +808,9 @@ if TYPE_CHECKING:
         BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam,
     )
     from .beta_response_format_text import BetaResponseFormatText as BetaResponseFormatText
+    from .beta_response_format_text_config import (
+        BetaResponseFormatTextConfig as BetaResponseFormatTextConfig,
+    )
     from .beta_response_format_text_json_schema_config import (
         BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig,
     )
@@ -819,6 +825,12 @@ if TYPE_CHECKING:
     )
     from .beta_response_function_call_arguments_done_event import (
         BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent,
+    )
+    from .beta_response_function_call_output_item import (
+        BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem,
+    )
+    from .beta_response_function_call_output_item_param import (
+        BetaResponseFunctionCallOutputItemParam as BetaResponseFunctionCallOutputItemParam,
     )
     from .beta_response_function_shell_call_output_content import (
         BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
@@ -1018,6 +1030,12 @@ if TYPE_CHECKING:
     )
     from .beta_response_shell_call_output_content_done_streaming_event import (
         BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent,
+    )
+    from .beta_response_steer_input_content import (
+        BetaResponseSteerInputContent as BetaResponseSteerInputContent,
+    )
+    from .beta_response_steer_input_content_param import (
+        BetaResponseSteerInputContentParam as BetaResponseSteerInputContentParam,
     )
     from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
     from .beta_response_text_config_param import (
@@ -1591,6 +1609,7 @@ _LAZY = {
     "BetaMCPToolFilter": ".beta_mcp_tool_filter",
     "BetaMCPToolFilterParam": ".beta_mcp_tool_filter_param",
     "BetaMCPToolParam": ".beta_mcp_tool_param",
+    "BetaMcpToolCallErrorParam": ".beta_mcp_tool_call_error_param",
     "BetaMessage": ".beta_message",
     "BetaModelResponseProperties": ".beta_model_response_properties",
     "BetaModeration": ".beta_moderation",
@@ -1693,11 +1712,14 @@ _LAZY = {
     "BetaResponseFormatJsonObject": ".beta_response_format_json_object",
     "BetaResponseFormatJsonObjectParam": ".beta_response_format_json_object_param",
     "BetaResponseFormatText": ".beta_response_format_text",
+    "BetaResponseFormatTextConfig": ".beta_response_format_text_config",
     "BetaResponseFormatTextJSONSchemaConfig": ".beta_response_format_text_json_schema_config",
     "BetaResponseFormatTextJSONSchemaConfigParam": ".beta_response_format_text_json_schema_config_param",
     "BetaResponseFormatTextParam": ".beta_response_format_text_param",
     "BetaResponseFunctionCallArgumentsDeltaEvent": ".beta_response_function_call_arguments_delta_event",
     "BetaResponseFunctionCallArgumentsDoneEvent": ".beta_response_function_call_arguments_done_event",
+    "BetaResponseFunctionCallOutputItem": ".beta_response_function_call_output_item",
+    "BetaResponseFunctionCallOutputItemParam": ".beta_response_function_call_output_item_param",
     "BetaResponseFunctionShellCallOutputContent": ".beta_response_function_shell_call_output_content",
     "BetaResponseFunctionShellCallOutputContentParam": ".beta_response_function_shell_call_output_content_param",
     "BetaResponseFunctionShellToolCall": ".beta_response_function_shell_tool_call",
@@ -1771,6 +1793,8 @@ _LAZY = {
     "BetaResponseShellCallOutputContentDeltaStreamingEvent": ".beta_response_shell_call_output_content_delta_streaming_event",
     "BetaResponseShellCallOutputContentDoneEvent": ".beta_response_shell_call_output_content_done_event",
     "BetaResponseShellCallOutputContentDoneStreamingEvent": ".beta_response_shell_call_output_content_done_streaming_event",
+    "BetaResponseSteerInputContent": ".beta_response_steer_input_content",
+    "BetaResponseSteerInputContentParam": ".beta_response_steer_input_content_param",
     "BetaResponseStreamEvent": ".beta_response_stream_event",
     "BetaResponseTextConfigParam": ".beta_response_text_config_param",
     "BetaResponseTextDeltaEvent": ".beta_response_text_delta_event",

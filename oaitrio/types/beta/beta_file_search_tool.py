@@ -13,6 +13,7 @@ from .beta_ranking_options import BetaRankingOptions
 if TYPE_CHECKING:
     from ..shared.comparison_filter import ComparisonFilter
     from ..shared.compound_filter import CompoundFilter
+    from ..shared.filters import Filters as Filters2
     from ..shared.hybrid_search_options import HybridSearchOptions
     from ..shared.ranking_options import RankingOptions as RankingOptions2
 
@@ -33,6 +34,7 @@ class BetaFileSearchTool(BaseModel, kw_only=True):
 
 
 _ELSEWHERE = {
+    "Filters": ("..shared.filters", "Filters"),
     "FiltersComparisonFilter": ("..shared.comparison_filter", "ComparisonFilter"),
     "FiltersCompoundFilter": ("..shared.compound_filter", "CompoundFilter"),
     "FiltersCompoundFilterFilterComparisonFilter": ("..shared.comparison_filter", "ComparisonFilter"),
@@ -41,6 +43,7 @@ _ELSEWHERE = {
 }
 
 if TYPE_CHECKING:
+    Filters = Filters2
     FiltersComparisonFilter = ComparisonFilter
     FiltersCompoundFilter = CompoundFilter
     FiltersCompoundFilterFilterComparisonFilter = ComparisonFilter

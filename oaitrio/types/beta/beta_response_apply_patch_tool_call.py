@@ -9,6 +9,7 @@ from .beta_apply_patch_tool_call import BetaApplyPatchToolCall
 from .beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseApplyPatchToolCall"]
 
@@ -17,6 +18,9 @@ Agent = BetaAgentTag
 
 
 BetaResponseApplyPatchToolCall = BetaApplyPatchToolCall
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

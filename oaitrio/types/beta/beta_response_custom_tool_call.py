@@ -5,8 +5,12 @@ from __future__ import annotations
 from .beta_agent_tag import BetaAgentTag
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 Agent = BetaAgentTag
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -6,6 +6,7 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_custom_tool_call_output import BetaCustomToolCallOutput
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseCustomToolCallOutput"]
 
@@ -14,6 +15,9 @@ Agent = BetaAgentTag
 
 
 BetaResponseCustomToolCallOutput = BetaCustomToolCallOutput
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -6,6 +6,7 @@ from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_custom_tool_call_output_param import BetaCustomToolCallOutputParam
 from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
 from .beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
+from .beta_tool_call_caller_param import BetaToolCallCallerParam
 
 __all__ = ["BetaResponseCustomToolCallOutputParam"]
 
@@ -14,6 +15,9 @@ Agent = BetaAgentTagParam
 
 
 BetaResponseCustomToolCallOutputParam = BetaCustomToolCallOutputParam
+
+
+Caller = BetaToolCallCallerParam
 
 
 CallerDirect = BetaDirectToolCallCallerParam

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from .beta_response_format_json_object import BetaResponseFormatJsonObject
 from .beta_response_format_text import BetaResponseFormatText
+from .beta_text_response_format_configuration import BetaTextResponseFormatConfiguration
+
+__all__ = ["BetaResponseFormatTextConfig"]
+
+
+BetaResponseFormatTextConfig = BetaTextResponseFormatConfiguration
+
 
 JSONObject = BetaResponseFormatJsonObject
 

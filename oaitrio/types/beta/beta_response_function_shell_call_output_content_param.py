@@ -8,6 +8,9 @@ from .beta_function_shell_call_output_content_param_param import (
 from .beta_function_shell_call_output_exit_outcome_param_param import (
     BetaFunctionShellCallOutputExitOutcomeParamParam,
 )
+from .beta_function_shell_call_output_outcome_param_param import (
+    BetaFunctionShellCallOutputOutcomeParamParam,
+)
 from .beta_function_shell_call_output_timeout_outcome_param_param import (
     BetaFunctionShellCallOutputTimeoutOutcomeParamParam,
 )
@@ -16,6 +19,9 @@ __all__ = ["BetaResponseFunctionShellCallOutputContentParam"]
 
 
 BetaResponseFunctionShellCallOutputContentParam = BetaFunctionShellCallOutputContentParamParam
+
+
+Outcome = BetaFunctionShellCallOutputOutcomeParamParam
 
 
 OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParamParam

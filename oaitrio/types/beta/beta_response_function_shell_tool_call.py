@@ -7,6 +7,7 @@ from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_function_shell_action import BetaFunctionShellAction
 from .beta_function_shell_call import BetaFunctionShellCall
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionShellToolCall"]
 
@@ -18,6 +19,9 @@ Agent = BetaAgentTag
 
 
 BetaResponseFunctionShellToolCall = BetaFunctionShellCall
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -11,6 +11,7 @@ from .beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome,
 )
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionShellToolCallOutput"]
 
@@ -19,6 +20,9 @@ Agent = BetaAgentTag
 
 
 BetaResponseFunctionShellToolCallOutput = BetaFunctionShellCallOutput
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -6,6 +6,7 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_function_tool_call_output_resource import BetaFunctionToolCallOutputResource
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller
+from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionToolCallOutputItem"]
 
@@ -14,6 +15,9 @@ Agent = BetaAgentTag
 
 
 BetaResponseFunctionToolCallOutputItem = BetaFunctionToolCallOutputResource
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

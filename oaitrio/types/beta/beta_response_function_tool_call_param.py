@@ -5,8 +5,12 @@ from __future__ import annotations
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
 from .beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
+from .beta_tool_call_caller_param import BetaToolCallCallerParam
 
 Agent = BetaAgentTagParam
+
+
+Caller = BetaToolCallCallerParam
 
 
 CallerDirect = BetaDirectToolCallCallerParam

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from ..shared.function_tool import FunctionTool
 from .beta_namespace_tool_param import BetaNamespaceToolParam
 
 __all__ = ["BetaToolSearchOutputNamespaceTool"]
 
 
 BetaToolSearchOutputNamespaceTool = BetaNamespaceToolParam
+
+
+ToolFunction = FunctionTool

@@ -146,6 +146,9 @@ if TYPE_CHECKING:
     from .chat_completion_user_message_param import (
         ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
     )
+    from .create_chat_completion_request_message_param import (
+        CreateChatCompletionRequestMessageParam as CreateChatCompletionRequestMessageParam,
+    )
     from .custom_tool_chat_completions_param import (
         CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
     )
@@ -204,6 +207,7 @@ _LAZY = {
     "ChatCompletionToolMessageParam": ".chat_completion_tool_message_param",
     "ChatCompletionToolParam": ".chat_completion_function_tool_param",
     "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
+    "CreateChatCompletionRequestMessageParam": ".create_chat_completion_request_message_param",
     "CustomToolChatCompletionsParam": ".custom_tool_chat_completions_param",
     "PredictionContentParam": ".prediction_content_param",
     "WebSearchLocationParam": ".web_search_location_param",

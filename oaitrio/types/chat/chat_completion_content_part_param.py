@@ -13,7 +13,7 @@ from .chat_completion_request_message_content_part_file_param import (
 )
 
 if TYPE_CHECKING:
-    from .chat_completion_request_message_content_part_file_param import File
+    from .chat_completion_request_message_content_part_file_param import File as File2
 
 __all__ = ["ChatCompletionContentPartParam"]
 
@@ -21,12 +21,15 @@ __all__ = ["ChatCompletionContentPartParam"]
 ChatCompletionContentPartParam: TypeAlias = Union[ChatCompletionContentPartTextParam, ChatCompletionContentPartImageParam, ChatCompletionContentPartInputAudioParam, ChatCompletionRequestMessageContentPartFileParam]
 
 
+File = ChatCompletionRequestMessageContentPartFileParam
+
+
 _ELSEWHERE = {
     "FileFile": (".chat_completion_request_message_content_part_file_param", "File"),
 }
 
 if TYPE_CHECKING:
-    FileFile = File
+    FileFile = File2
 else:
 
     def __getattr__(name: str) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..beta.assistants_api_response_format_option_param import (
+    AssistantsApiResponseFormatOptionParam,
+)
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
 from ..beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
@@ -18,6 +21,9 @@ ModerationPolicy = BetaModerationPolicyParam
 
 
 PromptCacheOptions = BetaPromptCacheOptionsParam
+
+
+ResponseFormat = AssistantsApiResponseFormatOptionParam
 
 
 WebSearchOptionsUserLocationApproximate = WebSearchLocationParam

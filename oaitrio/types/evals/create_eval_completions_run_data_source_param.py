@@ -16,6 +16,9 @@ from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
 from .eval_stored_completions_source_param import EvalStoredCompletionsSourceParam
 
 if TYPE_CHECKING:
+    from ..beta.assistants_api_response_format_option_param import (
+        AssistantsApiResponseFormatOptionParam,
+    )
     from ..shared.eval_item_content_output_text_param import EvalItemContentOutputTextParam
     from ..shared.eval_item_input_image_param import EvalItemInputImageParam
     from .eval_jsonl_file_content_source_param import ContentItem
@@ -91,12 +94,14 @@ SourceStoredCompletions = EvalStoredCompletionsSourceParam
 _ELSEWHERE = {
     "InputMessagesTemplateTemplateEvalItemContentInputImage": ("..shared.eval_item_input_image_param", "EvalItemInputImageParam"),
     "InputMessagesTemplateTemplateEvalItemContentOutputText": ("..shared.eval_item_content_output_text_param", "EvalItemContentOutputTextParam"),
+    "SamplingParamsResponseFormat": ("..beta.assistants_api_response_format_option_param", "AssistantsApiResponseFormatOptionParam"),
     "SourceFileContentContent": (".eval_jsonl_file_content_source_param", "ContentItem"),
 }
 
 if TYPE_CHECKING:
     InputMessagesTemplateTemplateEvalItemContentInputImage = EvalItemInputImageParam
     InputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputTextParam
+    SamplingParamsResponseFormat = AssistantsApiResponseFormatOptionParam
     SourceFileContentContent = ContentItem
 else:
 

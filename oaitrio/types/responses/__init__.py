@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         CustomToolCallOutputResource as CustomToolCallOutputResource,
     )
     from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
+    from .custom_tool_param import CustomToolParam as CustomToolParam
     from .easy_input_message import EasyInputMessage as EasyInputMessage
     from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
     from .file_search_tool import FileSearchTool as FileSearchTool
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     from .local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
     from .local_skill import LocalSkill as LocalSkill
     from .local_skill_param import LocalSkillParam as LocalSkillParam
+    from .mcp_tool_call_error_param import McpToolCallErrorParam as McpToolCallErrorParam
     from .model_response_properties import ModelResponseProperties as ModelResponseProperties
     from .moderation import Moderation as Moderation
     from .moderation_error_body import ModerationErrorBody as ModerationErrorBody
@@ -178,6 +180,12 @@ if TYPE_CHECKING:
     )
     from .response_function_call_arguments_done_event import (
         ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
+    )
+    from .response_function_call_output_item import (
+        ResponseFunctionCallOutputItem as ResponseFunctionCallOutputItem,
+    )
+    from .response_function_call_output_item_param import (
+        ResponseFunctionCallOutputItemParam as ResponseFunctionCallOutputItemParam,
     )
     from .response_function_shell_call_output_content_param import (
         ResponseFunctionShellCallOutputContentParam as ResponseFunctionShellCallOutputContentParam,
@@ -348,6 +356,10 @@ if TYPE_CHECKING:
     from .response_shell_call_output_content_done_streaming_event import (
         ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent,
     )
+    from .response_steer_input_content import ResponseSteerInputContent as ResponseSteerInputContent
+    from .response_steer_input_content_param import (
+        ResponseSteerInputContentParam as ResponseSteerInputContentParam,
+    )
     from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
     from .response_text_config_param import ResponseTextConfigParam as ResponseTextConfigParam
     from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
@@ -448,6 +460,7 @@ _LAZY = {
     "ConversationParam2Param": ".conversation_param2_param",
     "CustomToolCallOutputResource": ".custom_tool_call_output_resource",
     "CustomToolCallResource": ".custom_tool_call_resource",
+    "CustomToolParam": ".custom_tool_param",
     "EasyInputMessage": ".easy_input_message",
     "EasyInputMessageParam": ".easy_input_message_param",
     "FileSearchTool": ".file_search_tool",
@@ -469,6 +482,7 @@ _LAZY = {
     "LocalEnvironmentParam": ".local_environment_param",
     "LocalSkill": ".local_skill",
     "LocalSkillParam": ".local_skill_param",
+    "McpToolCallErrorParam": ".mcp_tool_call_error_param",
     "ModelResponseProperties": ".model_response_properties",
     "Moderation": ".moderation",
     "ModerationErrorBody": ".moderation_error_body",
@@ -520,6 +534,8 @@ _LAZY = {
     "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
     "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
+    "ResponseFunctionCallOutputItem": ".response_function_call_output_item",
+    "ResponseFunctionCallOutputItemParam": ".response_function_call_output_item_param",
     "ResponseFunctionShellCallOutputContentParam": ".response_function_shell_call_output_content_param",
     "ResponseFunctionShellToolCall": ".response_function_shell_tool_call",
     "ResponseFunctionShellToolCallOutput": ".response_function_shell_tool_call_output",
@@ -591,6 +607,8 @@ _LAZY = {
     "ResponseShellCallOutputContentDeltaStreamingEvent": ".response_shell_call_output_content_delta_streaming_event",
     "ResponseShellCallOutputContentDoneEvent": ".response_shell_call_output_content_done_event",
     "ResponseShellCallOutputContentDoneStreamingEvent": ".response_shell_call_output_content_done_streaming_event",
+    "ResponseSteerInputContent": ".response_steer_input_content",
+    "ResponseSteerInputContentParam": ".response_steer_input_content_param",
     "ResponseStreamEvent": ".response_stream_event",
     "ResponseTextConfigParam": ".response_text_config_param",
     "ResponseTextDeltaEvent": ".response_text_delta_event",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..shared.file_search_tool import FileSearchTool as FileSearchTool2
+from ..shared.filters import Filters as Filters2
 from ..shared.hybrid_search_options import HybridSearchOptions
 from ..shared.ranking_options import RankingOptions as RankingOptions2
 
@@ -10,6 +11,9 @@ __all__ = ["FileSearchTool"]
 
 
 FileSearchTool = FileSearchTool2
+
+
+Filters = Filters2
 
 
 RankingOptions = RankingOptions2

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from ..beta.beta_ranking_options_param import BetaRankingOptionsParam
 from ..shared.file_search_tool_param import FileSearchToolParam as FileSearchToolParam2
+from ..shared.filters_param import FiltersParam
 
 __all__ = ["FileSearchToolParam"]
 
 
 FileSearchToolParam = FileSearchToolParam2
+
+
+Filters = FiltersParam
 
 
 RankingOptions = BetaRankingOptionsParam

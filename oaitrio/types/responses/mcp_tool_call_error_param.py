@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from ..beta.beta_http_error_param import BetaHTTPErrorParam
 from ..beta.beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam
+from ..beta.beta_mcp_tool_call_error_param import BetaMCPToolCallErrorParam
 from ..beta.beta_mcp_tool_execution_error_param import BetaMCPToolExecutionErrorParam
+
+__all__ = ["McpToolCallErrorParam"]
+
 
 HTTPError = BetaHTTPErrorParam
 
 
 McpProtocolError = BetaMCPProtocolErrorParam
+
+
+McpToolCallErrorParam = BetaMCPToolCallErrorParam
 
 
 McpToolExecutionError = BetaMCPToolExecutionErrorParam

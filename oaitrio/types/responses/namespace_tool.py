@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ..beta.beta_namespace_tool_param import BetaNamespaceToolParam
+from ..shared.function_tool import FunctionTool
 
 __all__ = ["NamespaceTool"]
 
 
 NamespaceTool = BetaNamespaceToolParam
+
+
+ToolFunction = FunctionTool

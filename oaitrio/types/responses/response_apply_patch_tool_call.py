@@ -7,9 +7,13 @@ from ..beta.beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFi
 from ..beta.beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.apply_patch_tool_call import ApplyPatchToolCall
 
 __all__ = ["ResponseApplyPatchToolCall"]
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
 
 __all__ = ["ResponseApplyPatchToolCallOutput"]
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
+
+Caller = BetaToolCallCaller
+
 
 CallerDirect = BetaDirectToolCallCaller
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.custom_tool_call_output import CustomToolCallOutput
 
 __all__ = ["ResponseCustomToolCallOutput"]
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

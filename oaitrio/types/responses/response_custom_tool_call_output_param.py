@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from ..beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
 from ..beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
+from ..beta.beta_tool_call_caller_param import BetaToolCallCallerParam
 from ..shared.custom_tool_call_output_param import CustomToolCallOutputParam
 
 __all__ = ["ResponseCustomToolCallOutputParam"]
+
+
+Caller = BetaToolCallCallerParam
 
 
 CallerDirect = BetaDirectToolCallCallerParam

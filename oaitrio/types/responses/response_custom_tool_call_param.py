@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from ..beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
 from ..beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
+from ..beta.beta_tool_call_caller_param import BetaToolCallCallerParam
+
+Caller = BetaToolCallCallerParam
+
 
 CallerDirect = BetaDirectToolCallCallerParam
 

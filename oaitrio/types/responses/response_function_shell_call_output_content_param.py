@@ -5,6 +5,9 @@ from __future__ import annotations
 from ..beta.beta_function_shell_call_output_exit_outcome_param_param import (
     BetaFunctionShellCallOutputExitOutcomeParamParam,
 )
+from ..beta.beta_function_shell_call_output_outcome_param_param import (
+    BetaFunctionShellCallOutputOutcomeParamParam,
+)
 from ..beta.beta_function_shell_call_output_timeout_outcome_param_param import (
     BetaFunctionShellCallOutputTimeoutOutcomeParamParam,
 )
@@ -13,6 +16,9 @@ from ..shared.function_shell_call_output_content_param_param import (
 )
 
 __all__ = ["ResponseFunctionShellCallOutputContentParam"]
+
+
+Outcome = BetaFunctionShellCallOutputOutcomeParamParam
 
 
 OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParamParam

@@ -5,12 +5,16 @@ from __future__ import annotations
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_function_shell_action import BetaFunctionShellAction
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.function_shell_call import FunctionShellCall
 
 __all__ = ["ResponseFunctionShellToolCall"]
 
 
 Action = BetaFunctionShellAction
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller

@@ -11,9 +11,13 @@ from ..beta.beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome,
 )
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.function_shell_call_output import FunctionShellCallOutput
 
 __all__ = ["ResponseFunctionShellToolCallOutput"]
+
+
+Caller = BetaToolCallCaller
 
 
 CallerDirect = BetaDirectToolCallCaller
