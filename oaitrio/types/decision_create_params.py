@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from .beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
 from .shared.eval_item_content_output_text_param import EvalItemContentOutputTextParam
-from .shared.eval_item_param import EvalItemParam
 
 InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputOutputText = EvalItemContentOutputTextParam
-
-
-InputUnionMember1DecisionInputDeveloperMessage = EvalItemParam
-
-
-InputUnionMember1DecisionInputSystemMessage = EvalItemParam
-
-
-InputUnionMember1DecisionInputUserMessage = EvalItemParam
 
 
 PromptCacheOptions = BetaPromptCacheOptionsParam

@@ -11,13 +11,4 @@ __all__ = ["DecisionInputMessageParam"]
 DecisionInputAssistantMessageContentPartsDecisionInputOutputText = EvalItemContentOutputTextParam
 
 
-DecisionInputDeveloperMessage = EvalItemParam
-
-
 DecisionInputMessageParam = EvalItemParam
-
-
-DecisionInputSystemMessage = EvalItemParam
-
-
-DecisionInputUserMessage = EvalItemParam

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from ..beta.chatkit.user_message_input_text import UserMessageInputText
-from ..responses.input_message_resource import InputMessageResource
 from ..shared.eval_item_content_output_text import EvalItemContentOutputText
 from ..shared.text_content import TextContent
-
-Assistant = InputMessageResource
-
 
 AssistantContentOutputText = EvalItemContentOutputText
 
 
 AssistantContentText = TextContent
-
-
-Developer = InputMessageResource
-
-
-DeveloperContent = UserMessageInputText
-
-
-User = InputMessageResource
 
 
 UserContent = UserMessageInputText

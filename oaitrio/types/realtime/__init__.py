@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .audio_transcription import AudioTranscription as AudioTranscription
     from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
-    from .call_accept_params import CallAcceptParams as CallAcceptParams
     from .client_secret_create_response import (
         ClientSecretCreateResponse as ClientSecretCreateResponse,
     )
@@ -157,7 +156,6 @@ if TYPE_CHECKING:
 _LAZY = {
     "AudioTranscription": ".audio_transcription",
     "AudioTranscriptionParam": ".audio_transcription_param",
-    "CallAcceptParams": ".call_accept_params",
     "ClientSecretCreateResponse": ".client_secret_create_response",
     "ConversationItem": ".conversation_item",
     "LogProbProperties": ".log_prob_properties",
