@@ -15,8 +15,10 @@ preferring a related name and the same package; no SDK code is copied.
 
 from __future__ import annotations
 
-#: ``"module:Name"`` where the SDK defines it (below ``openai.types``) ->
-#: ``"module:Name"`` of the generated class it is (below ``oaitrio.types``).
+#: ``"module:Name"`` where the SDK defines it (below ``openai.types``; for a
+#: name the SDK's package gives to a class of another name, that class's
+#: module) -> ``"module:Name"`` of the generated class it is (below
+#: ``oaitrio.types``).
 #: The alias goes into that module, created when the generator has none there.
 TYPE_ALIASES: dict[str, str] = {
     "admin.organization.audit_log_list_response:Actor": "admin.organization.audit_log_actor:AuditLogActor",

@@ -207,3 +207,27 @@ def test_importing_the_types_package_loads_no_type_module() -> None:
         cwd=pathlib.Path(__file__).parents[2],
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_every_alias_table_entry_is_a_name_the_sdk_defines_there() -> None:
+    """No invented name: each is in the SDK's module, or its package gives it to a class of that module.
+
+    (``openai.types.responses`` exports ``InputImageContent``, its name for
+    ``response_input_image.ResponseInputImage``; the alias lives in that module.)
+    """
+    from protocols.openapi import sdk_aliases
+
+    entries = [*sdk_aliases.TYPE_ALIASES, *sdk_aliases.SCHEMA_NAMES]
+    entries += [
+        f"{module}:{name}"
+        for names in sdk_aliases.PACKAGE_EXPORTS.values()
+        for name, module in names.items()
+    ]
+    invented: list[str] = []
+    for entry in entries:
+        module, name = entry.split(":")
+        package = module.rpartition(".")[0]
+        places = [f"openai.types.{module}", "openai.types" + (f".{package}" if package else "")]
+        if not any(hasattr(importlib.import_module(place), name) for place in places):
+            invented.append(entry)
+    assert not invented
