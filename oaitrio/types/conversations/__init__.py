@@ -7,20 +7,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..responses.response_input_file import InputFileContent as InputFileContent
-    from ..responses.response_input_file_param import InputFileContentParam as InputFileContentParam
-    from ..responses.response_input_image import InputImageContent as InputImageContent
-    from ..responses.response_input_image_param import (
-        InputImageContentParam as InputImageContentParam,
-    )
-    from ..responses.response_input_text import InputTextContent as InputTextContent
-    from ..responses.response_input_text_param import InputTextContentParam as InputTextContentParam
-    from ..responses.response_output_refusal import RefusalContent as RefusalContent
-    from ..responses.response_output_refusal_param import RefusalContentParam as RefusalContentParam
-    from ..responses.response_output_text import OutputTextContent as OutputTextContent
-    from ..responses.response_output_text_param import (
-        OutputTextContentParam as OutputTextContentParam,
-    )
     from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
     from .conversation import Conversation as Conversation
     from .conversation_deleted_resource import (
@@ -28,7 +14,17 @@ if TYPE_CHECKING:
     )
     from .conversation_item import ConversationItem as ConversationItem
     from .conversation_item_list import ConversationItemList as ConversationItemList
+    from .input_file_content import InputFileContent as InputFileContent
+    from .input_file_content_param import InputFileContentParam as InputFileContentParam
+    from .input_image_content import InputImageContent as InputImageContent
+    from .input_image_content_param import InputImageContentParam as InputImageContentParam
+    from .input_text_content import InputTextContent as InputTextContent
+    from .input_text_content_param import InputTextContentParam as InputTextContentParam
     from .message import Message as Message
+    from .output_text_content import OutputTextContent as OutputTextContent
+    from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
+    from .refusal_content import RefusalContent as RefusalContent
+    from .refusal_content_param import RefusalContentParam as RefusalContentParam
     from .summary_text_content import SummaryTextContent as SummaryTextContent
     from .text_content import TextContent as TextContent
 
@@ -38,17 +34,17 @@ _LAZY = {
     "ConversationDeletedResource": ".conversation_deleted_resource",
     "ConversationItem": ".conversation_item",
     "ConversationItemList": ".conversation_item_list",
-    "InputFileContent": "..responses.response_input_file",
-    "InputFileContentParam": "..responses.response_input_file_param",
-    "InputImageContent": "..responses.response_input_image",
-    "InputImageContentParam": "..responses.response_input_image_param",
-    "InputTextContent": "..responses.response_input_text",
-    "InputTextContentParam": "..responses.response_input_text_param",
+    "InputFileContent": ".input_file_content",
+    "InputFileContentParam": ".input_file_content_param",
+    "InputImageContent": ".input_image_content",
+    "InputImageContentParam": ".input_image_content_param",
+    "InputTextContent": ".input_text_content",
+    "InputTextContentParam": ".input_text_content_param",
     "Message": ".message",
-    "OutputTextContent": "..responses.response_output_text",
-    "OutputTextContentParam": "..responses.response_output_text_param",
-    "RefusalContent": "..responses.response_output_refusal",
-    "RefusalContentParam": "..responses.response_output_refusal_param",
+    "OutputTextContent": ".output_text_content",
+    "OutputTextContentParam": ".output_text_content_param",
+    "RefusalContent": ".refusal_content",
+    "RefusalContentParam": ".refusal_content_param",
     "SummaryTextContent": ".summary_text_content",
     "TextContent": ".text_content",
 }

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from ..audio.create_transcription_response_json import Logprob as Logprob2
     from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
     from ..shared.file_path import FilePath
-    from ..shared.output_text_content import OutputTextContent as OutputTextContent2
 
 __all__ = ["ResponseOutputText"]
 
@@ -23,14 +22,12 @@ _ELSEWHERE = {
     "AnnotationFilePath": ("..shared.file_path", "FilePath"),
     "Logprob": ("..chat.chat_completion_token_logprob", "ChatCompletionTokenLogprob"),
     "LogprobTopLogprob": ("..audio.create_transcription_response_json", "Logprob"),
-    "OutputTextContent": ("..shared.output_text_content", "OutputTextContent"),
 }
 
 if TYPE_CHECKING:
     AnnotationFilePath = FilePath
     Logprob = ChatCompletionTokenLogprob
     LogprobTopLogprob = Logprob2
-    OutputTextContent = OutputTextContent2
 else:
 
     def __getattr__(name: str) -> Any:

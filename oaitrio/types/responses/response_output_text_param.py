@@ -3,9 +3,5 @@
 from __future__ import annotations
 
 from ..beta.beta_log_prob_param import BetaLogProbParam
-from ..shared.output_text_content_param import OutputTextContentParam as OutputTextContentParam2
 
 Logprob = BetaLogProbParam
-
-
-OutputTextContentParam = OutputTextContentParam2
