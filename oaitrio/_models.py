@@ -83,19 +83,41 @@ def _untagged_members(tp: Any) -> _Members | None:
 
 
 def _first_fit(value: Any, members: tuple[Any, ...]) -> Any:
-    """``value`` as the first union member it fits exactly, else kept as it is."""
-    for member in members:
-        if get_origin(member) in (dict, list) or member is Any:
-            continue
+    """``value`` as the union member it fits with the most of its fields, else kept as it is.
+
+    An answer such as a transcription in ``verbose_json`` also fits the plain
+    ``json`` member (unknown fields are ignored), which would drop its
+    ``words`` and ``segments``: so members are tried in order of how many of
+    the object's keys they declare, and the first that converts wins (on a
+    tie, the earlier member, as the spec lists them). A value that is not an
+    object keeps the members' order.
+    """
+    candidates = [m for m in members if get_origin(m) not in (dict, list) and m is not Any]
+    if isinstance(value, dict) and len(candidates) > 1:
+        keys = typing.cast("dict[str, Any]", value).keys()
+
+        def fields_present(member: Any) -> int:
+            if not (isinstance(member, type) and issubclass(member, msgspec.Struct)):
+                return 0
+            return sum(1 for name in member.__struct_encode_fields__ if name in keys)
+
+        # sorted() is stable: equal counts keep the spec's order.
+        candidates.sort(key=fields_present, reverse=True)
+    for member in candidates:
         try:
             return msgspec.convert(value, member)
         except msgspec.ValidationError:
             continue
-    return value
+    return typing.cast("Any", value)
 
 
 class _FirstFit:
-    """A decoder for a whole answer that is an ``Untagged`` union."""
+    """A decoder for a whole answer that is an ``Untagged`` union.
+
+    ``Untagged[str]`` alone is an answer in plain text (a transcript asked for
+    as ``text``, ``srt`` or ``vtt``): the body is returned as it came, even
+    when it happens to parse as JSON (a transcript of ``"42"``).
+    """
 
     __slots__ = ("_members",)
 
@@ -103,6 +125,9 @@ class _FirstFit:
         self._members = members
 
     def decode(self, data: bytes | memoryview) -> Any:
+        if self._members == (str,):
+            # As httpx's ``Response.text`` (the SDK's ``cast_to=str``) decodes it.
+            return bytes(data).decode("utf-8", errors="replace")
         return _first_fit(msgspec.json.decode(data), self._members)
 
 

@@ -4,8 +4,14 @@ Transcriptions: the transcript is ``"This is a fake transcript of <filename>,
 <size> bytes of audio."``, split into tokens as in ``_chat``
 (``x-fake-chunks`` and ``x-fake-write-mode`` work the same way).
 ``response_format`` ``json`` (the default) answers ``{"text", "usage"}``
-(``usage`` counts tokens, or seconds for ``whisper-1``), ``text`` answers the
-bare transcript; the fake has no other format. ``stream=true`` answers
+(``usage`` counts tokens, or seconds for ``whisper-1``); ``verbose_json``
+adds ``language``, ``duration`` and, as ``timestamp_granularities[]`` asks
+(``segment`` when none is given), ``words`` and ``segments`` (one segment per
+sentence, words and segments 0.4 s per token); ``diarized_json`` answers
+``task``, ``duration``, ``text`` and the sentences as ``segments`` spoken in
+turn by ``speaker_0`` and ``speaker_1`` (or the ``known_speaker_names[]``);
+``text`` answers the bare transcript and ``srt`` / ``vtt`` the sentences as
+numbered cues. ``stream=true`` answers
 ``transcript.text.delta`` events, one per token, then ``transcript.text.done``
 with the whole text and the usage, and no ``data: [DONE]``. As the spec says,
 ``whisper-1`` ignores ``stream``. ``include[]=logprobs`` adds token logprobs.
@@ -64,7 +70,9 @@ _COMPRESSED = {
     "flac": (b"fLaC\x00\x00\x00\x22", 48_000),
 }
 _SSE_UNSUPPORTED = frozenset({"tts-1", "tts-1-hd"})
-_TRANSCRIPT_FORMATS = ("json", "text")
+_TRANSCRIPT_FORMATS = ("json", "text", "verbose_json", "diarized_json", "srt", "vtt")
+_TIMESTAMP_GRANULARITIES = ("word", "segment")
+SECONDS_PER_TOKEN = 0.4
 
 
 def _flag(value: str | None, name: str) -> bool:
@@ -100,8 +108,8 @@ def transcription(form: Form, headers: Mapping[str, str]) -> Reply | StreamReply
     response_format = form.value("response_format") or "json"
     if response_format not in _TRANSCRIPT_FORMATS:
         raise BadRequest(
-            f"Invalid 'response_format': the fake server answers 'json' or 'text', not"
-            f" {response_format!r}.",
+            f"Invalid 'response_format': expected one of {', '.join(_TRANSCRIPT_FORMATS)},"
+            f" got {response_format!r}.",
             param="response_format",
         )
     stream = _flag(form.value("stream"), "stream") and model != "whisper-1"
@@ -127,6 +135,14 @@ def transcription(form: Form, headers: Mapping[str, str]) -> Reply | StreamReply
     if not stream:
         if response_format == "text":
             return Reply(200, text.encode(), (("content-type", "text/plain; charset=utf-8"),))
+        spoken = list(_cycle(tokens, count))
+        if response_format in ("srt", "vtt"):
+            cues = _cues(spoken, vtt=response_format == "vtt")
+            return Reply(200, cues.encode(), (("content-type", "text/plain; charset=utf-8"),))
+        if response_format == "verbose_json":
+            return json_reply(_verbose(form, spoken, text))
+        if response_format == "diarized_json":
+            return json_reply(_diarized(form, spoken, text, usage))
         body: dict[str, Any] = {"text": text, "usage": usage}
         if logprobs:
             body["logprobs"] = [_logprob(token) for token in _cycle(tokens, count)]
@@ -137,6 +153,111 @@ def transcription(form: Form, headers: Mapping[str, str]) -> Reply | StreamReply
         headers=(("content-type", "text/event-stream; charset=utf-8"),),
         done=False,
     )
+
+
+def _sentences(spoken: list[str]) -> list[tuple[int, int]]:
+    """``(first, end)`` token positions of each sentence (one ends at a token with a period)."""
+    spans: list[tuple[int, int]] = []
+    first = 0
+    for position, token in enumerate(spoken):
+        if token.rstrip().endswith((".", "?", "!")):
+            spans.append((first, position + 1))
+            first = position + 1
+    if first < len(spoken):
+        spans.append((first, len(spoken)))
+    return spans
+
+
+def _granularities(form: Form) -> set[str]:
+    asked = set(form.values("timestamp_granularities")) or {"segment"}
+    unknown = asked - set(_TIMESTAMP_GRANULARITIES)
+    if unknown:
+        raise BadRequest(
+            f"Invalid 'timestamp_granularities': expected 'word' or 'segment', got"
+            f" {sorted(unknown)[0]!r}.",
+            param="timestamp_granularities",
+        )
+    return asked
+
+
+def _verbose(form: Form, spoken: list[str], text: str) -> dict[str, Any]:
+    duration = round(len(spoken) * SECONDS_PER_TOKEN, 3)
+    body: dict[str, Any] = {
+        "task": "transcribe",
+        "language": form.value("language") or "english",
+        "duration": duration,
+        "text": text,
+    }
+    granularities = _granularities(form)
+    if "word" in granularities:
+        body["words"] = [
+            {
+                "word": token.strip(),
+                "start": round(n * SECONDS_PER_TOKEN, 3),
+                "end": round((n + 1) * SECONDS_PER_TOKEN, 3),
+            }
+            for n, token in enumerate(spoken)
+        ]
+    if "segment" in granularities:
+        body["segments"] = [
+            {
+                "id": n,
+                "seek": 0,
+                "start": round(first * SECONDS_PER_TOKEN, 3),
+                "end": round(end * SECONDS_PER_TOKEN, 3),
+                "text": "".join(spoken[first:end]),
+                "tokens": list(range(first, end)),
+                "temperature": 0.0,
+                "avg_logprob": -0.1,
+                "compression_ratio": 1.2,
+                "no_speech_prob": 0.01,
+            }
+            for n, (first, end) in enumerate(_sentences(spoken))
+        ]
+    body["usage"] = {"type": "duration", "seconds": max(1, math.ceil(duration))}
+    return body
+
+
+def _diarized(form: Form, spoken: list[str], text: str, usage: dict[str, Any]) -> dict[str, Any]:
+    speakers = form.values("known_speaker_names") or ["speaker_0", "speaker_1"]
+    segments = [
+        {
+            "type": "transcript.text.segment",
+            "id": f"seg_{n:03d}",
+            "start": round(first * SECONDS_PER_TOKEN, 3),
+            "end": round(end * SECONDS_PER_TOKEN, 3),
+            "text": "".join(spoken[first:end]).strip(),
+            "speaker": speakers[n % len(speakers)],
+        }
+        for n, (first, end) in enumerate(_sentences(spoken))
+    ]
+    return {
+        "task": "transcribe",
+        "duration": round(len(spoken) * SECONDS_PER_TOKEN, 3),
+        "text": text,
+        "segments": segments,
+        "usage": usage,
+    }
+
+
+def _timestamp(seconds: float, *, vtt: bool) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{'.' if vtt else ','}{millis:03d}"
+
+
+def _cues(spoken: list[str], *, vtt: bool) -> str:
+    """The sentences as SubRip (numbered, ``,`` before milliseconds) or WebVTT cues."""
+    lines = ["WEBVTT", ""] if vtt else []
+    for n, (first, end) in enumerate(_sentences(spoken), start=1):
+        start = _timestamp(first * SECONDS_PER_TOKEN, vtt=vtt)
+        stop = _timestamp(end * SECONDS_PER_TOKEN, vtt=vtt)
+        if not vtt:
+            lines.append(str(n))
+        lines += [f"{start} --> {stop}", "".join(spoken[first:end]).strip(), ""]
+    return "\n".join(lines)
 
 
 def _cycle(tokens: list[str], count: int) -> Iterator[str]:

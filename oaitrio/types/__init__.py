@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_response_format import AudioResponseFormat as AudioResponseFormat
     from .auto_chunking_strategy_request_param import (
         AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
     )
@@ -16,8 +17,11 @@ if TYPE_CHECKING:
         BatchFileExpirationAfterParam as BatchFileExpirationAfterParam,
     )
     from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
+    from .batch_usage import BatchUsage as BatchUsage
     from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
     from .completion import Completion as Completion
+    from .completion_choice import CompletionChoice as CompletionChoice
+    from .completion_usage import CompletionUsage as CompletionUsage
     from .container_create_response import ContainerCreateResponse as ContainerCreateResponse
     from .container_list_response import ContainerListResponse as ContainerListResponse
     from .container_resource import ContainerResource as ContainerResource
@@ -36,6 +40,10 @@ if TYPE_CHECKING:
     )
     from .create_eval_stored_completions_data_source_config_param import (
         CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
+    )
+    from .decision_input_message_param import DecisionInputMessageParam as DecisionInputMessageParam
+    from .decision_prompt_cache_breakpoint_param import (
+        DecisionPromptCacheBreakpointParam as DecisionPromptCacheBreakpointParam,
     )
     from .deleted_skill import DeletedSkill as DeletedSkill
     from .embedding import Embedding as Embedding
@@ -94,7 +102,38 @@ if TYPE_CHECKING:
     from .images_usage import ImagesUsage as ImagesUsage
     from .model import Model as Model
     from .model_deleted import ModelDeleted as ModelDeleted
+    from .moderation import Moderation as Moderation
     from .moderation_create_response import ModerationCreateResponse as ModerationCreateResponse
+    from .moderation_image_url_input_param import (
+        ModerationImageURLInputParam as ModerationImageURLInputParam,
+    )
+    from .moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
+    from .shared.comparison_filter import ComparisonFilter as ComparisonFilter
+    from .shared.compound_filter import CompoundFilter as CompoundFilter
+    from .shared.decision_question_input_image import (
+        DecisionQuestionInputImage as DecisionQuestionInputImage,
+    )
+    from .shared.decision_question_input_text import (
+        DecisionQuestionInputText as DecisionQuestionInputText,
+    )
+    from .shared.function_definition import FunctionDefinition as FunctionDefinition
+    from .shared.function_parameters import FunctionParameters as FunctionParameters
+    from .shared.metadata import Metadata as Metadata
+    from .shared.reasoning import Reasoning as Reasoning
+    from .shared.reasoning_effort import ReasoningEffort as ReasoningEffort
+    from .shared.response_format_json_object import (
+        ResponseFormatJSONObject as ResponseFormatJSONObject,
+    )
+    from .shared.response_format_json_schema import (
+        ResponseFormatJSONSchema as ResponseFormatJSONSchema,
+    )
+    from .shared.response_format_text import ResponseFormatText as ResponseFormatText
+    from .shared.response_format_text_grammar import (
+        ResponseFormatTextGrammar as ResponseFormatTextGrammar,
+    )
+    from .shared.response_format_text_python import (
+        ResponseFormatTextPython as ResponseFormatTextPython,
+    )
     from .skill import Skill as Skill
     from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
     from .static_chunking_strategy_param import (
@@ -102,6 +141,18 @@ if TYPE_CHECKING:
     )
     from .static_chunking_strategy_request_param import (
         StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam,
+    )
+    from .static_file_chunking_strategy import (
+        StaticFileChunkingStrategy as StaticFileChunkingStrategy,
+    )
+    from .static_file_chunking_strategy_object import (
+        StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
+    )
+    from .static_file_chunking_strategy_object_param import (
+        StaticFileChunkingStrategyObjectParam as StaticFileChunkingStrategyObjectParam,
+    )
+    from .static_file_chunking_strategy_param import (
+        StaticFileChunkingStrategyParam as StaticFileChunkingStrategyParam,
     )
     from .synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
     from .upload import Upload as Upload
@@ -124,16 +175,26 @@ if TYPE_CHECKING:
     )
     from .video_delete_response import VideoDeleteResponse as VideoDeleteResponse
     from .video_get_character_response import VideoGetCharacterResponse as VideoGetCharacterResponse
+    from .video_model import VideoModel as VideoModel
+    from .video_model_param import VideoModelParam as VideoModelParam
     from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
+    from .video_seconds import VideoSeconds as VideoSeconds
+    from .video_size import VideoSize as VideoSize
 
 _LAZY = {
+    "AudioResponseFormat": ".audio_response_format",
     "AutoChunkingStrategyRequestParam": ".auto_chunking_strategy_request_param",
     "Batch": ".batch",
     "BatchError": ".batch_error",
     "BatchFileExpirationAfterParam": ".batch_file_expiration_after_param",
     "BatchRequestCounts": ".batch_request_counts",
+    "BatchUsage": ".batch_usage",
     "C2PAProvenanceResult": ".c2_pa_provenance_result",
+    "ComparisonFilter": ".shared.comparison_filter",
     "Completion": ".completion",
+    "CompletionChoice": ".completion_choice",
+    "CompletionUsage": ".completion_usage",
+    "CompoundFilter": ".shared.compound_filter",
     "ContainerCreateResponse": ".container_create_response",
     "ContainerListResponse": ".container_list_response",
     "ContainerResource": ".container_resource",
@@ -145,6 +206,10 @@ _LAZY = {
     "CreateEvalLabelModelGraderParam": ".create_eval_label_model_grader_param",
     "CreateEvalLogsDataSourceConfigParam": ".create_eval_logs_data_source_config_param",
     "CreateEvalStoredCompletionsDataSourceConfigParam": ".create_eval_stored_completions_data_source_config_param",
+    "DecisionInputMessageParam": ".decision_input_message_param",
+    "DecisionPromptCacheBreakpointParam": ".decision_prompt_cache_breakpoint_param",
+    "DecisionQuestionInputImage": ".shared.decision_question_input_image",
+    "DecisionQuestionInputText": ".shared.decision_question_input_text",
     "DeletedSkill": ".deleted_skill",
     "Embedding": ".embedding",
     "Error2": ".error2",
@@ -168,6 +233,8 @@ _LAZY = {
     "EvalUpdateResponse": ".eval_update_response",
     "FileDeleted": ".file_deleted",
     "FileObject": ".file_object",
+    "FunctionDefinition": ".shared.function_definition",
+    "FunctionParameters": ".shared.function_parameters",
     "Image": ".image",
     "ImageEditCompletedEvent": ".image_edit_completed_event",
     "ImageEditPartialImageEvent": ".image_edit_partial_image_event",
@@ -182,13 +249,28 @@ _LAZY = {
     "ImageRefParam2Param": ".image_ref_param2_param",
     "ImagesResponse": ".images_response",
     "ImagesUsage": ".images_usage",
+    "Metadata": ".shared.metadata",
     "Model": ".model",
     "ModelDeleted": ".model_deleted",
+    "Moderation": ".moderation",
     "ModerationCreateResponse": ".moderation_create_response",
+    "ModerationImageURLInputParam": ".moderation_image_url_input_param",
+    "ModerationTextInputParam": ".moderation_text_input_param",
+    "Reasoning": ".shared.reasoning",
+    "ReasoningEffort": ".shared.reasoning_effort",
+    "ResponseFormatJSONObject": ".shared.response_format_json_object",
+    "ResponseFormatJSONSchema": ".shared.response_format_json_schema",
+    "ResponseFormatText": ".shared.response_format_text",
+    "ResponseFormatTextGrammar": ".shared.response_format_text_grammar",
+    "ResponseFormatTextPython": ".shared.response_format_text_python",
     "Skill": ".skill",
     "StaticChunkingStrategy": ".static_chunking_strategy",
     "StaticChunkingStrategyParam": ".static_chunking_strategy_param",
     "StaticChunkingStrategyRequestParam": ".static_chunking_strategy_request_param",
+    "StaticFileChunkingStrategy": ".static_file_chunking_strategy",
+    "StaticFileChunkingStrategyObject": ".static_file_chunking_strategy_object",
+    "StaticFileChunkingStrategyObjectParam": ".static_file_chunking_strategy_object_param",
+    "StaticFileChunkingStrategyParam": ".static_file_chunking_strategy_param",
     "SynthIDProvenanceResult": ".synth_id_provenance_result",
     "Upload": ".upload",
     "VectorStore": ".vector_store",
@@ -202,7 +284,11 @@ _LAZY = {
     "VideoCreateCharacterResponse": ".video_create_character_response",
     "VideoDeleteResponse": ".video_delete_response",
     "VideoGetCharacterResponse": ".video_get_character_response",
+    "VideoModel": ".video_model",
+    "VideoModelParam": ".video_model_param",
     "VideoReferenceInputParam": ".video_reference_input_param",
+    "VideoSeconds": ".video_seconds",
+    "VideoSize": ".video_size",
 }
 
 __all__ = sorted(_LAZY)

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .container_resource import ContainerResource
+
+if TYPE_CHECKING:
+    from .container_resource import ExpiresAfter as ExpiresAfter2
+    from .container_resource import NetworkPolicy as NetworkPolicy2
 
 __all__ = ["ContainerCreateResponse"]
 
 
 class ContainerCreateResponse(ContainerResource, kw_only=True):
     pass
+
+
+_ELSEWHERE = {
+    "ExpiresAfter": (".container_resource", "ExpiresAfter"),
+    "NetworkPolicy": (".container_resource", "NetworkPolicy"),
+}
+
+if TYPE_CHECKING:
+    ExpiresAfter = ExpiresAfter2
+    NetworkPolicy = NetworkPolicy2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

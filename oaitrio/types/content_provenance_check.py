@@ -18,3 +18,9 @@ class ContentProvenanceCheck(BaseModel, kw_only=True):
     """The Unix timestamp, in seconds, when the provenance check was created."""
     results: list[Union[C2PAProvenanceResult, SynthIDProvenanceResult]]
     """The provenance results that apply to the uploaded file. Image results include C2PA and SynthID; audio results include SynthID."""
+
+
+ResultC2PA = C2PAProvenanceResult
+
+
+ResultSynthID = SynthIDProvenanceResult

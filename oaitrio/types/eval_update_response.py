@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .eval import Eval
+
+if TYPE_CHECKING:
+    from .eval_grader_python import EvalGraderPython
+    from .eval_grader_score_model import EvalGraderScoreModel
+    from .eval_grader_text_similarity import EvalGraderTextSimilarity
+    from .eval_logs_data_source_config import EvalLogsDataSourceConfig
 
 __all__ = ["EvalUpdateResponse"]
 
@@ -15,3 +24,27 @@ class EvalUpdateResponse(Eval, kw_only=True):
      - See how well my chatbot handles customer support
      - Check if o4-mini is better at my usecase than gpt-4o
     """
+
+
+_ELSEWHERE = {
+    "DataSourceConfigLogs": (".eval_logs_data_source_config", "EvalLogsDataSourceConfig"),
+    "TestingCriterionEvalGraderPython": (".eval_grader_python", "EvalGraderPython"),
+    "TestingCriterionEvalGraderScoreModel": (".eval_grader_score_model", "EvalGraderScoreModel"),
+    "TestingCriterionEvalGraderTextSimilarity": (".eval_grader_text_similarity", "EvalGraderTextSimilarity"),
+}
+
+if TYPE_CHECKING:
+    DataSourceConfigLogs = EvalLogsDataSourceConfig
+    TestingCriterionEvalGraderPython = EvalGraderPython
+    TestingCriterionEvalGraderScoreModel = EvalGraderScoreModel
+    TestingCriterionEvalGraderTextSimilarity = EvalGraderTextSimilarity
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from .._models import BaseModel, OpenEnum
 from .images_usage import ImagesUsage
+
+if TYPE_CHECKING:
+    from .images_usage import InputTokensDetails
 
 __all__ = ["ImageGenCompletedEvent"]
 
@@ -27,3 +31,24 @@ class ImageGenCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag="ima
     output_format: OpenEnum[Literal["png", "webp", "jpeg"]]
     """The output format for the generated image."""
     usage: ImagesUsage
+
+
+Usage = ImagesUsage
+
+
+_ELSEWHERE = {
+    "UsageInputTokensDetails": (".images_usage", "InputTokensDetails"),
+}
+
+if TYPE_CHECKING:
+    UsageInputTokensDetails = InputTokensDetails
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

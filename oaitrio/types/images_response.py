@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from .._models import BaseModel, OpenEnum
 from .image import Image
 from .image_gen_usage import ImageGenUsage
+
+if TYPE_CHECKING:
+    from .batch import Usage as Usage2
+    from .images_usage import InputTokensDetails
 
 __all__ = ["ImagesResponse"]
 
@@ -26,3 +31,23 @@ class ImagesResponse(BaseModel, kw_only=True):
     quality: Optional[OpenEnum[Literal["low", "medium", "high"]]] = None
     """The quality of the image generated. Either `low`, `medium`, or `high`."""
     usage: Optional[ImageGenUsage] = None
+
+
+_ELSEWHERE = {
+    "Usage": (".batch", "Usage"),
+    "UsageInputTokensDetails": (".images_usage", "InputTokensDetails"),
+}
+
+if TYPE_CHECKING:
+    Usage = Usage2
+    UsageInputTokensDetails = InputTokensDetails
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -42,3 +42,6 @@ class VectorStore(BaseModel, kw_only=True):
     expires_at: Optional[int] = None
     last_active_at: Optional[int]
     metadata: Optional[dict[str, str]]
+
+
+ExpiresAfter = VectorStoreExpirationAfter

@@ -20,3 +20,6 @@ class VectorStoreSearchResponse(BaseModel, kw_only=True):
     attributes: Optional[dict[str, Union[str, float, bool]]]
     content: list[VectorStoreSearchResultContentObject]
     """Content chunks from the file."""
+
+
+Content = VectorStoreSearchResultContentObject

@@ -65,6 +65,10 @@ class Module:
             self._runtime.add(key)
         return local
 
+    def binds(self, target: tuple[str, ...], name: str) -> bool:
+        """Whether ``name`` of module ``target`` is already bound here at run time."""
+        return target == self.path or (target, name) in self._runtime
+
     def typing_name(self, name: str) -> str:
         self.typing.add(name)
         return name
@@ -108,8 +112,11 @@ class Module:
         if self.exports:
             names = ", ".join(f'"{name}"' for name in sorted(self.exports))
             out.append(f"\n__all__ = [{names}]\n")
-        for block in self.blocks:
-            out.append("\n\n" + block)
+        for n, block in enumerate(self.blocks):
+            # One blank line between the imports and a first statement that is
+            # neither a class nor a function (an SDK alias), two otherwise.
+            plain = n == 0 and not self.exports and not block.startswith(("class ", "def ", "@"))
+            out.append(("\n" if plain else "\n\n") + block)
         return "".join(out)
 
     def _import_lines(self, keys: list[tuple[tuple[str, ...], str]], indent: str) -> list[str]:
@@ -119,10 +126,15 @@ class Module:
             source = target[1] if target[0] == "" else relative_import(self.package, target)
             alias = "" if local == name else f" as {local}"
             by_source.setdefault(source, []).append(name + alias)
-        return [
-            from_line(source, sorted(names, key=_name_order), indent)
-            for source, names in sorted(by_source.items())
-        ]
+        lines: list[str] = []
+        for source, names in sorted(by_source.items()):
+            # As ruff's isort has it: the plain names in one statement, each
+            # renamed one in its own, the statements in the order of their first name.
+            plain = sorted((n for n in names if " as " not in n), key=_name_order)
+            statements = [[n] for n in names if " as " in n] + ([plain] if plain else [])
+            statements.sort(key=lambda statement: _name_order(statement[0]))
+            lines += [from_line(source, statement, indent) for statement in statements]
+        return lines
 
 
 _THIRD_PARTY = frozenset({"httpx", "msgspec", "trio"})

@@ -29,6 +29,7 @@ _TYPES = ("_types",)
 _PAGINATION = ("pagination",)
 _BINARY = ("_binary",)
 _STREAMING = ("_streaming",)
+_MODELS = ("_models",)
 _ABC = ("", "collections.abc")
 _EXTRA_NAMES = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "self"})
 _JSON = "application/json"
@@ -153,26 +154,37 @@ def _method(plan: MethodPlan, module: Module, writer: TypeWriter) -> str:
     is_async = plan.kind != "list"
     keyword = "async def" if is_async else "def"
     out: list[str] = []
+    stream_type = not_streamed = literal = None
     if stream_event is not None:
         stream_type = f"{module.use(_STREAMING, 'AsyncStream', runtime=False)}[{stream_event.text}]"
         literal = module.typing_name("Literal")
-        overload = module.typing_name("overload")
-        variants = [
-            (
-                f"{literal}[False] | {module.use(_TYPES, 'NotGiven', runtime=False)}",
-                f" = {not_given}",
-                returns,
-            ),
-            (f"{literal}[True]", "", stream_type),
-            ("bool", "", _either(returns, stream_type)),
-        ]
-        for stream_annotation, default, result in variants:
-            signature = _signature(params, module, stream=(stream_annotation, default))
-            out.append(
-                f"    @{overload}\n    {keyword} {plan.name}(\n        self,\n{signature}{extras}"
-                f"    ) -> {result}: ...\n\n"
-            )
+        not_given_type = module.use(_TYPES, "NotGiven", runtime=False)
+        not_streamed = f"{literal}[False] | {not_given_type} = {not_given}"
+    variants: list[tuple[dict[str, str], str]] = []
+    answers = _answers(plan, params, module, writer)
+    if answers is not None:
+        wire, groups = answers
+        for annotation, result in groups:
+            fixed = {wire: annotation}
+            if not_streamed is not None:
+                fixed["stream"] = not_streamed
+            variants.append((fixed, result))
+        returns = f"{returns} | str"
+    if not_streamed is not None:
+        variants.append(({"stream": not_streamed}, returns))
+    if stream_type is not None:
+        variants.append(({"stream": f"{literal}[True]"}, stream_type))
+        variants.append(({"stream": "bool"}, _either(returns, stream_type)))
         returns = _either(returns, stream_type)
+    elif variants:
+        variants.append(({}, returns))
+    overload = module.typing_name("overload") if variants else ""
+    for fixed, result in variants:
+        signature = _signature(params, module, fixed)
+        out.append(
+            f"    @{overload}\n    {keyword} {plan.name}(\n        self,\n{signature}{extras}"
+            f"    ) -> {result}: ...\n\n"
+        )
     signature = _signature(params, module)
     out.append(
         f"    {keyword} {plan.name}(\n        self,\n{signature}{extras}    ) -> {returns}:\n"
@@ -180,6 +192,67 @@ def _method(plan: MethodPlan, module: Module, writer: TypeWriter) -> str:
     out.append(doc)
     out.append(_body(plan, params, module, writer, options, stream_event))
     return "".join(out) + "\n"
+
+
+def _answers(
+    plan: MethodPlan, params: list[_Param], module: Module, writer: TypeWriter
+) -> tuple[str, list[tuple[str, str]]] | None:
+    """The overloads of a method whose answer type follows a request parameter.
+
+    Returns the parameter's wire name and, per answer type, the annotation
+    (with its default where the omitted value selects that type) and the
+    return type; ``None`` for a method whose answer does not vary.
+    """
+    known = overrides.ANSWER_BY_PARAMETER.get(plan.operation.operation_id)
+    if known is None or plan.kind != "json":
+        return None
+    wire, default, table = known
+    if not any(p.wire == wire for p in params):
+        raise ValueError(f"{plan.operation.operation_id} has no parameter {wire!r} to choose by")
+    by_answer: dict[str | None, list[str]] = {}
+    for value, schema in table.items():
+        by_answer.setdefault(schema, []).append(value)
+    literal = module.typing_name("Literal")
+    not_given = module.use(_TYPES, "NOT_GIVEN")
+    not_given_type = module.use(_TYPES, "NotGiven", runtime=False)
+    groups: list[tuple[str, str]] = []
+    for schema, values in by_answer.items():
+        annotation = f"{literal}[{', '.join(repr(v).replace(chr(39), chr(34)) for v in values)}]"
+        if default in values:
+            annotation += f" | {not_given_type} = {not_given}"
+        result = "str" if schema is None else _schema_ref(schema, module, writer)
+        groups.append((annotation, result))
+    return wire, groups
+
+
+def _schema_ref(schema: str, module: Module, writer: TypeWriter) -> str:
+    return writer.annotation(
+        {"$ref": f"#/components/schemas/{schema}"}, MODEL, module, "Response"
+    ).text
+
+
+def _answer_choice(
+    plan: MethodPlan, params: list[_Param], module: Module, writer: TypeWriter
+) -> str:
+    """Code that picks ``cast_to`` from the request, as the SDK's overloads promise."""
+    wire, default, table = overrides.ANSWER_BY_PARAMETER[plan.operation.operation_id]
+    name = next(p.name for p in params if p.wire == wire)
+    any_type = module.typing_name("Any")
+    fallback = _response_ref(plan, module, writer).text
+    items: list[str] = []
+    for value, schema in table.items():
+        if schema is None:
+            target = f"{module.use(_MODELS, 'Untagged')}[str]"  # plain text, the body as it came
+        else:
+            target = _schema_ref(schema, module, writer)
+        items.append(f'            "{value}": {target},\n')
+    return (
+        f"        # A value the table does not know decodes as the spec's union (the member\n"
+        f"        # with the most fields); omitted, the API answers {default!r}.\n"
+        f"        cast_to: {any_type} = {{\n{''.join(items)}        }}.get(\n"
+        f'            {name} if isinstance({name}, str) else "{default}", {fallback}\n'
+        f"        )\n"
+    )
 
 
 def _either(returns: str, stream_type: str) -> str:
@@ -232,7 +305,8 @@ def _parameters(plan: MethodPlan, module: Module, writer: TypeWriter) -> list[_P
     return path_params + ordered + header_params
 
 
-def _signature(params: list[_Param], module: Module, stream: tuple[str, str] | None = None) -> str:
+def _signature(params: list[_Param], module: Module, fixed: Mapping[str, str] | None = None) -> str:
+    """The parameters' lines; ``fixed`` gives some (by wire name) an overload's own annotation."""
     lines: list[str] = []
     path = [p for p in params if p.where == "path"]
     rest = [p for p in params if p.where != "path"]
@@ -244,8 +318,8 @@ def _signature(params: list[_Param], module: Module, stream: tuple[str, str] | N
         lines.append(f"        {p.name}: {p.annotation},\n")
     not_given = module.use(_TYPES, "NOT_GIVEN")
     for p in rest:
-        if stream is not None and p.wire == "stream":
-            lines.append(f"        stream: {stream[0]}{stream[1]},\n")
+        if fixed is not None and p.wire in fixed:
+            lines.append(f"        {p.name}: {fixed[p.wire]},\n")
         elif p.required:
             lines.append(f"        {p.name}: {p.annotation},\n")
         else:
@@ -378,6 +452,9 @@ def _body(
             + "".join(f"    {line}\n" for line in rest.rstrip("\n").split("\n"))
             + "            )\n"
         )
+    if plan.operation.operation_id in overrides.ANSWER_BY_PARAMETER and plan.kind == "json":
+        lines.append(_answer_choice(plan, params, module, writer))
+        cast_to = "cast_to"
     lines.append(
         f'        return await self._request(\n            "{method}",\n            {path},\n'
         f"            cast_to={cast_to},\n{rest}        )\n"

@@ -38,11 +38,15 @@ def identifier(wire_name: str) -> str:
     return name
 
 
+# Typographic characters the spec uses that ruff (RUF002) flags as ambiguous.
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-"})
+
+
 def docstring(text: str | None, indent: str) -> str:
     """``text`` as a docstring statement at ``indent``, or an empty string."""
     if not text or not text.strip():
         return ""
-    body = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    body = "\n".join(line.rstrip() for line in text.strip().translate(_PLAIN).split("\n"))
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body += " "

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import overrides, sdk_names
+from . import overrides, sdk_aliases, sdk_names
 from ._module import Module, from_line
 from ._resgen import MethodPlan, ResourceNode, operation_kind, render_resource
 from ._schemas import Operation, SchemaIndex, dig
-from ._source import GENERATED_HEADER, docstring
+from ._source import GENERATED_HEADER, docstring, relative_import
 from ._typegen import MODEL, PARAM, Placement, TypeWriter
 from .naming import (
     OperationName,
@@ -368,13 +369,157 @@ def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
         doc = docstring(index.schemas[schema].get("description"), "    ") or "    pass\n"
         module.add(f"class {name}({base}, kw_only=True):\n{doc}", export=name)
         modules.append(module)
+    _sdk_schema_names(modules, surface, writer)
+    _sdk_aliases(modules)
     for node in surface.root.walk():
         if node.path:
             modules.append(render_resource(node, writer))
     files = {"/".join(module.path) + ".py": module.render() for module in modules}
     files["resources/__init__.py"] = _root_resources(surface.root)
-    files.update(_type_packages(modules))
+    files.update(_type_packages(modules, sdk_aliases.PACKAGE_EXPORTS))
     return dict(sorted(files.items()))
+
+
+def _defines(module: Module, name: str) -> bool:
+    """Whether ``module`` defines ``name`` (a class, a type alias, or an alias made here)."""
+    escaped = re.escape(name)
+    pattern = re.compile(rf"^ *(class {escaped}\(|{escaped}(: TypeAlias)? = )", re.M)
+    return any(pattern.search(block) for block in module.blocks)
+
+
+def _types_path(dotted: str) -> tuple[str, ...]:
+    return ("types", *dotted.split(".")) if dotted else ("types", "__init__")
+
+
+def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWriter) -> None:
+    """Add the SDK's names that are a spec schema's own (``sdk_aliases.SCHEMA_NAMES``).
+
+    A schema the generator placed under another name gets an alias of that
+    class; one it only inlines (an enum such as ``ReasoningEffort``, a map such
+    as ``Metadata``, a union nothing answers with) is written out in the
+    module where the SDK defines the name. A name ending in ``Param`` is the
+    request form (a TypedDict), any other the response form.
+
+    Raises:
+        ValueError: an entry names a schema the spec does not have, or a module
+            that is a package here.
+    """
+    by_path = {module.path: module for module in modules}
+    packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
+    index = surface.index
+    for where, schema in sorted(sdk_aliases.SCHEMA_NAMES.items()):
+        dotted, name = where.split(":")
+        if schema not in index.schemas:
+            raise ValueError(f"SDK name {where}: the spec has no schema {schema}")
+        path = _types_path(dotted)
+        if path in packages:
+            raise ValueError(f"SDK name {where}: {dotted} is a package here")
+        world = PARAM if name.endswith("Param") else MODEL
+        place = surface.placements.get(schema)
+        generated = place is not None and by_path.get(place.module(world)) is not None
+        made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
+        lacking = [
+            s
+            for s in index.closure([schema])
+            if s != schema and index.has_module(s) and s not in made
+        ]
+        if not generated and lacking:
+            raise ValueError(
+                f"SDK name {where}: uses {lacking[0]}, not generated as a {world} type"
+            )
+        module = by_path.get(path)
+        if module is None:
+            module = by_path[path] = Module(path)
+            modules.append(module)
+        if name in module.names:
+            raise ValueError(f"SDK name {where}: the name is taken in {dotted}")
+        module.names.claim(name)
+        if generated:
+            assert place is not None
+            local = module.use(place.module(world), place.class_name(world))
+            source = f"{name} = {local}\n"
+        elif index.is_class(schema):
+            view = index.object_view({"$ref": f"#/components/schemas/{schema}"})
+            assert view is not None
+            source = writer.class_source(view, world, module, name, None)
+        elif index.is_union_alias(schema):
+            source = writer.alias_source(schema, world, module, name)
+        else:
+            ref = writer.annotation(index.schemas[schema], world, module, name + "Item")
+            description = index.schemas[schema].get("description")
+            type_alias = module.typing_name("TypeAlias")
+            source = f"{name}: {type_alias} = {ref.text}\n" + docstring(description, "")
+        own = snake_case(name) == path[-1]
+        module.add(source, export=name if own else None)
+
+
+def _sdk_aliases(modules: list[Module]) -> None:
+    """Add the SDK's names for generated classes (``sdk_aliases.TYPE_ALIASES``) to ``modules``.
+
+    Each alias goes into the module where the SDK defines the name, created
+    when there is none; a module's own class (``SupervisedMethod`` in
+    ``supervised_method``) is exported, so its package exports it too.
+
+    Raises:
+        ValueError: an entry names a class the generator did not make, or a
+            name its module already binds.
+    """
+    by_path = {module.path: module for module in modules}
+    existing = set(by_path)
+    packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
+    planned: list[tuple[Module, str, Module, str]] = []
+    for where, target in sorted(sdk_aliases.TYPE_ALIASES.items()):
+        dotted, name = where.split(":")
+        target_dotted, target_name = target.split(":")
+        source = by_path.get(_types_path(target_dotted))
+        if source is None or not _defines(source, target_name):
+            raise ValueError(f"SDK alias {where}: the generator made no {target}")
+        path = _types_path(dotted)
+        if path in packages:
+            raise ValueError(f"SDK alias {where}: {dotted} is a package here")
+        module = by_path.get(path)
+        if module is None:
+            module = by_path[path] = Module(path)
+            modules.append(module)
+        # Every alias name first, so an import of a same-named class gets another local name.
+        if name in module.names:
+            if _defines(module, name):
+                continue  # a schema written out here (SCHEMA_NAMES) defines it already
+            raise ValueError(f"SDK alias {where}: the name is taken in {dotted}")
+        module.names.claim(name)
+        planned.append((module, name, source, target_name))
+    lazy: dict[tuple[str, ...], list[tuple[str, str, str, str]]] = {}
+    for module, name, source, target_name in planned:
+        own = snake_case(name) == module.path[-1]
+        if module.path in existing and not module.binds(source.path, target_name):
+            # A module the API's answers use (chat_completion) must not load
+            # another package (responses) for a name only the SDK's users ask for.
+            local = module.use(source.path, target_name, runtime=False)
+            where = relative_import(module.package, source.path)
+            lazy.setdefault(module.path, []).append((name, local, where, target_name))
+            continue
+        local = module.use(source.path, target_name)
+        module.add(f"{name} = {local}\n", export=name if own else None)
+    for path, entries in lazy.items():
+        module = by_path[path]
+        module.import_module("importlib")
+        checking = module.typing_name("TYPE_CHECKING")
+        any_type = module.typing_name("Any")
+        table = "".join(f'    "{n}": ("{where}", "{t}"),\n' for n, _, where, t in entries)
+        module.add(
+            f"_ELSEWHERE = {{\n{table}}}\n\n"
+            f"if {checking}:\n"
+            + "".join(f"    {n} = {local}\n" for n, local, _, _ in entries)
+            + "else:\n\n"
+            f"    def __getattr__(name: str) -> {any_type}:\n"
+            '        """The SDK\'s names for classes defined elsewhere, imported on first use."""\n'
+            "        found = _ELSEWHERE.get(name)\n"
+            "        if found is None:\n"
+            '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+            "        value = getattr(importlib.import_module(found[0], __package__), found[1])\n"
+            "        globals()[name] = value\n"
+            "        return value\n"
+        )
 
 
 def _root_resources(root: ResourceNode) -> str:
@@ -409,16 +554,35 @@ def _root_resources(root: ResourceNode) -> str:
     return "".join(lines)
 
 
-def _type_packages(modules: list[Module]) -> dict[str, str]:
-    """``__init__`` of each types package: its names, imported lazily on first use."""
+def _type_packages(
+    modules: list[Module], reexports: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """``__init__`` of each types package: its names, imported lazily on first use.
+
+    ``reexports`` adds names a package exports from a module other than their
+    own (package -> {name: module}, dotted below ``types``).
+
+    Raises:
+        ValueError: a re-export names a module or name the generator did not make.
+    """
     packages: dict[tuple[str, ...], dict[str, str]] = {}
+    by_path = {module.path: module for module in modules}
     for module in modules:
         if module.path[0] != "types":
             continue
         for parts in range(1, len(module.path)):
             packages.setdefault(module.path[:parts], {})
         for name in module.exports:
-            packages[module.package][name] = module.path[-1]
+            packages[module.package][name] = "." + module.path[-1]
+    for package, names in reexports.items():
+        package_path = ("types", *package.split(".")) if package else ("types",)
+        for name, dotted in names.items():
+            source = by_path.get(_types_path(dotted))
+            if package_path not in packages or source is None or not _defines(source, name):
+                raise ValueError(
+                    f"re-export {package}.{name}: the generator made no {dotted}:{name}"
+                )
+            packages[package_path][name] = relative_import(package_path, source.path)
     files: dict[str, str] = {}
     for package, names in packages.items():
         lines = [
@@ -435,11 +599,11 @@ def _type_packages(modules: list[Module]) -> dict[str, str]:
         if names:
             lines.append("if TYPE_CHECKING:\n")
             for name, stem in sorted(names.items(), key=lambda item: (item[1], item[0])):
-                lines.append(from_line(f".{stem}", [f"{name} as {name}"], "    "))
+                lines.append(from_line(stem, [f"{name} as {name}"], "    "))
             lines.append("\n")
         lines.append("_LAZY = {\n")
         for name, stem in sorted(names.items()):
-            lines.append(f'    "{name}": ".{stem}",\n')
+            lines.append(f'    "{name}": "{stem}",\n')
         lines.append("}\n\n__all__ = sorted(_LAZY)\n\n\n")
         lines.append(
             "def __getattr__(name: str) -> Any:\n"

@@ -11,6 +11,7 @@ plus whatever oaitrio adds).
 from __future__ import annotations
 
 __all__ = [
+    "ANSWER_BY_PARAMETER",
     "BINARY_ANSWERS",
     "NULL_IN_PRACTICE",
     "TERMINAL_EVENTS",
@@ -78,4 +79,35 @@ TERMINAL_EVENTS: dict[str, frozenset[str]] = {
 NULL_IN_PRACTICE: dict[str, tuple[str, ...]] = {
     # A streamed legacy completion chunk has finish_reason null until the last one.
     "CreateCompletionResponse": ("choices", "finish_reason"),
+}
+
+#: Operations whose answer type follows a request parameter, as the SDK's
+#: overloads have it (the spec only says "one of" these): operationId ->
+#: (parameter, the value the API assumes when it is omitted, {value: schema of
+#: the answer, or None for plain text}). A value not listed (one the API adds
+#: later) decodes as the spec's union, to the member with the most fields.
+ANSWER_BY_PARAMETER: dict[str, tuple[str, str, dict[str, str | None]]] = {
+    "createTranscription": (
+        "response_format",
+        "json",
+        {
+            "json": "CreateTranscriptionResponseJson",
+            "verbose_json": "CreateTranscriptionResponseVerboseJson",
+            "diarized_json": "CreateTranscriptionResponseDiarizedJson",
+            "text": None,
+            "srt": None,
+            "vtt": None,
+        },
+    ),
+    "createTranslation": (
+        "response_format",
+        "json",
+        {
+            "json": "CreateTranslationResponseJson",
+            "verbose_json": "CreateTranslationResponseVerboseJson",
+            "text": None,
+            "srt": None,
+            "vtt": None,
+        },
+    ),
 }

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 
+from ..._models import Untagged
 from ..._resource import AsyncAPIResource, CallOptions
 from ..._types import NOT_GIVEN
+from ...types.audio.create_transcription_response_diarized_json import (
+    CreateTranscriptionResponseDiarizedJson,
+)
+from ...types.audio.create_transcription_response_json import CreateTranscriptionResponseJson
+from ...types.audio.create_transcription_response_verbose_json import (
+    CreateTranscriptionResponseVerboseJson,
+)
 from ...types.audio.transcription_create_response import TranscriptionCreateResponse
 from ...types.audio.transcription_stream_event import TranscriptionStreamEvent
 
@@ -33,6 +41,102 @@ class AsyncTranscriptions(AsyncAPIResource):
         languages: list[str] | NotGiven = NOT_GIVEN,
         keywords: list[str] | NotGiven = NOT_GIVEN,
         prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["json"] | NotGiven = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        include: list[Literal["logprobs"]] | NotGiven = NOT_GIVEN,
+        timestamp_granularities: list[Literal["word", "segment"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] | NotGiven = NOT_GIVEN,
+        known_speaker_names: list[str] | NotGiven = NOT_GIVEN,
+        known_speaker_references: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CreateTranscriptionResponseJson: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]],
+        language: str | NotGiven = NOT_GIVEN,
+        languages: list[str] | NotGiven = NOT_GIVEN,
+        keywords: list[str] | NotGiven = NOT_GIVEN,
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["verbose_json"],
+        temperature: float | NotGiven = NOT_GIVEN,
+        include: list[Literal["logprobs"]] | NotGiven = NOT_GIVEN,
+        timestamp_granularities: list[Literal["word", "segment"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] | NotGiven = NOT_GIVEN,
+        known_speaker_names: list[str] | NotGiven = NOT_GIVEN,
+        known_speaker_references: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CreateTranscriptionResponseVerboseJson: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]],
+        language: str | NotGiven = NOT_GIVEN,
+        languages: list[str] | NotGiven = NOT_GIVEN,
+        keywords: list[str] | NotGiven = NOT_GIVEN,
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["diarized_json"],
+        temperature: float | NotGiven = NOT_GIVEN,
+        include: list[Literal["logprobs"]] | NotGiven = NOT_GIVEN,
+        timestamp_granularities: list[Literal["word", "segment"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] | NotGiven = NOT_GIVEN,
+        known_speaker_names: list[str] | NotGiven = NOT_GIVEN,
+        known_speaker_references: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CreateTranscriptionResponseDiarizedJson: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]],
+        language: str | NotGiven = NOT_GIVEN,
+        languages: list[str] | NotGiven = NOT_GIVEN,
+        keywords: list[str] | NotGiven = NOT_GIVEN,
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["text", "srt", "vtt"],
+        temperature: float | NotGiven = NOT_GIVEN,
+        include: list[Literal["logprobs"]] | NotGiven = NOT_GIVEN,
+        timestamp_granularities: list[Literal["word", "segment"]] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] | NotGiven = NOT_GIVEN,
+        chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] | NotGiven = NOT_GIVEN,
+        known_speaker_names: list[str] | NotGiven = NOT_GIVEN,
+        known_speaker_references: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> str: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]],
+        language: str | NotGiven = NOT_GIVEN,
+        languages: list[str] | NotGiven = NOT_GIVEN,
+        keywords: list[str] | NotGiven = NOT_GIVEN,
+        prompt: str | NotGiven = NOT_GIVEN,
         response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"] | NotGiven = NOT_GIVEN,
         temperature: float | NotGiven = NOT_GIVEN,
         include: list[Literal["logprobs"]] | NotGiven = NOT_GIVEN,
@@ -45,7 +149,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> TranscriptionCreateResponse: ...
+    ) -> TranscriptionCreateResponse | str: ...
 
     @overload
     async def create(
@@ -93,7 +197,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> TranscriptionCreateResponse | AsyncStream[TranscriptionStreamEvent]: ...
+    ) -> TranscriptionCreateResponse | str | AsyncStream[TranscriptionStreamEvent]: ...
 
     async def create(
         self,
@@ -116,7 +220,7 @@ class AsyncTranscriptions(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> TranscriptionCreateResponse | AsyncStream[TranscriptionStreamEvent]:
+    ) -> TranscriptionCreateResponse | str | AsyncStream[TranscriptionStreamEvent]:
         """Transcribes audio into the input language.
 
         Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
@@ -152,10 +256,22 @@ class AsyncTranscriptions(AsyncAPIResource):
                     timeout=timeout,
                 ),
             )
+        # A value the table does not know decodes as the spec's union (the member
+        # with the most fields); omitted, the API answers 'json'.
+        cast_to: Any = {
+            "json": CreateTranscriptionResponseJson,
+            "verbose_json": CreateTranscriptionResponseVerboseJson,
+            "diarized_json": CreateTranscriptionResponseDiarizedJson,
+            "text": Untagged[str],
+            "srt": Untagged[str],
+            "vtt": Untagged[str],
+        }.get(
+            response_format if isinstance(response_format, str) else "json", TranscriptionCreateResponse
+        )
         return await self._request(
             "POST",
             "/audio/transcriptions",
-            cast_to=TranscriptionCreateResponse,
+            cast_to=cast_to,
             body=body,
             files=("file",),
             options=CallOptions(

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union, overload
 
+from ..._models import Untagged
 from ..._resource import AsyncAPIResource, CallOptions
 from ..._types import NOT_GIVEN
+from ...types.audio.create_translation_response_json import CreateTranslationResponseJson
+from ...types.audio.create_translation_response_verbose_json import (
+    CreateTranslationResponseVerboseJson,
+)
 from ...types.audio.translation_create_response import TranslationCreateResponse
 
 if TYPE_CHECKING:
@@ -20,6 +25,52 @@ __all__ = ["AsyncTranslations"]
 
 
 class AsyncTranslations(AsyncAPIResource):
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1"]],
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["json"] | NotGiven = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CreateTranslationResponseJson: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1"]],
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["verbose_json"],
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CreateTranslationResponseVerboseJson: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1"]],
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["text", "srt", "vtt"],
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> str: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -32,7 +83,21 @@ class AsyncTranslations(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> TranslationCreateResponse:
+    ) -> TranslationCreateResponse | str: ...
+
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        model: Union[str, Literal["whisper-1"]],
+        prompt: str | NotGiven = NOT_GIVEN,
+        response_format: Literal["json", "text", "srt", "verbose_json", "vtt"] | NotGiven = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str | Omit] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> TranslationCreateResponse | str:
         """Translates audio into English."""
         body = {
             "file": file,
@@ -41,10 +106,21 @@ class AsyncTranslations(AsyncAPIResource):
             "response_format": response_format,
             "temperature": temperature,
         }
+        # A value the table does not know decodes as the spec's union (the member
+        # with the most fields); omitted, the API answers 'json'.
+        cast_to: Any = {
+            "json": CreateTranslationResponseJson,
+            "verbose_json": CreateTranslationResponseVerboseJson,
+            "text": Untagged[str],
+            "srt": Untagged[str],
+            "vtt": Untagged[str],
+        }.get(
+            response_format if isinstance(response_format, str) else "json", TranslationCreateResponse
+        )
         return await self._request(
             "POST",
             "/audio/translations",
-            cast_to=TranslationCreateResponse,
+            cast_to=cast_to,
             body=body,
             files=("file",),
             options=CallOptions(

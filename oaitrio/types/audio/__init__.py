@@ -36,21 +36,37 @@ if TYPE_CHECKING:
         TranscriptTextUsageDuration as TranscriptTextUsageDuration,
     )
     from .transcript_text_usage_tokens import TranscriptTextUsageTokens as TranscriptTextUsageTokens
+    from .transcription import Transcription as Transcription
     from .transcription_create_response import (
         TranscriptionCreateResponse as TranscriptionCreateResponse,
     )
+    from .transcription_diarized import TranscriptionDiarized as TranscriptionDiarized
     from .transcription_diarized_segment import (
         TranscriptionDiarizedSegment as TranscriptionDiarizedSegment,
     )
+    from .transcription_include import TranscriptionInclude as TranscriptionInclude
     from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
     from .transcription_segment import TranscriptionSegment as TranscriptionSegment
     from .transcription_stream_event import TranscriptionStreamEvent as TranscriptionStreamEvent
+    from .transcription_text_delta_event import (
+        TranscriptionTextDeltaEvent as TranscriptionTextDeltaEvent,
+    )
+    from .transcription_text_done_event import (
+        TranscriptionTextDoneEvent as TranscriptionTextDoneEvent,
+    )
+    from .transcription_text_segment_event import (
+        TranscriptionTextSegmentEvent as TranscriptionTextSegmentEvent,
+    )
+    from .transcription_verbose import TranscriptionVerbose as TranscriptionVerbose
     from .transcription_word import TranscriptionWord as TranscriptionWord
+    from .translation import Translation as Translation
     from .translation_create_response import TranslationCreateResponse as TranslationCreateResponse
+    from .translation_verbose import TranslationVerbose as TranslationVerbose
     from .vad_config_param import VadConfigParam as VadConfigParam
     from .voice import Voice as Voice
     from .voice_consent import VoiceConsent as VoiceConsent
     from .voice_consent_deleted import VoiceConsentDeleted as VoiceConsentDeleted
+    from .voice_deleted import VoiceDeleted as VoiceDeleted
 
 _LAZY = {
     "CreateSpeechResponseStreamEvent": ".create_speech_response_stream_event",
@@ -66,17 +82,27 @@ _LAZY = {
     "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
     "TranscriptTextUsageDuration": ".transcript_text_usage_duration",
     "TranscriptTextUsageTokens": ".transcript_text_usage_tokens",
+    "Transcription": ".transcription",
     "TranscriptionCreateResponse": ".transcription_create_response",
+    "TranscriptionDiarized": ".transcription_diarized",
     "TranscriptionDiarizedSegment": ".transcription_diarized_segment",
+    "TranscriptionInclude": ".transcription_include",
     "TranscriptionLanguage": ".transcription_language",
     "TranscriptionSegment": ".transcription_segment",
     "TranscriptionStreamEvent": ".transcription_stream_event",
+    "TranscriptionTextDeltaEvent": ".transcription_text_delta_event",
+    "TranscriptionTextDoneEvent": ".transcription_text_done_event",
+    "TranscriptionTextSegmentEvent": ".transcription_text_segment_event",
+    "TranscriptionVerbose": ".transcription_verbose",
     "TranscriptionWord": ".transcription_word",
+    "Translation": ".translation",
     "TranslationCreateResponse": ".translation_create_response",
+    "TranslationVerbose": ".translation_verbose",
     "VadConfigParam": ".vad_config_param",
     "Voice": ".voice",
     "VoiceConsent": ".voice_consent",
     "VoiceConsentDeleted": ".voice_consent_deleted",
+    "VoiceDeleted": ".voice_deleted",
 }
 
 __all__ = sorted(_LAZY)

@@ -7,9 +7,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .agent_session_input_message_param import (
+        AgentSessionInputMessageParam as AgentSessionInputMessageParam,
+    )
     from .assistant import Assistant as Assistant
     from .assistant_deleted import AssistantDeleted as AssistantDeleted
     from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
+    from .assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
+    from .assistant_tool_choice_function import (
+        AssistantToolChoiceFunction as AssistantToolChoiceFunction,
+    )
+    from .assistant_tool_choice_param import AssistantToolChoiceParam as AssistantToolChoiceParam
     from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
     from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
     from .assistant_tools_file_search import AssistantToolsFileSearch as AssistantToolsFileSearch
@@ -86,6 +94,7 @@ if TYPE_CHECKING:
     from .beta_apply_patch_operation_param_param import (
         BetaApplyPatchOperationParamParam as BetaApplyPatchOperationParamParam,
     )
+    from .beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
     from .beta_apply_patch_tool_call import BetaApplyPatchToolCall as BetaApplyPatchToolCall
     from .beta_apply_patch_tool_call_item_param import (
         BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
@@ -168,6 +177,10 @@ if TYPE_CHECKING:
     from .beta_compound_filter import BetaCompoundFilter as BetaCompoundFilter
     from .beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
     from .beta_computer_action import BetaComputerAction as BetaComputerAction
+    from .beta_computer_action_list import BetaComputerActionList as BetaComputerActionList
+    from .beta_computer_action_list_param import (
+        BetaComputerActionListParam as BetaComputerActionListParam,
+    )
     from .beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
     from .beta_computer_call_output_item_param import (
         BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
@@ -208,6 +221,7 @@ if TYPE_CHECKING:
     from .beta_computer_use_preview_tool_param import (
         BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam,
     )
+    from .beta_container_auto import BetaContainerAuto as BetaContainerAuto
     from .beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
     from .beta_container_auto_param_param import (
         BetaContainerAutoParamParam as BetaContainerAutoParamParam,
@@ -224,11 +238,17 @@ if TYPE_CHECKING:
     from .beta_container_file_citation_param_param import (
         BetaContainerFileCitationParamParam as BetaContainerFileCitationParamParam,
     )
+    from .beta_container_network_policy_allowlist import (
+        BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist,
+    )
     from .beta_container_network_policy_allowlist_param import (
         BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
     )
     from .beta_container_network_policy_allowlist_param_param import (
         BetaContainerNetworkPolicyAllowlistParamParam as BetaContainerNetworkPolicyAllowlistParamParam,
+    )
+    from .beta_container_network_policy_disabled import (
+        BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled,
     )
     from .beta_container_network_policy_disabled_param import (
         BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
@@ -236,12 +256,16 @@ if TYPE_CHECKING:
     from .beta_container_network_policy_disabled_param_param import (
         BetaContainerNetworkPolicyDisabledParamParam as BetaContainerNetworkPolicyDisabledParamParam,
     )
+    from .beta_container_network_policy_domain_secret import (
+        BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret,
+    )
     from .beta_container_network_policy_domain_secret_param import (
         BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
     )
     from .beta_container_network_policy_domain_secret_param_param import (
         BetaContainerNetworkPolicyDomainSecretParamParam as BetaContainerNetworkPolicyDomainSecretParamParam,
     )
+    from .beta_container_reference import BetaContainerReference as BetaContainerReference
     from .beta_container_reference_param import (
         BetaContainerReferenceParam as BetaContainerReferenceParam,
     )
@@ -394,6 +418,7 @@ if TYPE_CHECKING:
     from .beta_function_shell_call_output_timeout_outcome_param_param import (
         BetaFunctionShellCallOutputTimeoutOutcomeParamParam as BetaFunctionShellCallOutputTimeoutOutcomeParamParam,
     )
+    from .beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
     from .beta_function_shell_tool_param import (
         BetaFunctionShellToolParam as BetaFunctionShellToolParam,
     )
@@ -422,16 +447,19 @@ if TYPE_CHECKING:
     from .beta_hybrid_search_options_param import (
         BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam,
     )
+    from .beta_image_detail import BetaImageDetail as BetaImageDetail
     from .beta_image_gen_tool import BetaImageGenTool as BetaImageGenTool
     from .beta_image_gen_tool_call import BetaImageGenToolCall as BetaImageGenToolCall
     from .beta_image_gen_tool_call_param import (
         BetaImageGenToolCallParam as BetaImageGenToolCallParam,
     )
     from .beta_image_gen_tool_param import BetaImageGenToolParam as BetaImageGenToolParam
+    from .beta_inline_skill import BetaInlineSkill as BetaInlineSkill
     from .beta_inline_skill_param import BetaInlineSkillParam as BetaInlineSkillParam
     from .beta_inline_skill_param_param import (
         BetaInlineSkillParamParam as BetaInlineSkillParamParam,
     )
+    from .beta_inline_skill_source import BetaInlineSkillSource as BetaInlineSkillSource
     from .beta_inline_skill_source_param import (
         BetaInlineSkillSourceParam as BetaInlineSkillSourceParam,
     )
@@ -483,6 +511,7 @@ if TYPE_CHECKING:
     )
     from .beta_key_press_action import BetaKeyPressAction as BetaKeyPressAction
     from .beta_key_press_action_param import BetaKeyPressActionParam as BetaKeyPressActionParam
+    from .beta_local_environment import BetaLocalEnvironment as BetaLocalEnvironment
     from .beta_local_environment_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
     from .beta_local_environment_param_param import (
         BetaLocalEnvironmentParamParam as BetaLocalEnvironmentParamParam,
@@ -508,6 +537,7 @@ if TYPE_CHECKING:
     from .beta_local_shell_tool_param_param import (
         BetaLocalShellToolParamParam as BetaLocalShellToolParamParam,
     )
+    from .beta_local_skill import BetaLocalSkill as BetaLocalSkill
     from .beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
     from .beta_local_skill_param_param import BetaLocalSkillParamParam as BetaLocalSkillParamParam
     from .beta_log_prob import BetaLogProb as BetaLogProb
@@ -538,6 +568,9 @@ if TYPE_CHECKING:
     from .beta_mcp_tool_call_error import BetaMCPToolCallError as BetaMCPToolCallError
     from .beta_mcp_tool_call_error_param import (
         BetaMCPToolCallErrorParam as BetaMCPToolCallErrorParam,
+    )
+    from .beta_mcp_tool_call_error_param import (
+        BetaMcpToolCallErrorParam as BetaMcpToolCallErrorParam,
     )
     from .beta_mcp_tool_call_param import BetaMCPToolCallParam as BetaMCPToolCallParam
     from .beta_mcp_tool_execution_error import (
@@ -576,6 +609,7 @@ if TYPE_CHECKING:
         BetaMultiAgentCallOutputItemParamParam as BetaMultiAgentCallOutputItemParamParam,
     )
     from .beta_multi_agent_param import BetaMultiAgentParam as BetaMultiAgentParam
+    from .beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
     from .beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
     from .beta_namespace_tool_param_param import (
         BetaNamespaceToolParamParam as BetaNamespaceToolParamParam,
@@ -657,6 +691,12 @@ if TYPE_CHECKING:
     from .beta_refusal_content import BetaRefusalContent as BetaRefusalContent
     from .beta_refusal_content_param import BetaRefusalContentParam as BetaRefusalContentParam
     from .beta_response import BetaResponse as BetaResponse
+    from .beta_response_apply_patch_tool_call import (
+        BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall,
+    )
+    from .beta_response_apply_patch_tool_call_output import (
+        BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput,
+    )
     from .beta_response_audio_delta_event import (
         BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent,
     )
@@ -684,8 +724,38 @@ if TYPE_CHECKING:
     from .beta_response_code_interpreter_call_interpreting_event import (
         BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent,
     )
+    from .beta_response_code_interpreter_tool_call import (
+        BetaResponseCodeInterpreterToolCall as BetaResponseCodeInterpreterToolCall,
+    )
+    from .beta_response_code_interpreter_tool_call_param import (
+        BetaResponseCodeInterpreterToolCallParam as BetaResponseCodeInterpreterToolCallParam,
+    )
+    from .beta_response_compaction_item import (
+        BetaResponseCompactionItem as BetaResponseCompactionItem,
+    )
+    from .beta_response_compaction_item_param import (
+        BetaResponseCompactionItemParam as BetaResponseCompactionItemParam,
+    )
+    from .beta_response_compaction_item_param_param import (
+        BetaResponseCompactionItemParamParam as BetaResponseCompactionItemParamParam,
+    )
     from .beta_response_completed_event import (
         BetaResponseCompletedEvent as BetaResponseCompletedEvent,
+    )
+    from .beta_response_computer_tool_call import (
+        BetaResponseComputerToolCall as BetaResponseComputerToolCall,
+    )
+    from .beta_response_computer_tool_call_output_item import (
+        BetaResponseComputerToolCallOutputItem as BetaResponseComputerToolCallOutputItem,
+    )
+    from .beta_response_computer_tool_call_output_screenshot import (
+        BetaResponseComputerToolCallOutputScreenshot as BetaResponseComputerToolCallOutputScreenshot,
+    )
+    from .beta_response_computer_tool_call_output_screenshot_param import (
+        BetaResponseComputerToolCallOutputScreenshotParam as BetaResponseComputerToolCallOutputScreenshotParam,
+    )
+    from .beta_response_computer_tool_call_param import (
+        BetaResponseComputerToolCallParam as BetaResponseComputerToolCallParam,
     )
     from .beta_response_content_part_added_event import (
         BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent,
@@ -694,6 +764,9 @@ if TYPE_CHECKING:
         BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent,
     )
     from .beta_response_conversation import BetaResponseConversation as BetaResponseConversation
+    from .beta_response_conversation_param import (
+        BetaResponseConversationParam as BetaResponseConversationParam,
+    )
     from .beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
     from .beta_response_custom_tool_call_input_delta_event import (
         BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent,
@@ -701,6 +774,16 @@ if TYPE_CHECKING:
     from .beta_response_custom_tool_call_input_done_event import (
         BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent,
     )
+    from .beta_response_custom_tool_call_output import (
+        BetaResponseCustomToolCallOutput as BetaResponseCustomToolCallOutput,
+    )
+    from .beta_response_custom_tool_call_output_item import (
+        BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem,
+    )
+    from .beta_response_custom_tool_call_output_param import (
+        BetaResponseCustomToolCallOutputParam as BetaResponseCustomToolCallOutputParam,
+    )
+    from .beta_response_error import BetaResponseError as BetaResponseError
     from .beta_response_error_event import BetaResponseErrorEvent as BetaResponseErrorEvent
     from .beta_response_failed_event import BetaResponseFailedEvent as BetaResponseFailedEvent
     from .beta_response_file_search_call_completed_event import (
@@ -712,6 +795,12 @@ if TYPE_CHECKING:
     from .beta_response_file_search_call_searching_event import (
         BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent,
     )
+    from .beta_response_file_search_tool_call import (
+        BetaResponseFileSearchToolCall as BetaResponseFileSearchToolCall,
+    )
+    from .beta_response_file_search_tool_call_param import (
+        BetaResponseFileSearchToolCallParam as BetaResponseFileSearchToolCallParam,
+    )
     from .beta_response_format_json_object import (
         BetaResponseFormatJsonObject as BetaResponseFormatJsonObject,
     )
@@ -719,6 +808,15 @@ if TYPE_CHECKING:
         BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam,
     )
     from .beta_response_format_text import BetaResponseFormatText as BetaResponseFormatText
+    from .beta_response_format_text_config import (
+        BetaResponseFormatTextConfig as BetaResponseFormatTextConfig,
+    )
+    from .beta_response_format_text_json_schema_config import (
+        BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig,
+    )
+    from .beta_response_format_text_json_schema_config_param import (
+        BetaResponseFormatTextJSONSchemaConfigParam as BetaResponseFormatTextJSONSchemaConfigParam,
+    )
     from .beta_response_format_text_param import (
         BetaResponseFormatTextParam as BetaResponseFormatTextParam,
     )
@@ -727,6 +825,33 @@ if TYPE_CHECKING:
     )
     from .beta_response_function_call_arguments_done_event import (
         BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent,
+    )
+    from .beta_response_function_call_output_item import (
+        BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem,
+    )
+    from .beta_response_function_call_output_item_param import (
+        BetaResponseFunctionCallOutputItemParam as BetaResponseFunctionCallOutputItemParam,
+    )
+    from .beta_response_function_shell_call_output_content import (
+        BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
+    )
+    from .beta_response_function_shell_call_output_content_param import (
+        BetaResponseFunctionShellCallOutputContentParam as BetaResponseFunctionShellCallOutputContentParam,
+    )
+    from .beta_response_function_shell_tool_call import (
+        BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall,
+    )
+    from .beta_response_function_shell_tool_call_output import (
+        BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
+    )
+    from .beta_response_function_tool_call_output_item import (
+        BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem,
+    )
+    from .beta_response_function_web_search import (
+        BetaResponseFunctionWebSearch as BetaResponseFunctionWebSearch,
+    )
+    from .beta_response_function_web_search_param import (
+        BetaResponseFunctionWebSearchParam as BetaResponseFunctionWebSearchParam,
     )
     from .beta_response_image_gen_call_completed_event import (
         BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent,
@@ -746,31 +871,86 @@ if TYPE_CHECKING:
     from .beta_response_incomplete_event import (
         BetaResponseIncompleteEvent as BetaResponseIncompleteEvent,
     )
+    from .beta_response_inject_created_event import (
+        BetaResponseInjectCreatedEvent as BetaResponseInjectCreatedEvent,
+    )
+    from .beta_response_inject_event import BetaResponseInjectEvent as BetaResponseInjectEvent
+    from .beta_response_inject_event_param import (
+        BetaResponseInjectEventParam as BetaResponseInjectEventParam,
+    )
+    from .beta_response_inject_failed_event import (
+        BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
+    )
+    from .beta_response_input_file_content import (
+        BetaResponseInputFileContent as BetaResponseInputFileContent,
+    )
+    from .beta_response_input_file_content_param import (
+        BetaResponseInputFileContentParam as BetaResponseInputFileContentParam,
+    )
+    from .beta_response_input_image_content import (
+        BetaResponseInputImageContent as BetaResponseInputImageContent,
+    )
+    from .beta_response_input_image_content_param import (
+        BetaResponseInputImageContentParam as BetaResponseInputImageContentParam,
+    )
+    from .beta_response_input_message_item import (
+        BetaResponseInputMessageItem as BetaResponseInputMessageItem,
+    )
+    from .beta_response_input_text_content import (
+        BetaResponseInputTextContent as BetaResponseInputTextContent,
+    )
+    from .beta_response_input_text_content_param import (
+        BetaResponseInputTextContentParam as BetaResponseInputTextContentParam,
+    )
     from .beta_response_item import BetaResponseItem as BetaResponseItem
     from .beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
     from .beta_response_mcp_call_arguments_delta_event import (
         BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent,
     )
+    from .beta_response_mcp_call_arguments_delta_event import (
+        BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent,
+    )
     from .beta_response_mcp_call_arguments_done_event import (
         BetaResponseMCPCallArgumentsDoneEvent as BetaResponseMCPCallArgumentsDoneEvent,
+    )
+    from .beta_response_mcp_call_arguments_done_event import (
+        BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent,
     )
     from .beta_response_mcp_call_completed_event import (
         BetaResponseMCPCallCompletedEvent as BetaResponseMCPCallCompletedEvent,
     )
+    from .beta_response_mcp_call_completed_event import (
+        BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent,
+    )
     from .beta_response_mcp_call_failed_event import (
         BetaResponseMCPCallFailedEvent as BetaResponseMCPCallFailedEvent,
+    )
+    from .beta_response_mcp_call_failed_event import (
+        BetaResponseMcpCallFailedEvent as BetaResponseMcpCallFailedEvent,
     )
     from .beta_response_mcp_call_in_progress_event import (
         BetaResponseMCPCallInProgressEvent as BetaResponseMCPCallInProgressEvent,
     )
+    from .beta_response_mcp_call_in_progress_event import (
+        BetaResponseMcpCallInProgressEvent as BetaResponseMcpCallInProgressEvent,
+    )
     from .beta_response_mcp_list_tools_completed_event import (
         BetaResponseMCPListToolsCompletedEvent as BetaResponseMCPListToolsCompletedEvent,
+    )
+    from .beta_response_mcp_list_tools_completed_event import (
+        BetaResponseMcpListToolsCompletedEvent as BetaResponseMcpListToolsCompletedEvent,
     )
     from .beta_response_mcp_list_tools_failed_event import (
         BetaResponseMCPListToolsFailedEvent as BetaResponseMCPListToolsFailedEvent,
     )
+    from .beta_response_mcp_list_tools_failed_event import (
+        BetaResponseMcpListToolsFailedEvent as BetaResponseMcpListToolsFailedEvent,
+    )
     from .beta_response_mcp_list_tools_in_progress_event import (
         BetaResponseMCPListToolsInProgressEvent as BetaResponseMCPListToolsInProgressEvent,
+    )
+    from .beta_response_mcp_list_tools_in_progress_event import (
+        BetaResponseMcpListToolsInProgressEvent as BetaResponseMcpListToolsInProgressEvent,
     )
     from .beta_response_output_item_added_event import (
         BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent,
@@ -778,11 +958,25 @@ if TYPE_CHECKING:
     from .beta_response_output_item_done_event import (
         BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent,
     )
+    from .beta_response_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
+    from .beta_response_output_message_param import (
+        BetaResponseOutputMessageParam as BetaResponseOutputMessageParam,
+    )
+    from .beta_response_output_text import BetaResponseOutputText as BetaResponseOutputText
     from .beta_response_output_text_annotation_added_event import (
         BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent,
     )
+    from .beta_response_output_text_param import (
+        BetaResponseOutputTextParam as BetaResponseOutputTextParam,
+    )
+    from .beta_response_prompt import BetaResponsePrompt as BetaResponsePrompt
+    from .beta_response_prompt_param import BetaResponsePromptParam as BetaResponsePromptParam
     from .beta_response_properties import BetaResponseProperties as BetaResponseProperties
     from .beta_response_queued_event import BetaResponseQueuedEvent as BetaResponseQueuedEvent
+    from .beta_response_reasoning_item import BetaResponseReasoningItem as BetaResponseReasoningItem
+    from .beta_response_reasoning_item_param import (
+        BetaResponseReasoningItemParam as BetaResponseReasoningItemParam,
+    )
     from .beta_response_reasoning_summary_part_added_event import (
         BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent,
     )
@@ -807,22 +1001,46 @@ if TYPE_CHECKING:
     from .beta_response_refusal_done_event import (
         BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent,
     )
+    from .beta_response_shell_call_command_added_event import (
+        BetaResponseShellCallCommandAddedEvent as BetaResponseShellCallCommandAddedEvent,
+    )
     from .beta_response_shell_call_command_added_streaming_event import (
         BetaResponseShellCallCommandAddedStreamingEvent as BetaResponseShellCallCommandAddedStreamingEvent,
+    )
+    from .beta_response_shell_call_command_delta_event import (
+        BetaResponseShellCallCommandDeltaEvent as BetaResponseShellCallCommandDeltaEvent,
     )
     from .beta_response_shell_call_command_delta_streaming_event import (
         BetaResponseShellCallCommandDeltaStreamingEvent as BetaResponseShellCallCommandDeltaStreamingEvent,
     )
+    from .beta_response_shell_call_command_done_event import (
+        BetaResponseShellCallCommandDoneEvent as BetaResponseShellCallCommandDoneEvent,
+    )
     from .beta_response_shell_call_command_done_streaming_event import (
         BetaResponseShellCallCommandDoneStreamingEvent as BetaResponseShellCallCommandDoneStreamingEvent,
+    )
+    from .beta_response_shell_call_output_content_delta_event import (
+        BetaResponseShellCallOutputContentDeltaEvent as BetaResponseShellCallOutputContentDeltaEvent,
     )
     from .beta_response_shell_call_output_content_delta_streaming_event import (
         BetaResponseShellCallOutputContentDeltaStreamingEvent as BetaResponseShellCallOutputContentDeltaStreamingEvent,
     )
+    from .beta_response_shell_call_output_content_done_event import (
+        BetaResponseShellCallOutputContentDoneEvent as BetaResponseShellCallOutputContentDoneEvent,
+    )
     from .beta_response_shell_call_output_content_done_streaming_event import (
         BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent,
     )
+    from .beta_response_steer_input_content import (
+        BetaResponseSteerInputContent as BetaResponseSteerInputContent,
+    )
+    from .beta_response_steer_input_content_param import (
+        BetaResponseSteerInputContentParam as BetaResponseSteerInputContentParam,
+    )
     from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
+    from .beta_response_text_config_param import (
+        BetaResponseTextConfigParam as BetaResponseTextConfigParam,
+    )
     from .beta_response_text_delta_event import (
         BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent,
     )
@@ -832,6 +1050,18 @@ if TYPE_CHECKING:
     from .beta_response_text_param import BetaResponseTextParam as BetaResponseTextParam
     from .beta_response_text_param_param import (
         BetaResponseTextParamParam as BetaResponseTextParamParam,
+    )
+    from .beta_response_tool_search_call import (
+        BetaResponseToolSearchCall as BetaResponseToolSearchCall,
+    )
+    from .beta_response_tool_search_output_item import (
+        BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem,
+    )
+    from .beta_response_tool_search_output_item_param import (
+        BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+    )
+    from .beta_response_tool_search_output_item_param_param import (
+        BetaResponseToolSearchOutputItemParamParam as BetaResponseToolSearchOutputItemParamParam,
     )
     from .beta_response_usage import BetaResponseUsage as BetaResponseUsage
     from .beta_response_web_search_call_completed_event import (
@@ -848,6 +1078,7 @@ if TYPE_CHECKING:
     from .beta_scroll_param import BetaScrollParam as BetaScrollParam
     from .beta_scroll_param_param import BetaScrollParamParam as BetaScrollParamParam
     from .beta_shell_call_output_delta import BetaShellCallOutputDelta as BetaShellCallOutputDelta
+    from .beta_skill_reference import BetaSkillReference as BetaSkillReference
     from .beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
     from .beta_skill_reference_param_param import (
         BetaSkillReferenceParamParam as BetaSkillReferenceParamParam,
@@ -907,7 +1138,10 @@ if TYPE_CHECKING:
         BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam,
     )
     from .beta_tool_choice_mcp import BetaToolChoiceMCP as BetaToolChoiceMCP
+    from .beta_tool_choice_mcp import BetaToolChoiceMcp as BetaToolChoiceMcp
     from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
+    from .beta_tool_choice_mcp_param import BetaToolChoiceMcpParam as BetaToolChoiceMcpParam
+    from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
     from .beta_tool_choice_param import BetaToolChoiceParam as BetaToolChoiceParam
     from .beta_tool_choice_param_param import BetaToolChoiceParamParam as BetaToolChoiceParamParam
     from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
@@ -927,6 +1161,13 @@ if TYPE_CHECKING:
     from .beta_tool_search_output_item_param_param import (
         BetaToolSearchOutputItemParamParam as BetaToolSearchOutputItemParamParam,
     )
+    from .beta_tool_search_output_namespace_tool import (
+        BetaToolSearchOutputNamespaceTool as BetaToolSearchOutputNamespaceTool,
+    )
+    from .beta_tool_search_output_namespace_tool_param import (
+        BetaToolSearchOutputNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam,
+    )
+    from .beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
     from .beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
     from .beta_tool_search_tool_param_param import (
         BetaToolSearchToolParamParam as BetaToolSearchToolParamParam,
@@ -969,6 +1210,9 @@ if TYPE_CHECKING:
         BetaWebSearchToolCallParam as BetaWebSearchToolCallParam,
     )
     from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
+    from .chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
+    from .code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
+    from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
     from .create_thread_request_param import CreateThreadRequestParam as CreateThreadRequestParam
     from .done_event import DoneEvent as DoneEvent
@@ -978,6 +1222,16 @@ if TYPE_CHECKING:
     from .file_search_ranking_options_param import (
         FileSearchRankingOptionsParam as FileSearchRankingOptionsParam,
     )
+    from .file_search_tool import FileSearchTool as FileSearchTool
+    from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
+    from .function_tool import FunctionTool as FunctionTool
+    from .function_tool_param import FunctionToolParam as FunctionToolParam
+    from .hosted_plugin_param import HostedPluginParam as HostedPluginParam
+    from .inline_capability_source_param import (
+        InlineCapabilitySourceParam as InlineCapabilitySourceParam,
+    )
+    from .input_content import InputContent as InputContent
+    from .input_content_param import InputContentParam as InputContentParam
     from .message_content_image_file_object import (
         MessageContentImageFileObject as MessageContentImageFileObject,
     )
@@ -1023,6 +1277,8 @@ if TYPE_CHECKING:
         MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam,
     )
     from .message_stream_event import MessageStreamEvent as MessageStreamEvent
+    from .multi_agent_config_param import MultiAgentConfigParam as MultiAgentConfigParam
+    from .output_text import OutputText as OutputText
     from .run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
     from .run_step_delta_step_details_message_creation_object import (
         RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject,
@@ -1075,15 +1331,23 @@ if TYPE_CHECKING:
     from .run_step_stream_event import RunStepStreamEvent as RunStepStreamEvent
     from .run_stream_event import RunStreamEvent as RunStreamEvent
     from .run_tool_call_object import RunToolCallObject as RunToolCallObject
+    from .session_turn_error import SessionTurnError as SessionTurnError
+    from .summary_text import SummaryText as SummaryText
     from .thread import Thread as Thread
+    from .thread_create_params import ThreadCreateParams as ThreadCreateParams
     from .thread_deleted import ThreadDeleted as ThreadDeleted
+    from .token_usage import TokenUsage as TokenUsage
     from .truncation_object import TruncationObject as TruncationObject
     from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
 
 _LAZY = {
+    "AgentSessionInputMessageParam": ".agent_session_input_message_param",
     "Assistant": ".assistant",
     "AssistantDeleted": ".assistant_deleted",
     "AssistantStreamEvent": ".assistant_stream_event",
+    "AssistantToolChoice": ".assistant_tool_choice",
+    "AssistantToolChoiceFunction": ".assistant_tool_choice_function",
+    "AssistantToolChoiceParam": ".assistant_tool_choice_param",
     "AssistantToolsCode": ".assistant_tools_code",
     "AssistantToolsCodeParam": ".assistant_tools_code_param",
     "AssistantToolsFileSearch": ".assistant_tools_file_search",
@@ -1116,6 +1380,7 @@ _LAZY = {
     "BetaApplyPatchDeleteFileOperationParamParam": ".beta_apply_patch_delete_file_operation_param_param",
     "BetaApplyPatchOperationParam": ".beta_apply_patch_operation_param",
     "BetaApplyPatchOperationParamParam": ".beta_apply_patch_operation_param_param",
+    "BetaApplyPatchTool": ".beta_apply_patch_tool",
     "BetaApplyPatchToolCall": ".beta_apply_patch_tool_call",
     "BetaApplyPatchToolCallItemParam": ".beta_apply_patch_tool_call_item_param",
     "BetaApplyPatchToolCallItemParamParam": ".beta_apply_patch_tool_call_item_param_param",
@@ -1152,6 +1417,8 @@ _LAZY = {
     "BetaCompoundFilter": ".beta_compound_filter",
     "BetaCompoundFilterParam": ".beta_compound_filter_param",
     "BetaComputerAction": ".beta_computer_action",
+    "BetaComputerActionList": ".beta_computer_action_list",
+    "BetaComputerActionListParam": ".beta_computer_action_list_param",
     "BetaComputerActionParam": ".beta_computer_action_param",
     "BetaComputerCallOutputItemParam": ".beta_computer_call_output_item_param",
     "BetaComputerCallOutputItemParamParam": ".beta_computer_call_output_item_param_param",
@@ -1168,18 +1435,23 @@ _LAZY = {
     "BetaComputerToolParam": ".beta_computer_tool_param",
     "BetaComputerUsePreviewTool": ".beta_computer_use_preview_tool",
     "BetaComputerUsePreviewToolParam": ".beta_computer_use_preview_tool_param",
+    "BetaContainerAuto": ".beta_container_auto",
     "BetaContainerAutoParam": ".beta_container_auto_param",
     "BetaContainerAutoParamParam": ".beta_container_auto_param_param",
     "BetaContainerFileCitationBody": ".beta_container_file_citation_body",
     "BetaContainerFileCitationBodyParam": ".beta_container_file_citation_body_param",
     "BetaContainerFileCitationParam": ".beta_container_file_citation_param",
     "BetaContainerFileCitationParamParam": ".beta_container_file_citation_param_param",
+    "BetaContainerNetworkPolicyAllowlist": ".beta_container_network_policy_allowlist",
     "BetaContainerNetworkPolicyAllowlistParam": ".beta_container_network_policy_allowlist_param",
     "BetaContainerNetworkPolicyAllowlistParamParam": ".beta_container_network_policy_allowlist_param_param",
+    "BetaContainerNetworkPolicyDisabled": ".beta_container_network_policy_disabled",
     "BetaContainerNetworkPolicyDisabledParam": ".beta_container_network_policy_disabled_param",
     "BetaContainerNetworkPolicyDisabledParamParam": ".beta_container_network_policy_disabled_param_param",
+    "BetaContainerNetworkPolicyDomainSecret": ".beta_container_network_policy_domain_secret",
     "BetaContainerNetworkPolicyDomainSecretParam": ".beta_container_network_policy_domain_secret_param",
     "BetaContainerNetworkPolicyDomainSecretParamParam": ".beta_container_network_policy_domain_secret_param_param",
+    "BetaContainerReference": ".beta_container_reference",
     "BetaContainerReferenceParam": ".beta_container_reference_param",
     "BetaContainerReferenceParamParam": ".beta_container_reference_param_param",
     "BetaContainerReferenceResource": ".beta_container_reference_resource",
@@ -1248,6 +1520,7 @@ _LAZY = {
     "BetaFunctionShellCallOutputTimeoutOutcome": ".beta_function_shell_call_output_timeout_outcome",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam": ".beta_function_shell_call_output_timeout_outcome_param",
     "BetaFunctionShellCallOutputTimeoutOutcomeParamParam": ".beta_function_shell_call_output_timeout_outcome_param_param",
+    "BetaFunctionShellTool": ".beta_function_shell_tool",
     "BetaFunctionShellToolParam": ".beta_function_shell_tool_param",
     "BetaFunctionShellToolParamParam": ".beta_function_shell_tool_param_param",
     "BetaFunctionTool": ".beta_function_tool",
@@ -1262,12 +1535,15 @@ _LAZY = {
     "BetaHTTPErrorParam": ".beta_http_error_param",
     "BetaHybridSearchOptions": ".beta_hybrid_search_options",
     "BetaHybridSearchOptionsParam": ".beta_hybrid_search_options_param",
+    "BetaImageDetail": ".beta_image_detail",
     "BetaImageGenTool": ".beta_image_gen_tool",
     "BetaImageGenToolCall": ".beta_image_gen_tool_call",
     "BetaImageGenToolCallParam": ".beta_image_gen_tool_call_param",
     "BetaImageGenToolParam": ".beta_image_gen_tool_param",
+    "BetaInlineSkill": ".beta_inline_skill",
     "BetaInlineSkillParam": ".beta_inline_skill_param",
     "BetaInlineSkillParamParam": ".beta_inline_skill_param_param",
+    "BetaInlineSkillSource": ".beta_inline_skill_source",
     "BetaInlineSkillSourceParam": ".beta_inline_skill_source_param",
     "BetaInlineSkillSourceParamParam": ".beta_inline_skill_source_param_param",
     "BetaInputContent": ".beta_input_content",
@@ -1295,6 +1571,7 @@ _LAZY = {
     "BetaItemReferenceParamParam": ".beta_item_reference_param_param",
     "BetaKeyPressAction": ".beta_key_press_action",
     "BetaKeyPressActionParam": ".beta_key_press_action_param",
+    "BetaLocalEnvironment": ".beta_local_environment",
     "BetaLocalEnvironmentParam": ".beta_local_environment_param",
     "BetaLocalEnvironmentParamParam": ".beta_local_environment_param_param",
     "BetaLocalEnvironmentResource": ".beta_local_environment_resource",
@@ -1306,6 +1583,7 @@ _LAZY = {
     "BetaLocalShellToolCallParam": ".beta_local_shell_tool_call_param",
     "BetaLocalShellToolParam": ".beta_local_shell_tool_param",
     "BetaLocalShellToolParamParam": ".beta_local_shell_tool_param_param",
+    "BetaLocalSkill": ".beta_local_skill",
     "BetaLocalSkillParam": ".beta_local_skill_param",
     "BetaLocalSkillParamParam": ".beta_local_skill_param_param",
     "BetaLogProb": ".beta_log_prob",
@@ -1331,6 +1609,7 @@ _LAZY = {
     "BetaMCPToolFilter": ".beta_mcp_tool_filter",
     "BetaMCPToolFilterParam": ".beta_mcp_tool_filter_param",
     "BetaMCPToolParam": ".beta_mcp_tool_param",
+    "BetaMcpToolCallErrorParam": ".beta_mcp_tool_call_error_param",
     "BetaMessage": ".beta_message",
     "BetaModelResponseProperties": ".beta_model_response_properties",
     "BetaModeration": ".beta_moderation",
@@ -1348,6 +1627,7 @@ _LAZY = {
     "BetaMultiAgentCallOutputItemParam": ".beta_multi_agent_call_output_item_param",
     "BetaMultiAgentCallOutputItemParamParam": ".beta_multi_agent_call_output_item_param_param",
     "BetaMultiAgentParam": ".beta_multi_agent_param",
+    "BetaNamespaceTool": ".beta_namespace_tool",
     "BetaNamespaceToolParam": ".beta_namespace_tool_param",
     "BetaNamespaceToolParamParam": ".beta_namespace_tool_param_param",
     "BetaOutputContent": ".beta_output_content",
@@ -1389,6 +1669,8 @@ _LAZY = {
     "BetaRefusalContent": ".beta_refusal_content",
     "BetaRefusalContentParam": ".beta_refusal_content_param",
     "BetaResponse": ".beta_response",
+    "BetaResponseApplyPatchToolCall": ".beta_response_apply_patch_tool_call",
+    "BetaResponseApplyPatchToolCallOutput": ".beta_response_apply_patch_tool_call_output",
     "BetaResponseAudioDeltaEvent": ".beta_response_audio_delta_event",
     "BetaResponseAudioDoneEvent": ".beta_response_audio_done_event",
     "BetaResponseAudioTranscriptDeltaEvent": ".beta_response_audio_transcript_delta_event",
@@ -1398,30 +1680,70 @@ _LAZY = {
     "BetaResponseCodeInterpreterCallCompletedEvent": ".beta_response_code_interpreter_call_completed_event",
     "BetaResponseCodeInterpreterCallInProgressEvent": ".beta_response_code_interpreter_call_in_progress_event",
     "BetaResponseCodeInterpreterCallInterpretingEvent": ".beta_response_code_interpreter_call_interpreting_event",
+    "BetaResponseCodeInterpreterToolCall": ".beta_response_code_interpreter_tool_call",
+    "BetaResponseCodeInterpreterToolCallParam": ".beta_response_code_interpreter_tool_call_param",
+    "BetaResponseCompactionItem": ".beta_response_compaction_item",
+    "BetaResponseCompactionItemParam": ".beta_response_compaction_item_param",
+    "BetaResponseCompactionItemParamParam": ".beta_response_compaction_item_param_param",
     "BetaResponseCompletedEvent": ".beta_response_completed_event",
+    "BetaResponseComputerToolCall": ".beta_response_computer_tool_call",
+    "BetaResponseComputerToolCallOutputItem": ".beta_response_computer_tool_call_output_item",
+    "BetaResponseComputerToolCallOutputScreenshot": ".beta_response_computer_tool_call_output_screenshot",
+    "BetaResponseComputerToolCallOutputScreenshotParam": ".beta_response_computer_tool_call_output_screenshot_param",
+    "BetaResponseComputerToolCallParam": ".beta_response_computer_tool_call_param",
     "BetaResponseContentPartAddedEvent": ".beta_response_content_part_added_event",
     "BetaResponseContentPartDoneEvent": ".beta_response_content_part_done_event",
     "BetaResponseConversation": ".beta_response_conversation",
+    "BetaResponseConversationParam": ".beta_response_conversation_param",
     "BetaResponseCreatedEvent": ".beta_response_created_event",
     "BetaResponseCustomToolCallInputDeltaEvent": ".beta_response_custom_tool_call_input_delta_event",
     "BetaResponseCustomToolCallInputDoneEvent": ".beta_response_custom_tool_call_input_done_event",
+    "BetaResponseCustomToolCallOutput": ".beta_response_custom_tool_call_output",
+    "BetaResponseCustomToolCallOutputItem": ".beta_response_custom_tool_call_output_item",
+    "BetaResponseCustomToolCallOutputParam": ".beta_response_custom_tool_call_output_param",
+    "BetaResponseError": ".beta_response_error",
     "BetaResponseErrorEvent": ".beta_response_error_event",
     "BetaResponseFailedEvent": ".beta_response_failed_event",
     "BetaResponseFileSearchCallCompletedEvent": ".beta_response_file_search_call_completed_event",
     "BetaResponseFileSearchCallInProgressEvent": ".beta_response_file_search_call_in_progress_event",
     "BetaResponseFileSearchCallSearchingEvent": ".beta_response_file_search_call_searching_event",
+    "BetaResponseFileSearchToolCall": ".beta_response_file_search_tool_call",
+    "BetaResponseFileSearchToolCallParam": ".beta_response_file_search_tool_call_param",
     "BetaResponseFormatJsonObject": ".beta_response_format_json_object",
     "BetaResponseFormatJsonObjectParam": ".beta_response_format_json_object_param",
     "BetaResponseFormatText": ".beta_response_format_text",
+    "BetaResponseFormatTextConfig": ".beta_response_format_text_config",
+    "BetaResponseFormatTextJSONSchemaConfig": ".beta_response_format_text_json_schema_config",
+    "BetaResponseFormatTextJSONSchemaConfigParam": ".beta_response_format_text_json_schema_config_param",
     "BetaResponseFormatTextParam": ".beta_response_format_text_param",
     "BetaResponseFunctionCallArgumentsDeltaEvent": ".beta_response_function_call_arguments_delta_event",
     "BetaResponseFunctionCallArgumentsDoneEvent": ".beta_response_function_call_arguments_done_event",
+    "BetaResponseFunctionCallOutputItem": ".beta_response_function_call_output_item",
+    "BetaResponseFunctionCallOutputItemParam": ".beta_response_function_call_output_item_param",
+    "BetaResponseFunctionShellCallOutputContent": ".beta_response_function_shell_call_output_content",
+    "BetaResponseFunctionShellCallOutputContentParam": ".beta_response_function_shell_call_output_content_param",
+    "BetaResponseFunctionShellToolCall": ".beta_response_function_shell_tool_call",
+    "BetaResponseFunctionShellToolCallOutput": ".beta_response_function_shell_tool_call_output",
+    "BetaResponseFunctionToolCallOutputItem": ".beta_response_function_tool_call_output_item",
+    "BetaResponseFunctionWebSearch": ".beta_response_function_web_search",
+    "BetaResponseFunctionWebSearchParam": ".beta_response_function_web_search_param",
     "BetaResponseImageGenCallCompletedEvent": ".beta_response_image_gen_call_completed_event",
     "BetaResponseImageGenCallGeneratingEvent": ".beta_response_image_gen_call_generating_event",
     "BetaResponseImageGenCallInProgressEvent": ".beta_response_image_gen_call_in_progress_event",
     "BetaResponseImageGenCallPartialImageEvent": ".beta_response_image_gen_call_partial_image_event",
     "BetaResponseInProgressEvent": ".beta_response_in_progress_event",
     "BetaResponseIncompleteEvent": ".beta_response_incomplete_event",
+    "BetaResponseInjectCreatedEvent": ".beta_response_inject_created_event",
+    "BetaResponseInjectEvent": ".beta_response_inject_event",
+    "BetaResponseInjectEventParam": ".beta_response_inject_event_param",
+    "BetaResponseInjectFailedEvent": ".beta_response_inject_failed_event",
+    "BetaResponseInputFileContent": ".beta_response_input_file_content",
+    "BetaResponseInputFileContentParam": ".beta_response_input_file_content_param",
+    "BetaResponseInputImageContent": ".beta_response_input_image_content",
+    "BetaResponseInputImageContentParam": ".beta_response_input_image_content_param",
+    "BetaResponseInputMessageItem": ".beta_response_input_message_item",
+    "BetaResponseInputTextContent": ".beta_response_input_text_content",
+    "BetaResponseInputTextContentParam": ".beta_response_input_text_content_param",
     "BetaResponseItem": ".beta_response_item",
     "BetaResponseLogProb": ".beta_response_log_prob",
     "BetaResponseMCPCallArgumentsDeltaEvent": ".beta_response_mcp_call_arguments_delta_event",
@@ -1432,11 +1754,27 @@ _LAZY = {
     "BetaResponseMCPListToolsCompletedEvent": ".beta_response_mcp_list_tools_completed_event",
     "BetaResponseMCPListToolsFailedEvent": ".beta_response_mcp_list_tools_failed_event",
     "BetaResponseMCPListToolsInProgressEvent": ".beta_response_mcp_list_tools_in_progress_event",
+    "BetaResponseMcpCallArgumentsDeltaEvent": ".beta_response_mcp_call_arguments_delta_event",
+    "BetaResponseMcpCallArgumentsDoneEvent": ".beta_response_mcp_call_arguments_done_event",
+    "BetaResponseMcpCallCompletedEvent": ".beta_response_mcp_call_completed_event",
+    "BetaResponseMcpCallFailedEvent": ".beta_response_mcp_call_failed_event",
+    "BetaResponseMcpCallInProgressEvent": ".beta_response_mcp_call_in_progress_event",
+    "BetaResponseMcpListToolsCompletedEvent": ".beta_response_mcp_list_tools_completed_event",
+    "BetaResponseMcpListToolsFailedEvent": ".beta_response_mcp_list_tools_failed_event",
+    "BetaResponseMcpListToolsInProgressEvent": ".beta_response_mcp_list_tools_in_progress_event",
     "BetaResponseOutputItemAddedEvent": ".beta_response_output_item_added_event",
     "BetaResponseOutputItemDoneEvent": ".beta_response_output_item_done_event",
+    "BetaResponseOutputMessage": ".beta_response_output_message",
+    "BetaResponseOutputMessageParam": ".beta_response_output_message_param",
+    "BetaResponseOutputText": ".beta_response_output_text",
     "BetaResponseOutputTextAnnotationAddedEvent": ".beta_response_output_text_annotation_added_event",
+    "BetaResponseOutputTextParam": ".beta_response_output_text_param",
+    "BetaResponsePrompt": ".beta_response_prompt",
+    "BetaResponsePromptParam": ".beta_response_prompt_param",
     "BetaResponseProperties": ".beta_response_properties",
     "BetaResponseQueuedEvent": ".beta_response_queued_event",
+    "BetaResponseReasoningItem": ".beta_response_reasoning_item",
+    "BetaResponseReasoningItemParam": ".beta_response_reasoning_item_param",
     "BetaResponseReasoningSummaryPartAddedEvent": ".beta_response_reasoning_summary_part_added_event",
     "BetaResponseReasoningSummaryPartDoneEvent": ".beta_response_reasoning_summary_part_done_event",
     "BetaResponseReasoningSummaryTextDeltaEvent": ".beta_response_reasoning_summary_text_delta_event",
@@ -1445,16 +1783,28 @@ _LAZY = {
     "BetaResponseReasoningTextDoneEvent": ".beta_response_reasoning_text_done_event",
     "BetaResponseRefusalDeltaEvent": ".beta_response_refusal_delta_event",
     "BetaResponseRefusalDoneEvent": ".beta_response_refusal_done_event",
+    "BetaResponseShellCallCommandAddedEvent": ".beta_response_shell_call_command_added_event",
     "BetaResponseShellCallCommandAddedStreamingEvent": ".beta_response_shell_call_command_added_streaming_event",
+    "BetaResponseShellCallCommandDeltaEvent": ".beta_response_shell_call_command_delta_event",
     "BetaResponseShellCallCommandDeltaStreamingEvent": ".beta_response_shell_call_command_delta_streaming_event",
+    "BetaResponseShellCallCommandDoneEvent": ".beta_response_shell_call_command_done_event",
     "BetaResponseShellCallCommandDoneStreamingEvent": ".beta_response_shell_call_command_done_streaming_event",
+    "BetaResponseShellCallOutputContentDeltaEvent": ".beta_response_shell_call_output_content_delta_event",
     "BetaResponseShellCallOutputContentDeltaStreamingEvent": ".beta_response_shell_call_output_content_delta_streaming_event",
+    "BetaResponseShellCallOutputContentDoneEvent": ".beta_response_shell_call_output_content_done_event",
     "BetaResponseShellCallOutputContentDoneStreamingEvent": ".beta_response_shell_call_output_content_done_streaming_event",
+    "BetaResponseSteerInputContent": ".beta_response_steer_input_content",
+    "BetaResponseSteerInputContentParam": ".beta_response_steer_input_content_param",
     "BetaResponseStreamEvent": ".beta_response_stream_event",
+    "BetaResponseTextConfigParam": ".beta_response_text_config_param",
     "BetaResponseTextDeltaEvent": ".beta_response_text_delta_event",
     "BetaResponseTextDoneEvent": ".beta_response_text_done_event",
     "BetaResponseTextParam": ".beta_response_text_param",
     "BetaResponseTextParamParam": ".beta_response_text_param_param",
+    "BetaResponseToolSearchCall": ".beta_response_tool_search_call",
+    "BetaResponseToolSearchOutputItem": ".beta_response_tool_search_output_item",
+    "BetaResponseToolSearchOutputItemParam": ".beta_response_tool_search_output_item_param",
+    "BetaResponseToolSearchOutputItemParamParam": ".beta_response_tool_search_output_item_param_param",
     "BetaResponseUsage": ".beta_response_usage",
     "BetaResponseWebSearchCallCompletedEvent": ".beta_response_web_search_call_completed_event",
     "BetaResponseWebSearchCallInProgressEvent": ".beta_response_web_search_call_in_progress_event",
@@ -1464,6 +1814,7 @@ _LAZY = {
     "BetaScrollParam": ".beta_scroll_param",
     "BetaScrollParamParam": ".beta_scroll_param_param",
     "BetaShellCallOutputDelta": ".beta_shell_call_output_delta",
+    "BetaSkillReference": ".beta_skill_reference",
     "BetaSkillReferenceParam": ".beta_skill_reference_param",
     "BetaSkillReferenceParamParam": ".beta_skill_reference_param_param",
     "BetaSpecificApplyPatchParam": ".beta_specific_apply_patch_param",
@@ -1492,6 +1843,9 @@ _LAZY = {
     "BetaToolChoiceFunctionParam": ".beta_tool_choice_function_param",
     "BetaToolChoiceMCP": ".beta_tool_choice_mcp",
     "BetaToolChoiceMCPParam": ".beta_tool_choice_mcp_param",
+    "BetaToolChoiceMcp": ".beta_tool_choice_mcp",
+    "BetaToolChoiceMcpParam": ".beta_tool_choice_mcp_param",
+    "BetaToolChoiceOptions": ".beta_tool_choice_options",
     "BetaToolChoiceParam": ".beta_tool_choice_param",
     "BetaToolChoiceParamParam": ".beta_tool_choice_param_param",
     "BetaToolChoiceTypes": ".beta_tool_choice_types",
@@ -1503,6 +1857,9 @@ _LAZY = {
     "BetaToolSearchOutput": ".beta_tool_search_output",
     "BetaToolSearchOutputItemParam": ".beta_tool_search_output_item_param",
     "BetaToolSearchOutputItemParamParam": ".beta_tool_search_output_item_param_param",
+    "BetaToolSearchOutputNamespaceTool": ".beta_tool_search_output_namespace_tool",
+    "BetaToolSearchOutputNamespaceToolParam": ".beta_tool_search_output_namespace_tool_param",
+    "BetaToolSearchTool": ".beta_tool_search_tool",
     "BetaToolSearchToolParam": ".beta_tool_search_tool_param",
     "BetaToolSearchToolParamParam": ".beta_tool_search_tool_param_param",
     "BetaTopLogProb": ".beta_top_log_prob",
@@ -1529,6 +1886,9 @@ _LAZY = {
     "BetaWebSearchToolParam": ".beta_web_search_tool_param",
     "Beta_AgentTagParam2": ".beta_agent_tag_param2",
     "Beta_AgentTagParam2Param": ".beta_agent_tag_param2_param",
+    "ChatKitWorkflow": ".chatkit_workflow",
+    "CodeInterpreterTool": ".code_interpreter_tool",
+    "CodeInterpreterToolParam": ".code_interpreter_tool_param",
     "CreateMessageRequestParam": ".create_message_request_param",
     "CreateThreadRequestParam": ".create_thread_request_param",
     "DoneEvent": ".done_event",
@@ -1536,6 +1896,14 @@ _LAZY = {
     "ErrorEvent": ".error_event",
     "FileSearchRankingOptions": ".file_search_ranking_options",
     "FileSearchRankingOptionsParam": ".file_search_ranking_options_param",
+    "FileSearchTool": ".file_search_tool",
+    "FileSearchToolParam": ".file_search_tool_param",
+    "FunctionTool": ".function_tool",
+    "FunctionToolParam": ".function_tool_param",
+    "HostedPluginParam": ".hosted_plugin_param",
+    "InlineCapabilitySourceParam": ".inline_capability_source_param",
+    "InputContent": ".input_content",
+    "InputContentParam": ".input_content_param",
     "MessageContentImageFileObject": ".message_content_image_file_object",
     "MessageContentImageFileObjectParam": ".message_content_image_file_object_param",
     "MessageContentImageUrlObject": ".message_content_image_url_object",
@@ -1553,6 +1921,8 @@ _LAZY = {
     "MessageDeltaObject": ".message_delta_object",
     "MessageRequestContentTextObjectParam": ".message_request_content_text_object_param",
     "MessageStreamEvent": ".message_stream_event",
+    "MultiAgentConfigParam": ".multi_agent_config_param",
+    "OutputText": ".output_text",
     "RunStepDeltaObject": ".run_step_delta_object",
     "RunStepDeltaStepDetailsMessageCreationObject": ".run_step_delta_step_details_message_creation_object",
     "RunStepDeltaStepDetailsToolCallsCodeObject": ".run_step_delta_step_details_tool_calls_code_object",
@@ -1573,8 +1943,12 @@ _LAZY = {
     "RunStepStreamEvent": ".run_step_stream_event",
     "RunStreamEvent": ".run_stream_event",
     "RunToolCallObject": ".run_tool_call_object",
+    "SessionTurnError": ".session_turn_error",
+    "SummaryText": ".summary_text",
     "Thread": ".thread",
+    "ThreadCreateParams": ".thread_create_params",
     "ThreadDeleted": ".thread_deleted",
+    "TokenUsage": ".token_usage",
     "TruncationObject": ".truncation_object",
     "TruncationObjectParam": ".truncation_object_param",
 }

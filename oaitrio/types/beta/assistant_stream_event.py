@@ -178,3 +178,72 @@ We may add additional events over time, so we recommend handling unknown events 
 in your code. See the [Assistants API quickstart](/docs/assistants/overview) to learn how to
 integrate the Assistants API with streaming.
 """
+
+
+ThreadCreated = AssistantStreamEventThreadCreated
+
+
+ThreadMessageCompleted = AssistantStreamEventThreadMessageCompleted
+
+
+ThreadMessageCreated = AssistantStreamEventThreadMessageCreated
+
+
+ThreadMessageDelta = AssistantStreamEventThreadMessageDelta
+
+
+ThreadMessageInProgress = AssistantStreamEventThreadMessageInProgress
+
+
+ThreadMessageIncomplete = AssistantStreamEventThreadMessageIncomplete
+
+
+ThreadRunCancelled = AssistantStreamEventThreadRunCancelled
+
+
+ThreadRunCancelling = AssistantStreamEventThreadRunCancelling
+
+
+ThreadRunCompleted = AssistantStreamEventThreadRunCompleted
+
+
+ThreadRunCreated = AssistantStreamEventThreadRunCreated
+
+
+ThreadRunExpired = AssistantStreamEventThreadRunExpired
+
+
+ThreadRunFailed = AssistantStreamEventThreadRunFailed
+
+
+ThreadRunInProgress = AssistantStreamEventThreadRunInProgress
+
+
+ThreadRunIncomplete = AssistantStreamEventThreadRunIncomplete
+
+
+ThreadRunQueued = AssistantStreamEventThreadRunQueued
+
+
+ThreadRunRequiresAction = AssistantStreamEventThreadRunRequiresAction
+
+
+ThreadRunStepCancelled = AssistantStreamEventThreadRunStepCancelled
+
+
+ThreadRunStepCompleted = AssistantStreamEventThreadRunStepCompleted
+
+
+ThreadRunStepCreated = AssistantStreamEventThreadRunStepCreated
+
+
+ThreadRunStepDelta = AssistantStreamEventThreadRunStepDelta
+
+
+ThreadRunStepExpired = AssistantStreamEventThreadRunStepExpired
+
+
+ThreadRunStepFailed = AssistantStreamEventThreadRunStepFailed
+
+
+ThreadRunStepInProgress = AssistantStreamEventThreadRunStepInProgress

@@ -18,3 +18,30 @@ __all__ = ["BetaComputerAction"]
 
 
 BetaComputerAction: TypeAlias = Union[BetaClickParam, BetaDoubleClickAction, BetaDragParam, BetaKeyPressAction, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]
+
+
+Click = BetaClickParam
+
+
+DoubleClick = BetaDoubleClickAction
+
+
+Drag = BetaDragParam
+
+
+Keypress = BetaKeyPressAction
+
+
+Move = BetaMoveParam
+
+
+Screenshot = BetaScreenshotParam
+
+
+Scroll = BetaScrollParam
+
+
+Type = BetaTypeParam
+
+
+Wait = BetaWaitParam

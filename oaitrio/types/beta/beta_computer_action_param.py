@@ -18,3 +18,30 @@ __all__ = ["BetaComputerActionParam"]
 
 
 BetaComputerActionParam: TypeAlias = Union[BetaClickParamParam, BetaDoubleClickActionParam, BetaDragParamParam, BetaKeyPressActionParam, BetaMoveParamParam, BetaScreenshotParamParam, BetaScrollParamParam, BetaTypeParamParam, BetaWaitParamParam]
+
+
+Click = BetaClickParamParam
+
+
+DoubleClick = BetaDoubleClickActionParam
+
+
+Drag = BetaDragParamParam
+
+
+Keypress = BetaKeyPressActionParam
+
+
+Move = BetaMoveParamParam
+
+
+Screenshot = BetaScreenshotParamParam
+
+
+Scroll = BetaScrollParamParam
+
+
+Type = BetaTypeParamParam
+
+
+Wait = BetaWaitParamParam

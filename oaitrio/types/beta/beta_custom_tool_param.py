@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from .beta_custom_grammar_format_param import BetaCustomGrammarFormatParam
 from .beta_custom_text_format_param import BetaCustomTextFormatParam
+
+if TYPE_CHECKING:
+    from ..chat.custom_tool_chat_completions_param import CustomFormatText
+    from .beta_custom_grammar_format_param_param import BetaCustomGrammarFormatParamParam
 
 __all__ = ["BetaCustomToolParam"]
 
@@ -24,3 +29,23 @@ class BetaCustomToolParam(BaseModel, kw_only=True, tag_field="type", tag="custom
     defer_loading: Optional[bool] = None
     """Whether this tool should be deferred and discovered via tool search."""
     allowed_callers: Optional[list[OpenEnum[Literal["direct", "programmatic"]]]] = None
+
+
+_ELSEWHERE = {
+    "FormatGrammar": (".beta_custom_grammar_format_param_param", "BetaCustomGrammarFormatParamParam"),
+    "FormatText": ("..chat.custom_tool_chat_completions_param", "CustomFormatText"),
+}
+
+if TYPE_CHECKING:
+    FormatGrammar = BetaCustomGrammarFormatParamParam
+    FormatText = CustomFormatText
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

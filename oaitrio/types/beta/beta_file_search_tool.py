@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from .beta_comparison_filter import BetaComparisonFilter
 from .beta_compound_filter import BetaCompoundFilter
 from .beta_ranking_options import BetaRankingOptions
+
+if TYPE_CHECKING:
+    from ..shared.comparison_filter import ComparisonFilter
+    from ..shared.compound_filter import CompoundFilter
+    from ..shared.filters import Filters as Filters2
+    from ..shared.hybrid_search_options import HybridSearchOptions
+    from ..shared.ranking_options import RankingOptions as RankingOptions2
 
 __all__ = ["BetaFileSearchTool"]
 
@@ -23,3 +31,31 @@ class BetaFileSearchTool(BaseModel, kw_only=True):
     ranking_options: Optional[BetaRankingOptions] = None
     """Ranking options for search."""
     filters: Untagged[BetaComparisonFilter, BetaCompoundFilter, dict[str, Any]] = None
+
+
+_ELSEWHERE = {
+    "Filters": ("..shared.filters", "Filters"),
+    "FiltersComparisonFilter": ("..shared.comparison_filter", "ComparisonFilter"),
+    "FiltersCompoundFilter": ("..shared.compound_filter", "CompoundFilter"),
+    "FiltersCompoundFilterFilterComparisonFilter": ("..shared.comparison_filter", "ComparisonFilter"),
+    "RankingOptions": ("..shared.ranking_options", "RankingOptions"),
+    "RankingOptionsHybridSearch": ("..shared.hybrid_search_options", "HybridSearchOptions"),
+}
+
+if TYPE_CHECKING:
+    Filters = Filters2
+    FiltersComparisonFilter = ComparisonFilter
+    FiltersCompoundFilter = CompoundFilter
+    FiltersCompoundFilterFilterComparisonFilter = ComparisonFilter
+    RankingOptions = RankingOptions2
+    RankingOptionsHybridSearch = HybridSearchOptions
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Required, TypedDict
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Required, TypedDict
 
 from .beta_filters_param import BetaFiltersParam
 from .beta_ranking_options_param import BetaRankingOptionsParam
+
+if TYPE_CHECKING:
+    from .beta_comparison_filter_param import BetaComparisonFilterParam
 
 __all__ = ["BetaFileSearchToolParam"]
 
@@ -21,3 +25,26 @@ class BetaFileSearchToolParam(TypedDict, total=False):
     ranking_options: BetaRankingOptionsParam
     """Ranking options for search."""
     filters: Optional[BetaFiltersParam]
+
+
+RankingOptions = BetaRankingOptionsParam
+
+
+_ELSEWHERE = {
+    "FiltersComparisonFilter": (".beta_comparison_filter_param", "BetaComparisonFilterParam"),
+    "FiltersCompoundFilterFilterComparisonFilter": (".beta_comparison_filter_param", "BetaComparisonFilterParam"),
+}
+
+if TYPE_CHECKING:
+    FiltersComparisonFilter = BetaComparisonFilterParam
+    FiltersCompoundFilterFilterComparisonFilter = BetaComparisonFilterParam
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

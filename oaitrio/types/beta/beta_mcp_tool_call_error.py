@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from .beta_http_error import BetaHTTPError
 from .beta_mcp_protocol_error import BetaMCPProtocolError
 from .beta_mcp_tool_execution_error import BetaMCPToolExecutionError
 
+if TYPE_CHECKING:
+    from ..shared.http_error import HTTPError as HTTPError2
+
 __all__ = ["BetaMCPToolCallError"]
 
 
 BetaMCPToolCallError: TypeAlias = Union[BetaMCPProtocolError, BetaMCPToolExecutionError, BetaHTTPError]
+
+
+McpProtocolError = BetaMCPProtocolError
+
+
+McpToolExecutionError = BetaMCPToolExecutionError
+
+
+_ELSEWHERE = {
+    "HTTPError": ("..shared.http_error", "HTTPError"),
+}
+
+if TYPE_CHECKING:
+    HTTPError = HTTPError2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

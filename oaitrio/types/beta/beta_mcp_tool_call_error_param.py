@@ -8,7 +8,19 @@ from .beta_http_error_param import BetaHTTPErrorParam
 from .beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam
 from .beta_mcp_tool_execution_error_param import BetaMCPToolExecutionErrorParam
 
-__all__ = ["BetaMCPToolCallErrorParam"]
+__all__ = ["BetaMCPToolCallErrorParam", "BetaMcpToolCallErrorParam"]
 
 
 BetaMCPToolCallErrorParam: TypeAlias = Union[BetaMCPProtocolErrorParam, BetaMCPToolExecutionErrorParam, BetaHTTPErrorParam]
+
+
+BetaMcpToolCallErrorParam = BetaMCPToolCallErrorParam
+
+
+HTTPError = BetaHTTPErrorParam
+
+
+McpProtocolError = BetaMCPProtocolErrorParam
+
+
+McpToolExecutionError = BetaMCPToolExecutionErrorParam

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from ...lib.computed import output_text
@@ -19,6 +20,17 @@ from .beta_response_text_param import BetaResponseTextParam
 from .beta_response_usage import BetaResponseUsage
 from .beta_tool import BetaTool
 from .beta_tool_choice_param import BetaToolChoiceParam
+
+if TYPE_CHECKING:
+    from ..image_gen_output_tokens_details import ImageGenOutputTokensDetails
+    from ..images_usage import InputTokensDetails
+    from ..responses.moderation import Moderation as Moderation2
+    from ..responses.reasoning import Reasoning as Reasoning2
+    from .beta_moderation_error_body import BetaModerationErrorBody
+    from .beta_moderation_result_body import BetaModerationResultBody
+    from .beta_specific_programmatic_tool_calling_param import (
+        BetaSpecificProgrammaticToolCallingParam,
+    )
 
 __all__ = ["BetaResponse"]
 
@@ -114,3 +126,40 @@ class BetaResponse(BaseModel, kw_only=True):
         Supported in the Python and JavaScript SDKs.
         """
         return output_text(self)
+
+
+Conversation = BetaResponseConversation
+
+
+_ELSEWHERE = {
+    "Moderation": ("..responses.moderation", "Moderation"),
+    "ModerationInputError": (".beta_moderation_error_body", "BetaModerationErrorBody"),
+    "ModerationInputModerationResult": (".beta_moderation_result_body", "BetaModerationResultBody"),
+    "ModerationOutputError": (".beta_moderation_error_body", "BetaModerationErrorBody"),
+    "ModerationOutputModerationResult": (".beta_moderation_result_body", "BetaModerationResultBody"),
+    "Reasoning": ("..responses.reasoning", "Reasoning"),
+    "ToolChoiceBetaSpecificProgrammaticToolCallingParam": (".beta_specific_programmatic_tool_calling_param", "BetaSpecificProgrammaticToolCallingParam"),
+    "ToolUsageImageGenInputTokensDetails": ("..images_usage", "InputTokensDetails"),
+    "ToolUsageImageGenOutputTokensDetails": ("..image_gen_output_tokens_details", "ImageGenOutputTokensDetails"),
+}
+
+if TYPE_CHECKING:
+    Moderation = Moderation2
+    ModerationInputError = BetaModerationErrorBody
+    ModerationInputModerationResult = BetaModerationResultBody
+    ModerationOutputError = BetaModerationErrorBody
+    ModerationOutputModerationResult = BetaModerationResultBody
+    Reasoning = Reasoning2
+    ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaSpecificProgrammaticToolCallingParam
+    ToolUsageImageGenInputTokensDetails = InputTokensDetails
+    ToolUsageImageGenOutputTokensDetails = ImageGenOutputTokensDetails
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -20,3 +20,6 @@ class BetaResponseAudioDeltaEvent(BaseModel, kw_only=True, tag_field="type", tag
     """A sequence number for this chunk of the stream response."""
     delta: str
     """A chunk of Base64 encoded response audio bytes."""
+
+
+Agent = BetaAgentTag

@@ -18,3 +18,6 @@ class BetaResponseAudioDoneEvent(BaseModel, kw_only=True, tag_field="type", tag=
     """The type of the event. Always `response.audio.done`."""
     sequence_number: int
     """The sequence number of the delta."""
+
+
+Agent = BetaAgentTag

@@ -20,3 +20,6 @@ class BetaResponseAudioTranscriptDeltaEvent(BaseModel, kw_only=True, tag_field="
     """The partial transcript of the audio response."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

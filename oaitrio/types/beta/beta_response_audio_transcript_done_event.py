@@ -18,3 +18,6 @@ class BetaResponseAudioTranscriptDoneEvent(BaseModel, kw_only=True, tag_field="t
     """The type of the event. Always `response.audio.transcript.done`."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

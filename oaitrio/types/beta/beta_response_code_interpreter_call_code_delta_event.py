@@ -24,3 +24,6 @@ class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel, kw_only=True, tag
     """The partial code snippet being streamed by the code interpreter."""
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
+
+
+Agent = BetaAgentTag

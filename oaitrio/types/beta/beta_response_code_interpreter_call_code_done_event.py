@@ -24,3 +24,6 @@ class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel, kw_only=True, tag_
     """The final code snippet output by the code interpreter."""
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
+
+
+Agent = BetaAgentTag

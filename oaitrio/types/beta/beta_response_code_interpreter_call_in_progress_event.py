@@ -22,3 +22,6 @@ class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel, kw_only=True, ta
     """The unique identifier of the code interpreter tool call item."""
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
+
+
+Agent = BetaAgentTag

@@ -22,3 +22,6 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel, kw_only=True, 
     """The unique identifier of the code interpreter tool call item."""
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
+
+
+Agent = BetaAgentTag

@@ -21,3 +21,6 @@ class BetaResponseCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag=
     """Properties of the completed response."""
     sequence_number: int
     """The sequence number for this event."""
+
+
+Agent = BetaAgentTag

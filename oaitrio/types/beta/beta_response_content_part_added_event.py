@@ -27,3 +27,6 @@ class BetaResponseContentPartAddedEvent(BaseModel, kw_only=True, tag_field="type
     """The content part that was added."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

@@ -27,3 +27,6 @@ class BetaResponseContentPartDoneEvent(BaseModel, kw_only=True, tag_field="type"
     """The sequence number of this event."""
     part: BetaOutputContent
     """The content part that is done."""
+
+
+Agent = BetaAgentTag

@@ -21,3 +21,6 @@ class BetaResponseCreatedEvent(BaseModel, kw_only=True, tag_field="type", tag="r
     """The response that was created."""
     sequence_number: int
     """The sequence number for this event."""
+
+
+Agent = BetaAgentTag

@@ -24,3 +24,6 @@ class BetaResponseCustomToolCallInputDeltaEvent(BaseModel, kw_only=True, tag_fie
     """Unique identifier for the API item associated with this event."""
     delta: str
     """The incremental input data (delta) for the custom tool call."""
+
+
+Agent = BetaAgentTag

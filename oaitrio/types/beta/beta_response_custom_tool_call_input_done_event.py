@@ -24,3 +24,6 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel, kw_only=True, tag_fiel
     """Unique identifier for the API item associated with this event."""
     input: str
     """The complete input data for the custom tool call."""
+
+
+Agent = BetaAgentTag

@@ -22,3 +22,6 @@ class BetaResponseErrorEvent(BaseModel, kw_only=True, tag_field="type", tag="err
     param: Optional[str]
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

@@ -21,3 +21,6 @@ class BetaResponseFailedEvent(BaseModel, kw_only=True, tag_field="type", tag="re
     """The sequence number of this event."""
     response: BetaResponse
     """The response that failed."""
+
+
+Agent = BetaAgentTag

@@ -22,3 +22,6 @@ class BetaResponseFileSearchCallCompletedEvent(BaseModel, kw_only=True, tag_fiel
     """The ID of the output item that the file search call is initiated."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

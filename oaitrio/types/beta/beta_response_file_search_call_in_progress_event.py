@@ -22,3 +22,6 @@ class BetaResponseFileSearchCallInProgressEvent(BaseModel, kw_only=True, tag_fie
     """The ID of the output item that the file search call is initiated."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

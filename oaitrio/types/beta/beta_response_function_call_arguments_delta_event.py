@@ -24,3 +24,6 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel, kw_only=True, tag_f
     """The sequence number of this event."""
     delta: str
     """The function-call arguments delta that is added."""
+
+
+Agent = BetaAgentTag

@@ -25,3 +25,6 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel, kw_only=True, tag_fi
     """The sequence number of this event."""
     arguments: str
     """The function-call arguments."""
+
+
+Agent = BetaAgentTag

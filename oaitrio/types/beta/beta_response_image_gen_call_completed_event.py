@@ -22,3 +22,6 @@ class BetaResponseImageGenCallCompletedEvent(BaseModel, kw_only=True, tag_field=
     """The sequence number of this event."""
     item_id: str
     """The unique identifier of the image generation item being processed."""
+
+
+Agent = BetaAgentTag

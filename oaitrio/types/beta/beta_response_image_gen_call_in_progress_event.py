@@ -22,3 +22,6 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel, kw_only=True, tag_field
     """The unique identifier of the image generation item being processed."""
     sequence_number: int
     """The sequence number of the image generation item being processed."""
+
+
+Agent = BetaAgentTag

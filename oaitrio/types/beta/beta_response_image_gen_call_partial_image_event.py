@@ -34,3 +34,6 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel, kw_only=True, tag_fie
     """The background setting that was used."""
     output_format: Optional[str] = None
     """The output format that was used."""
+
+
+Agent = BetaAgentTag

@@ -21,3 +21,6 @@ class BetaResponseInProgressEvent(BaseModel, kw_only=True, tag_field="type", tag
     """The response that is in progress."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

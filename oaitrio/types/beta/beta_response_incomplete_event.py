@@ -21,3 +21,6 @@ class BetaResponseIncompleteEvent(BaseModel, kw_only=True, tag_field="type", tag
     """The response that was incomplete."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_additional_tools import BetaAdditionalTools
@@ -38,8 +39,80 @@ from .responses.beta_custom_tool_call_resource import BetaCustomToolCallResource
 from .responses.beta_function_tool_call_resource import BetaFunctionToolCallResource
 from .responses.beta_input_message_resource import BetaInputMessageResource
 
+if TYPE_CHECKING:
+    from ..shared.reasoning_text_content import ReasoningTextContent
+    from ..shared.summary_text_content import SummaryTextContent
+    from ..shared.text_content import TextContent
+    from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
+    from .beta_agent_message_item_param import BetaAgentMessageItemParam
+    from .beta_computer_screenshot_content import BetaComputerScreenshotContent
+    from .beta_local_shell_exec_action import BetaLocalShellExecAction
+    from .beta_mcp_approval_response import BetaMCPApprovalResponse
+    from .beta_mcp_list_tools_tool import BetaMCPListToolsTool
+    from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
+    from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
+    from .beta_program_item_param import BetaProgramItemParam
+    from .beta_program_output_item_param import BetaProgramOutputItemParam
+
 __all__ = ["BetaResponseItem"]
 
 
 BetaResponseItem: TypeAlias = Untagged[BetaInputMessageResource, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaWebSearchToolCall, BetaFunctionToolCallResource, BetaFunctionToolCallOutputResource, BetaAgentMessage, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaToolSearchCall, BetaToolSearchOutput, BetaAdditionalTools, BetaReasoningItem, BetaProgram, BetaProgramOutput, BetaCompactionBody, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPToolCall, BetaCustomToolCallResource, BetaCustomToolCallOutputResource, dict[str, Any]]
 """Content item used to generate a response."""
+
+
+LocalShellCall = BetaLocalShellToolCall
+
+
+LocalShellCallOutput = BetaLocalShellToolCallOutput
+
+
+McpApprovalRequest = BetaMCPApprovalRequest
+
+
+McpCall = BetaMCPToolCall
+
+
+McpListTools = BetaMCPListTools
+
+
+_ELSEWHERE = {
+    "AdditionalTools": (".beta_additional_tools_item_param", "BetaAdditionalToolsItemParam"),
+    "AgentMessage": (".beta_agent_message_item_param", "BetaAgentMessageItemParam"),
+    "AgentMessageContentComputerScreenshot": (".beta_computer_screenshot_content", "BetaComputerScreenshotContent"),
+    "AgentMessageContentReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
+    "AgentMessageContentSummaryText": ("..shared.summary_text_content", "SummaryTextContent"),
+    "AgentMessageContentText": ("..shared.text_content", "TextContent"),
+    "LocalShellCallAction": (".beta_local_shell_exec_action", "BetaLocalShellExecAction"),
+    "McpApprovalResponse": (".beta_mcp_approval_response", "BetaMCPApprovalResponse"),
+    "McpListToolsTool": (".beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
+    "MultiAgentCall": (".beta_multi_agent_call_item_param", "BetaMultiAgentCallItemParam"),
+    "MultiAgentCallOutput": (".beta_multi_agent_call_output_item_param", "BetaMultiAgentCallOutputItemParam"),
+    "Program": (".beta_program_item_param", "BetaProgramItemParam"),
+    "ProgramOutput": (".beta_program_output_item_param", "BetaProgramOutputItemParam"),
+}
+
+if TYPE_CHECKING:
+    AdditionalTools = BetaAdditionalToolsItemParam
+    AgentMessage = BetaAgentMessageItemParam
+    AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+    AgentMessageContentReasoningText = ReasoningTextContent
+    AgentMessageContentSummaryText = SummaryTextContent
+    AgentMessageContentText = TextContent
+    LocalShellCallAction = BetaLocalShellExecAction
+    McpApprovalResponse = BetaMCPApprovalResponse
+    McpListToolsTool = BetaMCPListToolsTool
+    MultiAgentCall = BetaMultiAgentCallItemParam
+    MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+    Program = BetaProgramItemParam
+    ProgramOutput = BetaProgramOutputItemParam
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallArgumentsDeltaEvent"]
+__all__ = ["BetaResponseMCPCallArgumentsDeltaEvent", "BetaResponseMcpCallArgumentsDeltaEvent"]
 
 
 class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call_arguments.delta"):
@@ -24,3 +24,9 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True, tag_field=
     """A JSON string containing the partial update to the arguments for the MCP tool call."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpCallArgumentsDeltaEvent = BetaResponseMCPCallArgumentsDeltaEvent

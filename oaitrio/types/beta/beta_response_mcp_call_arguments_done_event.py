@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallArgumentsDoneEvent"]
+__all__ = ["BetaResponseMCPCallArgumentsDoneEvent", "BetaResponseMcpCallArgumentsDoneEvent"]
 
 
 class BetaResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call_arguments.done"):
@@ -24,3 +24,9 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True, tag_field="
     """A JSON string containing the finalized arguments for the MCP tool call."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpCallArgumentsDoneEvent = BetaResponseMCPCallArgumentsDoneEvent

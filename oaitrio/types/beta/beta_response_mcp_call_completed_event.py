@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallCompletedEvent"]
+__all__ = ["BetaResponseMCPCallCompletedEvent", "BetaResponseMcpCallCompletedEvent"]
 
 
 class BetaResponseMCPCallCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.completed"):
@@ -22,3 +22,9 @@ class BetaResponseMCPCallCompletedEvent(BaseModel, kw_only=True, tag_field="type
     """The index of the output item that completed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpCallCompletedEvent = BetaResponseMCPCallCompletedEvent

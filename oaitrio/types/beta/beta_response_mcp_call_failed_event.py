@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallFailedEvent"]
+__all__ = ["BetaResponseMCPCallFailedEvent", "BetaResponseMcpCallFailedEvent"]
 
 
 class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.failed"):
@@ -22,3 +22,9 @@ class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True, tag_field="type", 
     """The index of the output item that failed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpCallFailedEvent = BetaResponseMCPCallFailedEvent

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallInProgressEvent"]
+__all__ = ["BetaResponseMCPCallInProgressEvent", "BetaResponseMcpCallInProgressEvent"]
 
 
 class BetaResponseMCPCallInProgressEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.in_progress"):
@@ -22,3 +22,9 @@ class BetaResponseMCPCallInProgressEvent(BaseModel, kw_only=True, tag_field="typ
     """The index of the output item in the response's output array."""
     item_id: str
     """The unique identifier of the MCP tool call item being processed."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpCallInProgressEvent = BetaResponseMCPCallInProgressEvent

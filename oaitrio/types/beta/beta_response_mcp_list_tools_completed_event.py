@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsCompletedEvent"]
+__all__ = ["BetaResponseMCPListToolsCompletedEvent", "BetaResponseMcpListToolsCompletedEvent"]
 
 
 class BetaResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.completed"):
@@ -22,3 +22,9 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True, tag_field=
     """The index of the output item that was processed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpListToolsCompletedEvent = BetaResponseMCPListToolsCompletedEvent

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsFailedEvent"]
+__all__ = ["BetaResponseMCPListToolsFailedEvent", "BetaResponseMcpListToolsFailedEvent"]
 
 
 class BetaResponseMCPListToolsFailedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.failed"):
@@ -22,3 +22,9 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel, kw_only=True, tag_field="ty
     """The index of the output item that failed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpListToolsFailedEvent = BetaResponseMCPListToolsFailedEvent

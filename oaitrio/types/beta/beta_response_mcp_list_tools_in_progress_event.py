@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Optional
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsInProgressEvent"]
+__all__ = ["BetaResponseMCPListToolsInProgressEvent", "BetaResponseMcpListToolsInProgressEvent"]
 
 
 class BetaResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.in_progress"):
@@ -22,3 +22,9 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True, tag_field
     """The index of the output item that is being processed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag
+
+
+BetaResponseMcpListToolsInProgressEvent = BetaResponseMCPListToolsInProgressEvent

@@ -27,3 +27,6 @@ class BetaResponseOutputItemAddedEvent(BaseModel, kw_only=True, tag_field="type"
     from the corresponding `response.output_item.done` event when passing it
     as input to a subsequent request.
     """
+
+
+Agent = BetaAgentTag

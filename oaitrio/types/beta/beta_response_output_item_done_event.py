@@ -23,3 +23,6 @@ class BetaResponseOutputItemDoneEvent(BaseModel, kw_only=True, tag_field="type",
     """The sequence number of this event."""
     item: BetaOutputItem
     """The output item that was marked done."""
+
+
+Agent = BetaAgentTag

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
@@ -10,6 +11,9 @@ from .beta_container_file_citation_body import BetaContainerFileCitationBody
 from .beta_file_citation_body import BetaFileCitationBody
 from .beta_file_path import BetaFilePath
 from .beta_url_citation_body import BetaUrlCitationBody
+
+if TYPE_CHECKING:
+    from ..shared.file_path import FilePath
 
 __all__ = ["BetaResponseOutputTextAnnotationAddedEvent"]
 
@@ -32,3 +36,24 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_fi
     """The sequence number of this event."""
     annotation: Optional[Union[BetaFileCitationBody, BetaUrlCitationBody, BetaContainerFileCitationBody, BetaFilePath]]
     """The annotation object being added. (See annotation schema for details.)"""
+
+
+Agent = BetaAgentTag
+
+
+_ELSEWHERE = {
+    "AnnotationFilePath": ("..shared.file_path", "FilePath"),
+}
+
+if TYPE_CHECKING:
+    AnnotationFilePath = FilePath
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -21,3 +21,6 @@ class BetaResponseQueuedEvent(BaseModel, kw_only=True, tag_field="type", tag="re
     """The full response object that is queued."""
     sequence_number: int
     """The sequence number for this event."""
+
+
+Agent = BetaAgentTag

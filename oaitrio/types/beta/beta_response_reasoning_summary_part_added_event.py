@@ -34,3 +34,6 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True, tag_fi
     """The sequence number of this event."""
     part: Part
     """The summary part that was added."""
+
+
+Agent = BetaAgentTag

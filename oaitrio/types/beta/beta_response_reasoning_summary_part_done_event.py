@@ -38,3 +38,6 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True, tag_fie
     """The sequence number of this event."""
     part: Part
     """The completed summary part."""
+
+
+Agent = BetaAgentTag

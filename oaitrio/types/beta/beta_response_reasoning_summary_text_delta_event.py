@@ -26,3 +26,6 @@ class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel, kw_only=True, tag_fi
     """The text delta that was added to the summary."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

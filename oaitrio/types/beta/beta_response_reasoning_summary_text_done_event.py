@@ -26,3 +26,6 @@ class BetaResponseReasoningSummaryTextDoneEvent(BaseModel, kw_only=True, tag_fie
     """The full text of the completed reasoning summary."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

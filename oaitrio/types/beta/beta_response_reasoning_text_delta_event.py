@@ -26,3 +26,6 @@ class BetaResponseReasoningTextDeltaEvent(BaseModel, kw_only=True, tag_field="ty
     """The text delta that was added to the reasoning content."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

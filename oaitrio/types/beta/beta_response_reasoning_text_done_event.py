@@ -26,3 +26,6 @@ class BetaResponseReasoningTextDoneEvent(BaseModel, kw_only=True, tag_field="typ
     """The full text of the completed reasoning content."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

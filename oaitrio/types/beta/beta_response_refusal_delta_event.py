@@ -26,3 +26,6 @@ class BetaResponseRefusalDeltaEvent(BaseModel, kw_only=True, tag_field="type", t
     """The refusal text that is added."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

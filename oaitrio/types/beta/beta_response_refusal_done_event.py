@@ -26,3 +26,6 @@ class BetaResponseRefusalDoneEvent(BaseModel, kw_only=True, tag_field="type", ta
     """The refusal text that is finalized."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Agent = BetaAgentTag

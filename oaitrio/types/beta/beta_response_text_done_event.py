@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional
 
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 from .beta_response_log_prob import BetaResponseLogProb
+
+if TYPE_CHECKING:
+    from .beta_response_log_prob import TopLogprob
 
 __all__ = ["BetaResponseTextDoneEvent"]
 
@@ -29,3 +33,27 @@ class BetaResponseTextDoneEvent(BaseModel, kw_only=True, tag_field="type", tag="
     """The sequence number for this event."""
     logprobs: list[BetaResponseLogProb]
     """The log probabilities of the tokens in the delta."""
+
+
+Agent = BetaAgentTag
+
+
+Logprob = BetaResponseLogProb
+
+
+_ELSEWHERE = {
+    "LogprobTopLogprob": (".beta_response_log_prob", "TopLogprob"),
+}
+
+if TYPE_CHECKING:
+    LogprobTopLogprob = TopLogprob
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -22,3 +22,6 @@ class BetaResponseWebSearchCallCompletedEvent(BaseModel, kw_only=True, tag_field
     """Unique ID for the output item associated with the web search call."""
     sequence_number: int
     """The sequence number of the web search call being processed."""
+
+
+Agent = BetaAgentTag

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..._models import Untagged
 from .beta_apply_patch_tool_param import BetaApplyPatchToolParam
@@ -22,8 +23,47 @@ from .beta_tool_search_tool_param import BetaToolSearchToolParam
 from .beta_web_search_preview_tool import BetaWebSearchPreviewTool
 from .beta_web_search_tool import BetaWebSearchTool
 
+if TYPE_CHECKING:
+    from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
+    from .beta_image_gen_tool import InputImageMask
+    from .beta_mcp_tool import RequireApprovalMcpToolApprovalFilter
+
 __all__ = ["BetaTool"]
 
 
 BetaTool: TypeAlias = Untagged[BetaFunctionTool, BetaFileSearchTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaWebSearchTool, BetaMCPTool, BetaCodeInterpreterTool, BetaProgrammaticToolCallingParam, BetaImageGenTool, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewTool, BetaApplyPatchToolParam, dict[str, Any]]
 """A tool that can be used to generate a response."""
+
+
+CodeInterpreter = BetaCodeInterpreterTool
+
+
+LocalShell = BetaLocalShellToolParam
+
+
+Mcp = BetaMCPTool
+
+
+ProgrammaticToolCalling = BetaProgrammaticToolCallingParam
+
+
+_ELSEWHERE = {
+    "CodeInterpreterContainerCodeInterpreterToolAuto": (".beta_auto_code_interpreter_tool_param", "BetaAutoCodeInterpreterToolParam"),
+    "ImageGenerationInputImageMask": (".beta_image_gen_tool", "InputImageMask"),
+    "McpRequireApprovalMcpToolApprovalFilter": (".beta_mcp_tool", "RequireApprovalMcpToolApprovalFilter"),
+}
+
+if TYPE_CHECKING:
+    CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
+    ImageGenerationInputImageMask = InputImageMask
+    McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -6,7 +6,7 @@ from typing import Literal, Optional
 
 from ..._models import BaseModel, OpenEnum
 
-__all__ = ["BetaToolChoiceMCP"]
+__all__ = ["BetaToolChoiceMCP", "BetaToolChoiceMcp"]
 
 
 class BetaToolChoiceMCP(BaseModel, kw_only=True):
@@ -16,3 +16,6 @@ class BetaToolChoiceMCP(BaseModel, kw_only=True):
     server_label: str
     """The label of the MCP server to use."""
     name: Optional[str] = None
+
+
+BetaToolChoiceMcp = BetaToolChoiceMCP

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Required, TypedDict
 
-__all__ = ["BetaToolChoiceMCPParam"]
+__all__ = ["BetaToolChoiceMCPParam", "BetaToolChoiceMcpParam"]
 
 
 class BetaToolChoiceMCPParam(TypedDict, total=False):
@@ -14,3 +14,6 @@ class BetaToolChoiceMCPParam(TypedDict, total=False):
     server_label: Required[str]
     """The label of the MCP server to use."""
     name: Optional[str]
+
+
+BetaToolChoiceMcpParam = BetaToolChoiceMCPParam

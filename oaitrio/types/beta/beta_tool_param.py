@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from .beta_apply_patch_tool_param_param import BetaApplyPatchToolParamParam
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
@@ -21,8 +22,47 @@ from .beta_tool_search_tool_param_param import BetaToolSearchToolParamParam
 from .beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
 from .beta_web_search_tool_param import BetaWebSearchToolParam
 
+if TYPE_CHECKING:
+    from .beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
+    from .beta_image_gen_tool_param import InputImageMask
+    from .beta_mcp_tool_param import RequireApprovalMcpToolApprovalFilter
+
 __all__ = ["BetaToolParam"]
 
 
 BetaToolParam: TypeAlias = Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParamParam, BetaImageGenToolParam, BetaLocalShellToolParamParam, BetaFunctionShellToolParamParam, BetaCustomToolParamParam, BetaNamespaceToolParamParam, BetaToolSearchToolParamParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParamParam]
 """A tool that can be used to generate a response."""
+
+
+CodeInterpreter = BetaCodeInterpreterToolParam
+
+
+LocalShell = BetaLocalShellToolParamParam
+
+
+Mcp = BetaMCPToolParam
+
+
+ProgrammaticToolCalling = BetaProgrammaticToolCallingParamParam
+
+
+_ELSEWHERE = {
+    "CodeInterpreterContainerCodeInterpreterToolAuto": (".beta_auto_code_interpreter_tool_param_param", "BetaAutoCodeInterpreterToolParamParam"),
+    "ImageGenerationInputImageMask": (".beta_image_gen_tool_param", "InputImageMask"),
+    "McpRequireApprovalMcpToolApprovalFilter": (".beta_mcp_tool_param", "RequireApprovalMcpToolApprovalFilter"),
+}
+
+if TYPE_CHECKING:
+    CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParamParam
+    ImageGenerationInputImageMask = InputImageMask
+    McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum
 from .beta_approximate_location import BetaApproximateLocation
+
+if TYPE_CHECKING:
+    from .beta_web_search_tool import UserLocation as UserLocation2
 
 __all__ = ["BetaWebSearchPreviewTool"]
 
@@ -18,3 +22,21 @@ class BetaWebSearchPreviewTool(BaseModel, kw_only=True):
     search_context_size: Optional[OpenEnum[Literal["low", "medium", "high"]]] = None
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
     search_content_types: Optional[list[OpenEnum[Literal["text", "image"]]]] = None
+
+
+_ELSEWHERE = {
+    "UserLocation": (".beta_web_search_tool", "UserLocation"),
+}
+
+if TYPE_CHECKING:
+    UserLocation = UserLocation2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Required, TypedDict
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Required, TypedDict
 
 from .beta_approximate_location_param import BetaApproximateLocationParam
+
+if TYPE_CHECKING:
+    from .beta_web_search_tool_param import UserLocation as UserLocation2
 
 __all__ = ["BetaWebSearchPreviewToolParam"]
 
@@ -17,3 +21,21 @@ class BetaWebSearchPreviewToolParam(TypedDict, total=False):
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
     search_content_types: list[Literal["text", "image"]]
+
+
+_ELSEWHERE = {
+    "UserLocation": (".beta_web_search_tool_param", "UserLocation"),
+}
+
+if TYPE_CHECKING:
+    UserLocation = UserLocation2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .chat_completion import ChatCompletion as ChatCompletion
+    from .chat_completion_allowed_tool_choice_param import (
+        ChatCompletionAllowedToolChoiceParam as ChatCompletionAllowedToolChoiceParam,
+    )
     from .chat_completion_allowed_tools_choice_param import (
         ChatCompletionAllowedToolsChoiceParam as ChatCompletionAllowedToolsChoiceParam,
     )
@@ -17,7 +20,11 @@ if TYPE_CHECKING:
     from .chat_completion_assistant_message_param import (
         ChatCompletionAssistantMessageParam as ChatCompletionAssistantMessageParam,
     )
+    from .chat_completion_audio import ChatCompletionAudio as ChatCompletionAudio
     from .chat_completion_chunk import ChatCompletionChunk as ChatCompletionChunk
+    from .chat_completion_content_part_image import (
+        ChatCompletionContentPartImage as ChatCompletionContentPartImage,
+    )
     from .chat_completion_content_part_image_param import (
         ChatCompletionContentPartImageParam as ChatCompletionContentPartImageParam,
     )
@@ -30,8 +37,14 @@ if TYPE_CHECKING:
     from .chat_completion_content_part_refusal_param import (
         ChatCompletionContentPartRefusalParam as ChatCompletionContentPartRefusalParam,
     )
+    from .chat_completion_content_part_text import (
+        ChatCompletionContentPartText as ChatCompletionContentPartText,
+    )
     from .chat_completion_content_part_text_param import (
         ChatCompletionContentPartTextParam as ChatCompletionContentPartTextParam,
+    )
+    from .chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolParam as ChatCompletionCustomToolParam,
     )
     from .chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
     from .chat_completion_developer_message_param import (
@@ -43,6 +56,15 @@ if TYPE_CHECKING:
     from .chat_completion_function_message_param import (
         ChatCompletionFunctionMessageParam as ChatCompletionFunctionMessageParam,
     )
+    from .chat_completion_function_tool import (
+        ChatCompletionFunctionTool as ChatCompletionFunctionTool,
+    )
+    from .chat_completion_function_tool_param import (
+        ChatCompletionFunctionToolParam as ChatCompletionFunctionToolParam,
+    )
+    from .chat_completion_function_tool_param import (
+        ChatCompletionToolParam as ChatCompletionToolParam,
+    )
     from .chat_completion_functions_param import (
         ChatCompletionFunctionsParam as ChatCompletionFunctionsParam,
     )
@@ -52,6 +74,12 @@ if TYPE_CHECKING:
     )
     from .chat_completion_message_custom_tool_call_param import (
         ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam,
+    )
+    from .chat_completion_message_function_tool_call import (
+        ChatCompletionMessageFunctionToolCall as ChatCompletionMessageFunctionToolCall,
+    )
+    from .chat_completion_message_function_tool_call_param import (
+        ChatCompletionMessageFunctionToolCallParam as ChatCompletionMessageFunctionToolCallParam,
     )
     from .chat_completion_message_param import (
         ChatCompletionMessageParam as ChatCompletionMessageParam,
@@ -78,6 +106,9 @@ if TYPE_CHECKING:
     from .chat_completion_named_tool_choice_param import (
         ChatCompletionNamedToolChoiceParam as ChatCompletionNamedToolChoiceParam,
     )
+    from .chat_completion_prediction_content_param import (
+        ChatCompletionPredictionContentParam as ChatCompletionPredictionContentParam,
+    )
     from .chat_completion_request_assistant_message_content_part_param import (
         ChatCompletionRequestAssistantMessageContentPartParam as ChatCompletionRequestAssistantMessageContentPartParam,
     )
@@ -89,6 +120,13 @@ if TYPE_CHECKING:
     )
     from .chat_completion_request_message_content_part_text import (
         ChatCompletionRequestMessageContentPartText as ChatCompletionRequestMessageContentPartText,
+    )
+    from .chat_completion_role import ChatCompletionRole as ChatCompletionRole
+    from .chat_completion_store_message import (
+        ChatCompletionStoreMessage as ChatCompletionStoreMessage,
+    )
+    from .chat_completion_stream_options_param import (
+        ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam,
     )
     from .chat_completion_stream_response_delta import (
         ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta,
@@ -108,6 +146,9 @@ if TYPE_CHECKING:
     from .chat_completion_user_message_param import (
         ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
     )
+    from .create_chat_completion_request_message_param import (
+        CreateChatCompletionRequestMessageParam as CreateChatCompletionRequestMessageParam,
+    )
     from .custom_tool_chat_completions_param import (
         CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
     )
@@ -116,23 +157,32 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "ChatCompletion": ".chat_completion",
+    "ChatCompletionAllowedToolChoiceParam": ".chat_completion_allowed_tool_choice_param",
     "ChatCompletionAllowedToolsChoiceParam": ".chat_completion_allowed_tools_choice_param",
     "ChatCompletionAllowedToolsParam": ".chat_completion_allowed_tools_param",
     "ChatCompletionAssistantMessageParam": ".chat_completion_assistant_message_param",
+    "ChatCompletionAudio": ".chat_completion_audio",
     "ChatCompletionChunk": ".chat_completion_chunk",
+    "ChatCompletionContentPartImage": ".chat_completion_content_part_image",
     "ChatCompletionContentPartImageParam": ".chat_completion_content_part_image_param",
     "ChatCompletionContentPartInputAudioParam": ".chat_completion_content_part_input_audio_param",
     "ChatCompletionContentPartParam": ".chat_completion_content_part_param",
     "ChatCompletionContentPartRefusalParam": ".chat_completion_content_part_refusal_param",
+    "ChatCompletionContentPartText": ".chat_completion_content_part_text",
     "ChatCompletionContentPartTextParam": ".chat_completion_content_part_text_param",
+    "ChatCompletionCustomToolParam": ".chat_completion_custom_tool_param",
     "ChatCompletionDeleted": ".chat_completion_deleted",
     "ChatCompletionDeveloperMessageParam": ".chat_completion_developer_message_param",
     "ChatCompletionFunctionCallOptionParam": ".chat_completion_function_call_option_param",
     "ChatCompletionFunctionMessageParam": ".chat_completion_function_message_param",
+    "ChatCompletionFunctionTool": ".chat_completion_function_tool",
+    "ChatCompletionFunctionToolParam": ".chat_completion_function_tool_param",
     "ChatCompletionFunctionsParam": ".chat_completion_functions_param",
     "ChatCompletionMessage": ".chat_completion_message",
     "ChatCompletionMessageCustomToolCall": ".chat_completion_message_custom_tool_call",
     "ChatCompletionMessageCustomToolCallParam": ".chat_completion_message_custom_tool_call_param",
+    "ChatCompletionMessageFunctionToolCall": ".chat_completion_message_function_tool_call",
+    "ChatCompletionMessageFunctionToolCallParam": ".chat_completion_message_function_tool_call_param",
     "ChatCompletionMessageParam": ".chat_completion_message_param",
     "ChatCompletionMessageToolCall": ".chat_completion_message_tool_call",
     "ChatCompletionMessageToolCallChunk": ".chat_completion_message_tool_call_chunk",
@@ -142,16 +192,22 @@ _LAZY = {
     "ChatCompletionModerationResults": ".chat_completion_moderation_results",
     "ChatCompletionNamedToolChoiceCustomParam": ".chat_completion_named_tool_choice_custom_param",
     "ChatCompletionNamedToolChoiceParam": ".chat_completion_named_tool_choice_param",
+    "ChatCompletionPredictionContentParam": ".chat_completion_prediction_content_param",
     "ChatCompletionRequestAssistantMessageContentPartParam": ".chat_completion_request_assistant_message_content_part_param",
     "ChatCompletionRequestMessageContentPartFileParam": ".chat_completion_request_message_content_part_file_param",
     "ChatCompletionRequestMessageContentPartImage": ".chat_completion_request_message_content_part_image",
     "ChatCompletionRequestMessageContentPartText": ".chat_completion_request_message_content_part_text",
+    "ChatCompletionRole": ".chat_completion_role",
+    "ChatCompletionStoreMessage": ".chat_completion_store_message",
+    "ChatCompletionStreamOptionsParam": ".chat_completion_stream_options_param",
     "ChatCompletionStreamResponseDelta": ".chat_completion_stream_response_delta",
     "ChatCompletionSystemMessageParam": ".chat_completion_system_message_param",
     "ChatCompletionTokenLogprob": ".chat_completion_token_logprob",
     "ChatCompletionToolChoiceOptionParam": ".chat_completion_tool_choice_option_param",
     "ChatCompletionToolMessageParam": ".chat_completion_tool_message_param",
+    "ChatCompletionToolParam": ".chat_completion_function_tool_param",
     "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
+    "CreateChatCompletionRequestMessageParam": ".create_chat_completion_request_message_param",
     "CustomToolChatCompletionsParam": ".custom_tool_chat_completions_param",
     "PredictionContentParam": ".prediction_content_param",
     "WebSearchLocationParam": ".web_search_location_param",

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
 from .chat_completion_message import ChatCompletionMessage
 from .chat_completion_moderation import ChatCompletionModeration
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
+
+if TYPE_CHECKING:
+    from ..responses.moderation import Moderation as Moderation2
+    from .chat_completion_moderation_error import ChatCompletionModerationError
+    from .chat_completion_moderation_results import ChatCompletionModerationResults
 
 __all__ = ["ChatCompletion"]
 
@@ -54,3 +60,29 @@ class ChatCompletion(BaseModel, kw_only=True):
     """The object type, which is always `chat.completion`."""
     usage: Optional[CompletionUsage] = None
     moderation: Optional[ChatCompletionModeration] = None
+
+
+_ELSEWHERE = {
+    "Moderation": ("..responses.moderation", "Moderation"),
+    "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
+    "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
+    "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+}
+
+if TYPE_CHECKING:
+    Moderation = Moderation2
+    ModerationInputError = ChatCompletionModerationError
+    ModerationInputModerationResults = ChatCompletionModerationResults
+    ModerationOutputError = ChatCompletionModerationError
+    ModerationOutputModerationResults = ChatCompletionModerationResults
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

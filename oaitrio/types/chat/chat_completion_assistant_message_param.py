@@ -40,3 +40,6 @@ class ChatCompletionAssistantMessageParam(TypedDict, total=False):
     audio: Optional[Audio]
     tool_calls: list[Union[ChatCompletionMessageToolCallParam, ChatCompletionMessageCustomToolCallParam]]
     function_call: Optional[FunctionCall]
+
+
+ContentArrayOfContentPart = ChatCompletionRequestAssistantMessageContentPartParam

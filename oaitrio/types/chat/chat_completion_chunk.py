@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
 from .chat_completion_moderation import ChatCompletionModeration
 from .chat_completion_stream_response_delta import ChatCompletionStreamResponseDelta
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
+
+if TYPE_CHECKING:
+    from ..responses.moderation import Moderation as Moderation2
+    from .chat_completion_message import Audio, FunctionCall
+    from .chat_completion_message_tool_call import Function
+    from .chat_completion_message_tool_call_chunk import ChatCompletionMessageToolCallChunk
+    from .chat_completion_moderation_error import ChatCompletionModerationError
+    from .chat_completion_moderation_results import ChatCompletionModerationResults
 
 __all__ = ["ChatCompletionChunk"]
 
@@ -73,3 +82,37 @@ class ChatCompletionChunk(BaseModel, kw_only=True):
     the request.
     """
     moderation: Optional[ChatCompletionModeration] = None
+
+
+_ELSEWHERE = {
+    "ChoiceDeltaAudio": (".chat_completion_message", "Audio"),
+    "ChoiceDeltaFunctionCall": (".chat_completion_message", "FunctionCall"),
+    "ChoiceDeltaToolCall": (".chat_completion_message_tool_call_chunk", "ChatCompletionMessageToolCallChunk"),
+    "ChoiceDeltaToolCallFunction": (".chat_completion_message_tool_call", "Function"),
+    "Moderation": ("..responses.moderation", "Moderation"),
+    "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
+    "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
+    "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+}
+
+if TYPE_CHECKING:
+    ChoiceDeltaAudio = Audio
+    ChoiceDeltaFunctionCall = FunctionCall
+    ChoiceDeltaToolCall = ChatCompletionMessageToolCallChunk
+    ChoiceDeltaToolCallFunction = Function
+    Moderation = Moderation2
+    ModerationInputError = ChatCompletionModerationError
+    ModerationInputModerationResults = ChatCompletionModerationResults
+    ModerationOutputError = ChatCompletionModerationError
+    ModerationOutputModerationResults = ChatCompletionModerationResults
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from .chat_completion_content_part_image_param import ChatCompletionContentPartImageParam
 from .chat_completion_content_part_input_audio_param import ChatCompletionContentPartInputAudioParam
@@ -11,7 +12,31 @@ from .chat_completion_request_message_content_part_file_param import (
     ChatCompletionRequestMessageContentPartFileParam,
 )
 
+if TYPE_CHECKING:
+    from .chat_completion_request_message_content_part_file_param import File as File2
+
 __all__ = ["ChatCompletionContentPartParam"]
 
 
 ChatCompletionContentPartParam: TypeAlias = Union[ChatCompletionContentPartTextParam, ChatCompletionContentPartImageParam, ChatCompletionContentPartInputAudioParam, ChatCompletionRequestMessageContentPartFileParam]
+
+
+File = ChatCompletionRequestMessageContentPartFileParam
+
+
+_ELSEWHERE = {
+    "FileFile": (".chat_completion_request_message_content_part_file_param", "File"),
+}
+
+if TYPE_CHECKING:
+    FileFile = File2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

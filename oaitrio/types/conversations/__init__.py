@@ -7,18 +7,46 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
     from .conversation import Conversation as Conversation
     from .conversation_deleted_resource import (
         ConversationDeletedResource as ConversationDeletedResource,
     )
     from .conversation_item import ConversationItem as ConversationItem
     from .conversation_item_list import ConversationItemList as ConversationItemList
+    from .input_file_content import InputFileContent as InputFileContent
+    from .input_file_content_param import InputFileContentParam as InputFileContentParam
+    from .input_image_content import InputImageContent as InputImageContent
+    from .input_image_content_param import InputImageContentParam as InputImageContentParam
+    from .input_text_content import InputTextContent as InputTextContent
+    from .input_text_content_param import InputTextContentParam as InputTextContentParam
+    from .message import Message as Message
+    from .output_text_content import OutputTextContent as OutputTextContent
+    from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
+    from .refusal_content import RefusalContent as RefusalContent
+    from .refusal_content_param import RefusalContentParam as RefusalContentParam
+    from .summary_text_content import SummaryTextContent as SummaryTextContent
+    from .text_content import TextContent as TextContent
 
 _LAZY = {
+    "ComputerScreenshotContent": ".computer_screenshot_content",
     "Conversation": ".conversation",
     "ConversationDeletedResource": ".conversation_deleted_resource",
     "ConversationItem": ".conversation_item",
     "ConversationItemList": ".conversation_item_list",
+    "InputFileContent": ".input_file_content",
+    "InputFileContentParam": ".input_file_content_param",
+    "InputImageContent": ".input_image_content",
+    "InputImageContentParam": ".input_image_content_param",
+    "InputTextContent": ".input_text_content",
+    "InputTextContentParam": ".input_text_content_param",
+    "Message": ".message",
+    "OutputTextContent": ".output_text_content",
+    "OutputTextContentParam": ".output_text_content_param",
+    "RefusalContent": ".refusal_content",
+    "RefusalContentParam": ".refusal_content_param",
+    "SummaryTextContent": ".summary_text_content",
+    "TextContent": ".text_content",
 }
 
 __all__ = sorted(_LAZY)

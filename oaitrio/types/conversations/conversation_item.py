@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from ..shared.additional_tools import AdditionalTools
 from ..shared.apply_patch_tool_call import ApplyPatchToolCall
@@ -33,8 +34,47 @@ from ..shared.tool_search_call import ToolSearchCall
 from ..shared.tool_search_output import ToolSearchOutput
 from ..shared.web_search_tool_call import WebSearchToolCall
 
+if TYPE_CHECKING:
+    from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
+    from ..shared.mcp_approval_response import MCPApprovalResponse
+
 __all__ = ["ConversationItem"]
 
 
 ConversationItem: TypeAlias = Union[Message, FunctionToolCallResource, FunctionToolCallOutputResource, FileSearchToolCall, WebSearchToolCall, ImageGenToolCall, ComputerToolCall, ComputerToolCallOutputResource, ToolSearchCall, ToolSearchOutput, AdditionalTools, ReasoningItem, Program, ProgramOutput, CompactionBody, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCall, FunctionShellCallOutput, ApplyPatchToolCall, ApplyPatchToolCallOutput, MCPListTools, MCPApprovalRequest, MCPApprovalResponseResource, MCPToolCall, CustomToolCall, CustomToolCallOutput]
 """A single item within a conversation. The set of possible types are the same as the `output` type of a [Response object](/docs/api-reference/responses/object#responses/object-output)."""
+
+
+LocalShellCall = LocalShellToolCall
+
+
+LocalShellCallOutput = LocalShellToolCallOutput
+
+
+McpApprovalRequest = MCPApprovalRequest
+
+
+McpCall = MCPToolCall
+
+
+McpListTools = MCPListTools
+
+
+_ELSEWHERE = {
+    "McpApprovalResponse": ("..shared.mcp_approval_response", "MCPApprovalResponse"),
+    "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
+}
+
+if TYPE_CHECKING:
+    McpApprovalResponse = MCPApprovalResponse
+    McpListToolsTool = BetaMCPListToolsTool
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -14,7 +14,13 @@ if TYPE_CHECKING:
         CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam,
     )
     from .create_eval_jsonl_run_data_source import (
+        CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource,
+    )
+    from .create_eval_jsonl_run_data_source import (
         CreateEvalJsonlRunDataSource as CreateEvalJsonlRunDataSource,
+    )
+    from .create_eval_jsonl_run_data_source_param import (
+        CreateEvalJSONLRunDataSourceParam as CreateEvalJSONLRunDataSourceParam,
     )
     from .create_eval_jsonl_run_data_source_param import (
         CreateEvalJsonlRunDataSourceParam as CreateEvalJsonlRunDataSourceParam,
@@ -54,6 +60,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "CreateEvalCompletionsRunDataSource": ".create_eval_completions_run_data_source",
     "CreateEvalCompletionsRunDataSourceParam": ".create_eval_completions_run_data_source_param",
+    "CreateEvalJSONLRunDataSource": ".create_eval_jsonl_run_data_source",
+    "CreateEvalJSONLRunDataSourceParam": ".create_eval_jsonl_run_data_source_param",
     "CreateEvalJsonlRunDataSource": ".create_eval_jsonl_run_data_source",
     "CreateEvalJsonlRunDataSourceParam": ".create_eval_jsonl_run_data_source_param",
     "CreateEvalResponsesRunDataSource": ".create_eval_responses_run_data_source",

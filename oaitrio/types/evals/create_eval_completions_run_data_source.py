@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from ..shared.chat_completion_tool import ChatCompletionTool
@@ -14,6 +15,11 @@ from ..shared.response_format_text import ResponseFormatText
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
 from .eval_stored_completions_source import EvalStoredCompletionsSource
+
+if TYPE_CHECKING:
+    from ..shared.eval_item_content_output_text import EvalItemContentOutputText
+    from ..shared.eval_item_input_image import EvalItemInputImage
+    from .eval_jsonl_file_content_source import ContentItem
 
 __all__ = ["CreateEvalCompletionsRunDataSource"]
 
@@ -69,3 +75,37 @@ class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True, tag_field="typ
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
     source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource, EvalStoredCompletionsSource]
     """Determines what populates the `item` namespace in this run's data source."""
+
+
+InputMessagesTemplateTemplateEvalItem = EvalItem
+
+
+SourceFileContent = EvalJsonlFileContentSource
+
+
+SourceFileID = EvalJsonlFileIdSource
+
+
+SourceStoredCompletions = EvalStoredCompletionsSource
+
+
+_ELSEWHERE = {
+    "InputMessagesTemplateTemplateEvalItemContentInputImage": ("..shared.eval_item_input_image", "EvalItemInputImage"),
+    "InputMessagesTemplateTemplateEvalItemContentOutputText": ("..shared.eval_item_content_output_text", "EvalItemContentOutputText"),
+    "SourceFileContentContent": (".eval_jsonl_file_content_source", "ContentItem"),
+}
+
+if TYPE_CHECKING:
+    InputMessagesTemplateTemplateEvalItemContentInputImage = EvalItemInputImage
+    InputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputText
+    SourceFileContentContent = ContentItem
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Required, TypedDict, Union
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Required, TypedDict, Union
 
 from ..shared.chat_completion_tool_param import ChatCompletionToolParam
 from ..shared.easy_input_message_param import EasyInputMessageParam
@@ -13,6 +14,14 @@ from ..shared.response_format_text_param import ResponseFormatTextParam
 from .eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam
 from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
 from .eval_stored_completions_source_param import EvalStoredCompletionsSourceParam
+
+if TYPE_CHECKING:
+    from ..beta.assistants_api_response_format_option_param import (
+        AssistantsApiResponseFormatOptionParam,
+    )
+    from ..shared.eval_item_content_output_text_param import EvalItemContentOutputTextParam
+    from ..shared.eval_item_input_image_param import EvalItemInputImageParam
+    from .eval_jsonl_file_content_source_param import ContentItem
 
 __all__ = ["CreateEvalCompletionsRunDataSourceParam"]
 
@@ -68,3 +77,39 @@ class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]]
     """Determines what populates the `item` namespace in this run's data source."""
+
+
+InputMessagesTemplateTemplateEvalItem = EvalItemParam
+
+
+SourceFileContent = EvalJsonlFileContentSourceParam
+
+
+SourceFileID = EvalJsonlFileIdSourceParam
+
+
+SourceStoredCompletions = EvalStoredCompletionsSourceParam
+
+
+_ELSEWHERE = {
+    "InputMessagesTemplateTemplateEvalItemContentInputImage": ("..shared.eval_item_input_image_param", "EvalItemInputImageParam"),
+    "InputMessagesTemplateTemplateEvalItemContentOutputText": ("..shared.eval_item_content_output_text_param", "EvalItemContentOutputTextParam"),
+    "SamplingParamsResponseFormat": ("..beta.assistants_api_response_format_option_param", "AssistantsApiResponseFormatOptionParam"),
+    "SourceFileContentContent": (".eval_jsonl_file_content_source_param", "ContentItem"),
+}
+
+if TYPE_CHECKING:
+    InputMessagesTemplateTemplateEvalItemContentInputImage = EvalItemInputImageParam
+    InputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputTextParam
+    SamplingParamsResponseFormat = AssistantsApiResponseFormatOptionParam
+    SourceFileContentContent = ContentItem
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

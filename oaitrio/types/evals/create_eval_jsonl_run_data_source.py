@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Union
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
 from ..._models import BaseModel
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
 
-__all__ = ["CreateEvalJsonlRunDataSource"]
+if TYPE_CHECKING:
+    from .eval_jsonl_file_content_source import ContentItem
+
+__all__ = ["CreateEvalJSONLRunDataSource", "CreateEvalJsonlRunDataSource"]
 
 
 class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True, tag_field="type", tag="jsonl"):
@@ -17,3 +21,30 @@ class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True, tag_field="type", ta
     """The type of data source. Always `jsonl`."""
     source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource]
     """Determines what populates the `item` namespace in the data source."""
+
+
+CreateEvalJSONLRunDataSource = CreateEvalJsonlRunDataSource
+
+
+SourceFileContent = EvalJsonlFileContentSource
+
+
+SourceFileID = EvalJsonlFileIdSource
+
+
+_ELSEWHERE = {
+    "SourceFileContentContent": (".eval_jsonl_file_content_source", "ContentItem"),
+}
+
+if TYPE_CHECKING:
+    SourceFileContentContent = ContentItem
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict, Union
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, Union
 
 from .eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam
 from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
 
-__all__ = ["CreateEvalJsonlRunDataSourceParam"]
+if TYPE_CHECKING:
+    from .eval_jsonl_file_content_source_param import ContentItem
+
+__all__ = ["CreateEvalJSONLRunDataSourceParam", "CreateEvalJsonlRunDataSourceParam"]
 
 
 class CreateEvalJsonlRunDataSourceParam(TypedDict, total=False):
@@ -16,3 +20,30 @@ class CreateEvalJsonlRunDataSourceParam(TypedDict, total=False):
     """The type of data source. Always `jsonl`."""
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam]]
     """Determines what populates the `item` namespace in the data source."""
+
+
+CreateEvalJSONLRunDataSourceParam = CreateEvalJsonlRunDataSourceParam
+
+
+SourceFileContent = EvalJsonlFileContentSourceParam
+
+
+SourceFileID = EvalJsonlFileIdSourceParam
+
+
+_ELSEWHERE = {
+    "SourceFileContentContent": (".eval_jsonl_file_content_source_param", "ContentItem"),
+}
+
+if TYPE_CHECKING:
+    SourceFileContentContent = ContentItem
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

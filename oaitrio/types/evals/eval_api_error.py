@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ..._models import BaseModel
+
+if TYPE_CHECKING:
+    from ..beta.beta_response import Error
 
 __all__ = ["EvalApiError"]
 
@@ -13,3 +19,21 @@ class EvalApiError(BaseModel, kw_only=True):
     """The error code."""
     message: str
     """The error message."""
+
+
+_ELSEWHERE = {
+    "EvalAPIError": ("..beta.beta_response", "Error"),
+}
+
+if TYPE_CHECKING:
+    EvalAPIError = Error
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

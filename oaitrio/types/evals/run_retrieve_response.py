@@ -2,10 +2,79 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .eval_run import EvalRun
+
+if TYPE_CHECKING:
+    from ..shared.eval_item import EvalItem
+    from ..shared.eval_item_content_output_text import EvalItemContentOutputText
+    from ..shared.eval_item_input_image import EvalItemInputImage
+    from .create_eval_completions_run_data_source import (
+        InputMessagesItemReference,
+        InputMessagesTemplate,
+    )
+    from .create_eval_responses_run_data_source import (
+        CreateEvalResponsesRunDataSource,
+        SamplingParams,
+        SamplingParamsText,
+    )
+    from .eval_jsonl_file_content_source import ContentItem, EvalJsonlFileContentSource
+    from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
+    from .eval_responses_source import EvalResponsesSource
+    from .eval_run import PerModelUsageItem
+    from .eval_run import PerTestingCriteriaResult as PerTestingCriteriaResult2
+    from .eval_run import ResultCounts as ResultCounts2
 
 __all__ = ["RunRetrieveResponse"]
 
 
 class RunRetrieveResponse(EvalRun, kw_only=True):
     """A schema representing an evaluation run."""
+
+
+_ELSEWHERE = {
+    "DataSourceResponses": (".create_eval_responses_run_data_source", "CreateEvalResponsesRunDataSource"),
+    "DataSourceResponsesInputMessagesItemReference": (".create_eval_completions_run_data_source", "InputMessagesItemReference"),
+    "DataSourceResponsesInputMessagesTemplate": (".create_eval_completions_run_data_source", "InputMessagesTemplate"),
+    "DataSourceResponsesInputMessagesTemplateTemplateEvalItem": ("..shared.eval_item", "EvalItem"),
+    "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage": ("..shared.eval_item_input_image", "EvalItemInputImage"),
+    "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": ("..shared.eval_item_content_output_text", "EvalItemContentOutputText"),
+    "DataSourceResponsesSamplingParams": (".create_eval_responses_run_data_source", "SamplingParams"),
+    "DataSourceResponsesSamplingParamsText": (".create_eval_responses_run_data_source", "SamplingParamsText"),
+    "DataSourceResponsesSourceFileContent": (".eval_jsonl_file_content_source", "EvalJsonlFileContentSource"),
+    "DataSourceResponsesSourceFileContentContent": (".eval_jsonl_file_content_source", "ContentItem"),
+    "DataSourceResponsesSourceFileID": (".eval_jsonl_file_id_source", "EvalJsonlFileIdSource"),
+    "DataSourceResponsesSourceResponses": (".eval_responses_source", "EvalResponsesSource"),
+    "PerModelUsage": (".eval_run", "PerModelUsageItem"),
+    "PerTestingCriteriaResult": (".eval_run", "PerTestingCriteriaResult"),
+    "ResultCounts": (".eval_run", "ResultCounts"),
+}
+
+if TYPE_CHECKING:
+    DataSourceResponses = CreateEvalResponsesRunDataSource
+    DataSourceResponsesInputMessagesItemReference = InputMessagesItemReference
+    DataSourceResponsesInputMessagesTemplate = InputMessagesTemplate
+    DataSourceResponsesInputMessagesTemplateTemplateEvalItem = EvalItem
+    DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage = EvalItemInputImage
+    DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputText
+    DataSourceResponsesSamplingParams = SamplingParams
+    DataSourceResponsesSamplingParamsText = SamplingParamsText
+    DataSourceResponsesSourceFileContent = EvalJsonlFileContentSource
+    DataSourceResponsesSourceFileContentContent = ContentItem
+    DataSourceResponsesSourceFileID = EvalJsonlFileIdSource
+    DataSourceResponsesSourceResponses = EvalResponsesSource
+    PerModelUsage = PerModelUsageItem
+    PerTestingCriteriaResult = PerTestingCriteriaResult2
+    ResultCounts = ResultCounts2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -7,6 +7,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .dpo_hyperparameters import DpoHyperparameters as DpoHyperparameters
+    from .dpo_hyperparameters_param import DpoHyperparametersParam as DpoHyperparametersParam
+    from .dpo_method import DpoMethod as DpoMethod
+    from .dpo_method_param import DpoMethodParam as DpoMethodParam
     from .fine_tune_dpo_hyperparameters import (
         FineTuneDPOHyperparameters as FineTuneDPOHyperparameters,
     )
@@ -42,10 +46,37 @@ if TYPE_CHECKING:
     from .fine_tuning_integration import FineTuningIntegration as FineTuningIntegration
     from .fine_tuning_job import FineTuningJob as FineTuningJob
     from .fine_tuning_job_event import FineTuningJobEvent as FineTuningJobEvent
+    from .fine_tuning_job_wandb_integration import (
+        FineTuningJobWandbIntegration as FineTuningJobWandbIntegration,
+    )
+    from .fine_tuning_job_wandb_integration_object import (
+        FineTuningJobIntegration as FineTuningJobIntegration,
+    )
+    from .fine_tuning_job_wandb_integration_object import (
+        FineTuningJobWandbIntegrationObject as FineTuningJobWandbIntegrationObject,
+    )
     from .grader_multi import GraderMulti as GraderMulti
     from .grader_multi_param import GraderMultiParam as GraderMultiParam
+    from .reinforcement_hyperparameters import (
+        ReinforcementHyperparameters as ReinforcementHyperparameters,
+    )
+    from .reinforcement_hyperparameters_param import (
+        ReinforcementHyperparametersParam as ReinforcementHyperparametersParam,
+    )
+    from .reinforcement_method import ReinforcementMethod as ReinforcementMethod
+    from .reinforcement_method_param import ReinforcementMethodParam as ReinforcementMethodParam
+    from .supervised_hyperparameters import SupervisedHyperparameters as SupervisedHyperparameters
+    from .supervised_hyperparameters_param import (
+        SupervisedHyperparametersParam as SupervisedHyperparametersParam,
+    )
+    from .supervised_method import SupervisedMethod as SupervisedMethod
+    from .supervised_method_param import SupervisedMethodParam as SupervisedMethodParam
 
 _LAZY = {
+    "DpoHyperparameters": ".dpo_hyperparameters",
+    "DpoHyperparametersParam": ".dpo_hyperparameters_param",
+    "DpoMethod": ".dpo_method",
+    "DpoMethodParam": ".dpo_method_param",
     "FineTuneDPOHyperparameters": ".fine_tune_dpo_hyperparameters",
     "FineTuneDPOHyperparametersParam": ".fine_tune_dpo_hyperparameters_param",
     "FineTuneDPOMethod": ".fine_tune_dpo_method",
@@ -63,8 +94,19 @@ _LAZY = {
     "FineTuningIntegration": ".fine_tuning_integration",
     "FineTuningJob": ".fine_tuning_job",
     "FineTuningJobEvent": ".fine_tuning_job_event",
+    "FineTuningJobIntegration": ".fine_tuning_job_wandb_integration_object",
+    "FineTuningJobWandbIntegration": ".fine_tuning_job_wandb_integration",
+    "FineTuningJobWandbIntegrationObject": ".fine_tuning_job_wandb_integration_object",
     "GraderMulti": ".grader_multi",
     "GraderMultiParam": ".grader_multi_param",
+    "ReinforcementHyperparameters": ".reinforcement_hyperparameters",
+    "ReinforcementHyperparametersParam": ".reinforcement_hyperparameters_param",
+    "ReinforcementMethod": ".reinforcement_method",
+    "ReinforcementMethodParam": ".reinforcement_method_param",
+    "SupervisedHyperparameters": ".supervised_hyperparameters",
+    "SupervisedHyperparametersParam": ".supervised_hyperparameters_param",
+    "SupervisedMethod": ".supervised_method",
+    "SupervisedMethodParam": ".supervised_method_param",
 }
 
 __all__ = sorted(_LAZY)

@@ -64,3 +64,6 @@ class FineTuningJob(BaseModel, kw_only=True):
     estimated_finish: Optional[int] = None
     method: Optional[FineTuneMethod] = None
     metadata: Optional[dict[str, str]] = None
+
+
+Method = FineTuneMethod

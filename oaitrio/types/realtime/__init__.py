@@ -7,36 +7,216 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_transcription import AudioTranscription as AudioTranscription
+    from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
     from .client_secret_create_response import (
         ClientSecretCreateResponse as ClientSecretCreateResponse,
     )
+    from .conversation_item import ConversationItem as ConversationItem
+    from .log_prob_properties import LogProbProperties as LogProbProperties
+    from .noise_reduction_type import NoiseReductionType as NoiseReductionType
+    from .realtime_audio_config_input import RealtimeAudioConfigInput as RealtimeAudioConfigInput
+    from .realtime_audio_config_input_param import (
+        RealtimeAudioConfigInputParam as RealtimeAudioConfigInputParam,
+    )
+    from .realtime_audio_config_output import RealtimeAudioConfigOutput as RealtimeAudioConfigOutput
+    from .realtime_audio_config_output_param import (
+        RealtimeAudioConfigOutputParam as RealtimeAudioConfigOutputParam,
+    )
+    from .realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats
+    from .realtime_audio_formats_param import RealtimeAudioFormatsParam as RealtimeAudioFormatsParam
+    from .realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
+    )
+    from .realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
+    )
+    from .realtime_conversation_item_function_call_output_param import (
+        RealtimeConversationItemFunctionCallOutputParam as RealtimeConversationItemFunctionCallOutputParam,
+    )
+    from .realtime_conversation_item_function_call_param import (
+        RealtimeConversationItemFunctionCallParam as RealtimeConversationItemFunctionCallParam,
+    )
+    from .realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
+    from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
+    from .realtime_mcp_approval_request import (
+        RealtimeMcpApprovalRequest as RealtimeMcpApprovalRequest,
+    )
+    from .realtime_mcp_approval_request_param import (
+        RealtimeMcpApprovalRequestParam as RealtimeMcpApprovalRequestParam,
+    )
+    from .realtime_mcp_approval_response import (
+        RealtimeMcpApprovalResponse as RealtimeMcpApprovalResponse,
+    )
+    from .realtime_mcp_approval_response_param import (
+        RealtimeMcpApprovalResponseParam as RealtimeMcpApprovalResponseParam,
+    )
     from .realtime_reasoning import RealtimeReasoning as RealtimeReasoning
+    from .realtime_reasoning_effort import RealtimeReasoningEffort as RealtimeReasoningEffort
     from .realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
+    from .realtime_response_create_mcp_tool import (
+        RealtimeResponseCreateMcpTool as RealtimeResponseCreateMcpTool,
+    )
+    from .realtime_response_usage_output_token_details import (
+        RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails,
+    )
     from .realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
+    )
+    from .realtime_session_create_request_param import (
+        RealtimeSessionCreateRequestParam as RealtimeSessionCreateRequestParam,
+    )
+    from .realtime_session_create_response import (
+        RealtimeSessionCreateResponse as RealtimeSessionCreateResponse,
     )
     from .realtime_session_create_response_ga import (
         RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
     )
+    from .realtime_transcription_session_audio import (
+        RealtimeTranscriptionSessionAudio as RealtimeTranscriptionSessionAudio,
+    )
+    from .realtime_transcription_session_audio_input import (
+        RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
+    )
+    from .realtime_transcription_session_audio_input_param import (
+        RealtimeTranscriptionSessionAudioInputParam as RealtimeTranscriptionSessionAudioInputParam,
+    )
     from .realtime_transcription_session_create_request_ga_param import (
         RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
+    )
+    from .realtime_transcription_session_create_request_param import (
+        RealtimeTranscriptionSessionCreateRequestParam as RealtimeTranscriptionSessionCreateRequestParam,
+    )
+    from .realtime_transcription_session_create_response import (
+        RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse,
     )
     from .realtime_transcription_session_create_response_ga import (
         RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA,
     )
+    from .realtime_transcription_session_turn_detection import (
+        RealtimeTranscriptionSessionTurnDetection as RealtimeTranscriptionSessionTurnDetection,
+    )
     from .realtime_translation_client_secret_create_response import (
         RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
     )
+    from .realtime_translation_session import (
+        RealtimeTranslationSession as RealtimeTranslationSession,
+    )
+    from .realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam,
+    )
+    from .realtime_translation_session_update_request import (
+        RealtimeTranslationSessionUpdateRequest as RealtimeTranslationSessionUpdateRequest,
+    )
+    from .realtime_translation_session_update_request_param import (
+        RealtimeTranslationSessionUpdateRequestParam as RealtimeTranslationSessionUpdateRequestParam,
+    )
+    from .realtime_truncation import RealtimeTruncation as RealtimeTruncation
+    from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
+    from .realtime_truncation_retention_ratio import (
+        RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio,
+    )
+    from .realtime_truncation_retention_ratio_param import (
+        RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam,
+    )
+    from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
+    from .response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
+    from .response_audio_transcript_delta_event import (
+        ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
+    )
+    from .response_audio_transcript_done_event import (
+        ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
+    )
+    from .response_content_part_added_event import (
+        ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
+    )
+    from .response_content_part_done_event import (
+        ResponseContentPartDoneEvent as ResponseContentPartDoneEvent,
+    )
+    from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
+    from .response_function_call_arguments_delta_event import (
+        ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
+    )
+    from .response_function_call_arguments_done_event import (
+        ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
+    )
+    from .response_item_reference import ResponseItemReference as ResponseItemReference
+    from .response_item_reference_param import (
+        ResponseItemReferenceParam as ResponseItemReferenceParam,
+    )
+    from .response_output_item_added_event import (
+        ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
+    )
+    from .response_output_item_done_event import (
+        ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
+    )
+    from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
+    from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
 
 _LAZY = {
+    "AudioTranscription": ".audio_transcription",
+    "AudioTranscriptionParam": ".audio_transcription_param",
     "ClientSecretCreateResponse": ".client_secret_create_response",
+    "ConversationItem": ".conversation_item",
+    "LogProbProperties": ".log_prob_properties",
+    "NoiseReductionType": ".noise_reduction_type",
+    "RealtimeAudioConfigInput": ".realtime_audio_config_input",
+    "RealtimeAudioConfigInputParam": ".realtime_audio_config_input_param",
+    "RealtimeAudioConfigOutput": ".realtime_audio_config_output",
+    "RealtimeAudioConfigOutputParam": ".realtime_audio_config_output_param",
+    "RealtimeAudioFormats": ".realtime_audio_formats",
+    "RealtimeAudioFormatsParam": ".realtime_audio_formats_param",
+    "RealtimeConversationItemFunctionCall": ".realtime_conversation_item_function_call",
+    "RealtimeConversationItemFunctionCallOutput": ".realtime_conversation_item_function_call_output",
+    "RealtimeConversationItemFunctionCallOutputParam": ".realtime_conversation_item_function_call_output_param",
+    "RealtimeConversationItemFunctionCallParam": ".realtime_conversation_item_function_call_param",
+    "RealtimeFunctionTool": ".realtime_function_tool",
+    "RealtimeFunctionToolParam": ".realtime_function_tool_param",
+    "RealtimeMcpApprovalRequest": ".realtime_mcp_approval_request",
+    "RealtimeMcpApprovalRequestParam": ".realtime_mcp_approval_request_param",
+    "RealtimeMcpApprovalResponse": ".realtime_mcp_approval_response",
+    "RealtimeMcpApprovalResponseParam": ".realtime_mcp_approval_response_param",
     "RealtimeReasoning": ".realtime_reasoning",
+    "RealtimeReasoningEffort": ".realtime_reasoning_effort",
     "RealtimeReasoningParam": ".realtime_reasoning_param",
+    "RealtimeResponseCreateMcpTool": ".realtime_response_create_mcp_tool",
+    "RealtimeResponseUsageOutputTokenDetails": ".realtime_response_usage_output_token_details",
     "RealtimeSessionCreateRequestGAParam": ".realtime_session_create_request_ga_param",
+    "RealtimeSessionCreateRequestParam": ".realtime_session_create_request_param",
+    "RealtimeSessionCreateResponse": ".realtime_session_create_response",
     "RealtimeSessionCreateResponseGA": ".realtime_session_create_response_ga",
+    "RealtimeTranscriptionSessionAudio": ".realtime_transcription_session_audio",
+    "RealtimeTranscriptionSessionAudioInput": ".realtime_transcription_session_audio_input",
+    "RealtimeTranscriptionSessionAudioInputParam": ".realtime_transcription_session_audio_input_param",
     "RealtimeTranscriptionSessionCreateRequestGAParam": ".realtime_transcription_session_create_request_ga_param",
+    "RealtimeTranscriptionSessionCreateRequestParam": ".realtime_transcription_session_create_request_param",
+    "RealtimeTranscriptionSessionCreateResponse": ".realtime_transcription_session_create_response",
     "RealtimeTranscriptionSessionCreateResponseGA": ".realtime_transcription_session_create_response_ga",
+    "RealtimeTranscriptionSessionTurnDetection": ".realtime_transcription_session_turn_detection",
     "RealtimeTranslationClientSecretCreateResponse": ".realtime_translation_client_secret_create_response",
+    "RealtimeTranslationSession": ".realtime_translation_session",
+    "RealtimeTranslationSessionCreateRequestParam": ".realtime_translation_session_create_request_param",
+    "RealtimeTranslationSessionUpdateRequest": ".realtime_translation_session_update_request",
+    "RealtimeTranslationSessionUpdateRequestParam": ".realtime_translation_session_update_request_param",
+    "RealtimeTruncation": ".realtime_truncation",
+    "RealtimeTruncationParam": ".realtime_truncation_param",
+    "RealtimeTruncationRetentionRatio": ".realtime_truncation_retention_ratio",
+    "RealtimeTruncationRetentionRatioParam": ".realtime_truncation_retention_ratio_param",
+    "ResponseAudioDeltaEvent": ".response_audio_delta_event",
+    "ResponseAudioDoneEvent": ".response_audio_done_event",
+    "ResponseAudioTranscriptDeltaEvent": ".response_audio_transcript_delta_event",
+    "ResponseAudioTranscriptDoneEvent": ".response_audio_transcript_done_event",
+    "ResponseContentPartAddedEvent": ".response_content_part_added_event",
+    "ResponseContentPartDoneEvent": ".response_content_part_done_event",
+    "ResponseCreatedEvent": ".response_created_event",
+    "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
+    "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
+    "ResponseItemReference": ".response_item_reference",
+    "ResponseItemReferenceParam": ".response_item_reference_param",
+    "ResponseOutputItemAddedEvent": ".response_output_item_added_event",
+    "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
+    "ResponseTextDeltaEvent": ".response_text_delta_event",
+    "ResponseTextDoneEvent": ".response_text_done_event",
 }
 
 __all__ = sorted(_LAZY)

@@ -7,7 +7,41 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .apply_patch_tool import ApplyPatchTool as ApplyPatchTool
+    from .apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
     from .compacted_response import CompactedResponse as CompactedResponse
+    from .computer_action import ComputerAction as ComputerAction
+    from .computer_action_list import ComputerActionList as ComputerActionList
+    from .computer_action_list_param import ComputerActionListParam as ComputerActionListParam
+    from .computer_action_param import ComputerActionParam as ComputerActionParam
+    from .computer_tool import ComputerTool as ComputerTool
+    from .computer_tool_param import ComputerToolParam as ComputerToolParam
+    from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
+    from .computer_use_preview_tool_param import (
+        ComputerUsePreviewToolParam as ComputerUsePreviewToolParam,
+    )
+    from .container_auto import ContainerAuto as ContainerAuto
+    from .container_auto_param import ContainerAutoParam as ContainerAutoParam
+    from .container_network_policy_allowlist import (
+        ContainerNetworkPolicyAllowlist as ContainerNetworkPolicyAllowlist,
+    )
+    from .container_network_policy_allowlist_param import (
+        ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam,
+    )
+    from .container_network_policy_disabled import (
+        ContainerNetworkPolicyDisabled as ContainerNetworkPolicyDisabled,
+    )
+    from .container_network_policy_disabled_param import (
+        ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam,
+    )
+    from .container_network_policy_domain_secret import (
+        ContainerNetworkPolicyDomainSecret as ContainerNetworkPolicyDomainSecret,
+    )
+    from .container_network_policy_domain_secret_param import (
+        ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam,
+    )
+    from .container_reference import ContainerReference as ContainerReference
+    from .container_reference_param import ContainerReferenceParam as ContainerReferenceParam
     from .context_management_param import ContextManagementParam as ContextManagementParam
     from .conversation_param import ConversationParam as ConversationParam
     from .conversation_param2_param import ConversationParam2Param as ConversationParam2Param
@@ -15,19 +49,46 @@ if TYPE_CHECKING:
         CustomToolCallOutputResource as CustomToolCallOutputResource,
     )
     from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
+    from .custom_tool_param import CustomToolParam as CustomToolParam
+    from .easy_input_message import EasyInputMessage as EasyInputMessage
+    from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
+    from .file_search_tool import FileSearchTool as FileSearchTool
+    from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
+    from .function_shell_tool import FunctionShellTool as FunctionShellTool
+    from .function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
+    from .function_tool import FunctionTool as FunctionTool
+    from .function_tool_param import FunctionToolParam as FunctionToolParam
+    from .image_detail import ImageDetail as ImageDetail
+    from .inline_skill import InlineSkill as InlineSkill
+    from .inline_skill_param import InlineSkillParam as InlineSkillParam
+    from .inline_skill_source import InlineSkillSource as InlineSkillSource
+    from .inline_skill_source_param import InlineSkillSourceParam as InlineSkillSourceParam
     from .input_item import InputItem as InputItem
     from .input_message_resource import InputMessageResource as InputMessageResource
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
     from .item_field import ItemField as ItemField
+    from .local_environment import LocalEnvironment as LocalEnvironment
+    from .local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
+    from .local_skill import LocalSkill as LocalSkill
+    from .local_skill_param import LocalSkillParam as LocalSkillParam
+    from .mcp_tool_call_error_param import McpToolCallErrorParam as McpToolCallErrorParam
     from .model_response_properties import ModelResponseProperties as ModelResponseProperties
     from .moderation import Moderation as Moderation
     from .moderation_error_body import ModerationErrorBody as ModerationErrorBody
+    from .namespace_tool import NamespaceTool as NamespaceTool
+    from .namespace_tool_param import NamespaceToolParam as NamespaceToolParam
     from .output_content import OutputContent as OutputContent
     from .output_item import OutputItem as OutputItem
     from .prompt_cache_options import PromptCacheOptions as PromptCacheOptions
     from .reasoning import Reasoning as Reasoning
     from .reasoning_param import ReasoningParam as ReasoningParam
     from .response import Response as Response
+    from .response_apply_patch_tool_call import (
+        ResponseApplyPatchToolCall as ResponseApplyPatchToolCall,
+    )
+    from .response_apply_patch_tool_call_output import (
+        ResponseApplyPatchToolCallOutput as ResponseApplyPatchToolCallOutput,
+    )
     from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
     from .response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
     from .response_audio_transcript_delta_event import (
@@ -51,7 +112,27 @@ if TYPE_CHECKING:
     from .response_code_interpreter_call_interpreting_event import (
         ResponseCodeInterpreterCallInterpretingEvent as ResponseCodeInterpreterCallInterpretingEvent,
     )
+    from .response_code_interpreter_tool_call import (
+        ResponseCodeInterpreterToolCall as ResponseCodeInterpreterToolCall,
+    )
+    from .response_code_interpreter_tool_call_param import (
+        ResponseCodeInterpreterToolCallParam as ResponseCodeInterpreterToolCallParam,
+    )
+    from .response_compaction_item import ResponseCompactionItem as ResponseCompactionItem
+    from .response_compaction_item_param import (
+        ResponseCompactionItemParam as ResponseCompactionItemParam,
+    )
+    from .response_compaction_item_param_param import (
+        ResponseCompactionItemParamParam as ResponseCompactionItemParamParam,
+    )
     from .response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
+    from .response_computer_tool_call import ResponseComputerToolCall as ResponseComputerToolCall
+    from .response_computer_tool_call_output_item import (
+        ResponseComputerToolCallOutputItem as ResponseComputerToolCallOutputItem,
+    )
+    from .response_computer_tool_call_param import (
+        ResponseComputerToolCallParam as ResponseComputerToolCallParam,
+    )
     from .response_content_part_added_event import (
         ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
     )
@@ -59,6 +140,7 @@ if TYPE_CHECKING:
         ResponseContentPartDoneEvent as ResponseContentPartDoneEvent,
     )
     from .response_conversation import ResponseConversation as ResponseConversation
+    from .response_conversation_param import ResponseConversationParam as ResponseConversationParam
     from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from .response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
@@ -66,6 +148,16 @@ if TYPE_CHECKING:
     from .response_custom_tool_call_input_done_event import (
         ResponseCustomToolCallInputDoneEvent as ResponseCustomToolCallInputDoneEvent,
     )
+    from .response_custom_tool_call_output import (
+        ResponseCustomToolCallOutput as ResponseCustomToolCallOutput,
+    )
+    from .response_custom_tool_call_output_item import (
+        ResponseCustomToolCallOutputItem as ResponseCustomToolCallOutputItem,
+    )
+    from .response_custom_tool_call_output_param import (
+        ResponseCustomToolCallOutputParam as ResponseCustomToolCallOutputParam,
+    )
+    from .response_error import ResponseError as ResponseError
     from .response_error_event import ResponseErrorEvent as ResponseErrorEvent
     from .response_failed_event import ResponseFailedEvent as ResponseFailedEvent
     from .response_file_search_call_completed_event import (
@@ -77,11 +169,39 @@ if TYPE_CHECKING:
     from .response_file_search_call_searching_event import (
         ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent,
     )
+    from .response_file_search_tool_call import (
+        ResponseFileSearchToolCall as ResponseFileSearchToolCall,
+    )
+    from .response_file_search_tool_call_param import (
+        ResponseFileSearchToolCallParam as ResponseFileSearchToolCallParam,
+    )
     from .response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
     from .response_function_call_arguments_done_event import (
         ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
+    )
+    from .response_function_call_output_item import (
+        ResponseFunctionCallOutputItem as ResponseFunctionCallOutputItem,
+    )
+    from .response_function_call_output_item_param import (
+        ResponseFunctionCallOutputItemParam as ResponseFunctionCallOutputItemParam,
+    )
+    from .response_function_shell_call_output_content_param import (
+        ResponseFunctionShellCallOutputContentParam as ResponseFunctionShellCallOutputContentParam,
+    )
+    from .response_function_shell_tool_call import (
+        ResponseFunctionShellToolCall as ResponseFunctionShellToolCall,
+    )
+    from .response_function_shell_tool_call_output import (
+        ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput,
+    )
+    from .response_function_tool_call_output_item import (
+        ResponseFunctionToolCallOutputItem as ResponseFunctionToolCallOutputItem,
+    )
+    from .response_function_web_search import ResponseFunctionWebSearch as ResponseFunctionWebSearch
+    from .response_function_web_search_param import (
+        ResponseFunctionWebSearchParam as ResponseFunctionWebSearchParam,
     )
     from .response_image_gen_call_completed_event import (
         ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent,
@@ -97,32 +217,72 @@ if TYPE_CHECKING:
     )
     from .response_in_progress_event import ResponseInProgressEvent as ResponseInProgressEvent
     from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
+    from .response_input_audio import ResponseInputAudio as ResponseInputAudio
+    from .response_input_audio_param import ResponseInputAudioParam as ResponseInputAudioParam
+    from .response_input_file_content import ResponseInputFileContent as ResponseInputFileContent
+    from .response_input_file_content_param import (
+        ResponseInputFileContentParam as ResponseInputFileContentParam,
+    )
+    from .response_input_image_content import ResponseInputImageContent as ResponseInputImageContent
+    from .response_input_image_content_param import (
+        ResponseInputImageContentParam as ResponseInputImageContentParam,
+    )
     from .response_input_item_param import ResponseInputItemParam as ResponseInputItemParam
+    from .response_input_message_item import ResponseInputMessageItem as ResponseInputMessageItem
+    from .response_input_text_content import ResponseInputTextContent as ResponseInputTextContent
+    from .response_input_text_content_param import (
+        ResponseInputTextContentParam as ResponseInputTextContentParam,
+    )
     from .response_item import ResponseItem as ResponseItem
+    from .response_item_list import ResponseItemList as ResponseItemList
     from .response_log_prob import ResponseLogProb as ResponseLogProb
     from .response_mcp_call_arguments_delta_event import (
         ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
     )
+    from .response_mcp_call_arguments_delta_event import (
+        ResponseMcpCallArgumentsDeltaEvent as ResponseMcpCallArgumentsDeltaEvent,
+    )
     from .response_mcp_call_arguments_done_event import (
         ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent,
+    )
+    from .response_mcp_call_arguments_done_event import (
+        ResponseMcpCallArgumentsDoneEvent as ResponseMcpCallArgumentsDoneEvent,
     )
     from .response_mcp_call_completed_event import (
         ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent,
     )
+    from .response_mcp_call_completed_event import (
+        ResponseMcpCallCompletedEvent as ResponseMcpCallCompletedEvent,
+    )
     from .response_mcp_call_failed_event import (
         ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent,
+    )
+    from .response_mcp_call_failed_event import (
+        ResponseMcpCallFailedEvent as ResponseMcpCallFailedEvent,
     )
     from .response_mcp_call_in_progress_event import (
         ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent,
     )
+    from .response_mcp_call_in_progress_event import (
+        ResponseMcpCallInProgressEvent as ResponseMcpCallInProgressEvent,
+    )
     from .response_mcp_list_tools_completed_event import (
         ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent,
+    )
+    from .response_mcp_list_tools_completed_event import (
+        ResponseMcpListToolsCompletedEvent as ResponseMcpListToolsCompletedEvent,
     )
     from .response_mcp_list_tools_failed_event import (
         ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent,
     )
+    from .response_mcp_list_tools_failed_event import (
+        ResponseMcpListToolsFailedEvent as ResponseMcpListToolsFailedEvent,
+    )
     from .response_mcp_list_tools_in_progress_event import (
         ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
+    )
+    from .response_mcp_list_tools_in_progress_event import (
+        ResponseMcpListToolsInProgressEvent as ResponseMcpListToolsInProgressEvent,
     )
     from .response_output_item_added_event import (
         ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
@@ -130,11 +290,22 @@ if TYPE_CHECKING:
     from .response_output_item_done_event import (
         ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
     )
+    from .response_output_message import ResponseOutputMessage as ResponseOutputMessage
+    from .response_output_message_param import (
+        ResponseOutputMessageParam as ResponseOutputMessageParam,
+    )
+    from .response_output_text import ResponseOutputText as ResponseOutputText
     from .response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
     )
+    from .response_prompt import ResponsePrompt as ResponsePrompt
+    from .response_prompt_param import ResponsePromptParam as ResponsePromptParam
     from .response_properties import ResponseProperties as ResponseProperties
     from .response_queued_event import ResponseQueuedEvent as ResponseQueuedEvent
+    from .response_reasoning_item import ResponseReasoningItem as ResponseReasoningItem
+    from .response_reasoning_item_param import (
+        ResponseReasoningItemParam as ResponseReasoningItemParam,
+    )
     from .response_reasoning_summary_part_added_event import (
         ResponseReasoningSummaryPartAddedEvent as ResponseReasoningSummaryPartAddedEvent,
     )
@@ -155,26 +326,56 @@ if TYPE_CHECKING:
     )
     from .response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
     from .response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
+    from .response_shell_call_command_added_event import (
+        ResponseShellCallCommandAddedEvent as ResponseShellCallCommandAddedEvent,
+    )
     from .response_shell_call_command_added_streaming_event import (
         ResponseShellCallCommandAddedStreamingEvent as ResponseShellCallCommandAddedStreamingEvent,
+    )
+    from .response_shell_call_command_delta_event import (
+        ResponseShellCallCommandDeltaEvent as ResponseShellCallCommandDeltaEvent,
     )
     from .response_shell_call_command_delta_streaming_event import (
         ResponseShellCallCommandDeltaStreamingEvent as ResponseShellCallCommandDeltaStreamingEvent,
     )
+    from .response_shell_call_command_done_event import (
+        ResponseShellCallCommandDoneEvent as ResponseShellCallCommandDoneEvent,
+    )
     from .response_shell_call_command_done_streaming_event import (
         ResponseShellCallCommandDoneStreamingEvent as ResponseShellCallCommandDoneStreamingEvent,
+    )
+    from .response_shell_call_output_content_delta_event import (
+        ResponseShellCallOutputContentDeltaEvent as ResponseShellCallOutputContentDeltaEvent,
     )
     from .response_shell_call_output_content_delta_streaming_event import (
         ResponseShellCallOutputContentDeltaStreamingEvent as ResponseShellCallOutputContentDeltaStreamingEvent,
     )
+    from .response_shell_call_output_content_done_event import (
+        ResponseShellCallOutputContentDoneEvent as ResponseShellCallOutputContentDoneEvent,
+    )
     from .response_shell_call_output_content_done_streaming_event import (
         ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent,
     )
+    from .response_steer_input_content import ResponseSteerInputContent as ResponseSteerInputContent
+    from .response_steer_input_content_param import (
+        ResponseSteerInputContentParam as ResponseSteerInputContentParam,
+    )
     from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
+    from .response_text_config_param import ResponseTextConfigParam as ResponseTextConfigParam
     from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
     from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
     from .response_text_param import ResponseTextParam as ResponseTextParam
     from .response_text_param_param import ResponseTextParamParam as ResponseTextParamParam
+    from .response_tool_search_call import ResponseToolSearchCall as ResponseToolSearchCall
+    from .response_tool_search_output_item import (
+        ResponseToolSearchOutputItem as ResponseToolSearchOutputItem,
+    )
+    from .response_tool_search_output_item_param import (
+        ResponseToolSearchOutputItemParam as ResponseToolSearchOutputItemParam,
+    )
+    from .response_tool_search_output_item_param_param import (
+        ResponseToolSearchOutputItemParamParam as ResponseToolSearchOutputItemParamParam,
+    )
     from .response_usage import ResponseUsage as ResponseUsage
     from .response_web_search_call_completed_event import (
         ResponseWebSearchCallCompletedEvent as ResponseWebSearchCallCompletedEvent,
@@ -185,7 +386,10 @@ if TYPE_CHECKING:
     from .response_web_search_call_searching_event import (
         ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
     )
+    from .service_tier import ServiceTier as ServiceTier
     from .shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
+    from .skill_reference import SkillReference as SkillReference
+    from .skill_reference_param import SkillReferenceParam as SkillReferenceParam
     from .specific_apply_patch_param import SpecificApplyPatchParam as SpecificApplyPatchParam
     from .specific_apply_patch_param_param import (
         SpecificApplyPatchParamParam as SpecificApplyPatchParamParam,
@@ -202,35 +406,96 @@ if TYPE_CHECKING:
     from .specific_programmatic_tool_calling_param_param import (
         SpecificProgrammaticToolCallingParamParam as SpecificProgrammaticToolCallingParamParam,
     )
+    from .tool import Tool as Tool
     from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
     from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
     from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
     from .tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
+    from .tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
+    from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
+    from .tool_choice_mcp import ToolChoiceMcp as ToolChoiceMcp
+    from .tool_choice_mcp_param import ToolChoiceMcpParam as ToolChoiceMcpParam
+    from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
     from .tool_choice_param import ToolChoiceParam as ToolChoiceParam
     from .tool_choice_param_param import ToolChoiceParamParam as ToolChoiceParamParam
     from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
+    from .tool_param import ToolParam as ToolParam
+    from .tool_search_output_namespace_tool_param import (
+        ToolSearchOutputNamespaceToolParam as ToolSearchOutputNamespaceToolParam,
+    )
+    from .tool_search_tool import ToolSearchTool as ToolSearchTool
+    from .tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
+    from .web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
+    from .web_search_preview_tool_param import (
+        WebSearchPreviewToolParam as WebSearchPreviewToolParam,
+    )
+    from .web_search_tool import WebSearchTool as WebSearchTool
+    from .web_search_tool_param import WebSearchToolParam as WebSearchToolParam
 
 _LAZY = {
+    "ApplyPatchTool": ".apply_patch_tool",
+    "ApplyPatchToolParam": ".apply_patch_tool_param",
     "CompactedResponse": ".compacted_response",
+    "ComputerAction": ".computer_action",
+    "ComputerActionList": ".computer_action_list",
+    "ComputerActionListParam": ".computer_action_list_param",
+    "ComputerActionParam": ".computer_action_param",
+    "ComputerTool": ".computer_tool",
+    "ComputerToolParam": ".computer_tool_param",
+    "ComputerUsePreviewTool": ".computer_use_preview_tool",
+    "ComputerUsePreviewToolParam": ".computer_use_preview_tool_param",
+    "ContainerAuto": ".container_auto",
+    "ContainerAutoParam": ".container_auto_param",
+    "ContainerNetworkPolicyAllowlist": ".container_network_policy_allowlist",
+    "ContainerNetworkPolicyAllowlistParam": ".container_network_policy_allowlist_param",
+    "ContainerNetworkPolicyDisabled": ".container_network_policy_disabled",
+    "ContainerNetworkPolicyDisabledParam": ".container_network_policy_disabled_param",
+    "ContainerNetworkPolicyDomainSecret": ".container_network_policy_domain_secret",
+    "ContainerNetworkPolicyDomainSecretParam": ".container_network_policy_domain_secret_param",
+    "ContainerReference": ".container_reference",
+    "ContainerReferenceParam": ".container_reference_param",
     "ContextManagementParam": ".context_management_param",
     "ConversationParam": ".conversation_param",
     "ConversationParam2Param": ".conversation_param2_param",
     "CustomToolCallOutputResource": ".custom_tool_call_output_resource",
     "CustomToolCallResource": ".custom_tool_call_resource",
+    "CustomToolParam": ".custom_tool_param",
+    "EasyInputMessage": ".easy_input_message",
+    "EasyInputMessageParam": ".easy_input_message_param",
+    "FileSearchTool": ".file_search_tool",
+    "FileSearchToolParam": ".file_search_tool_param",
+    "FunctionShellTool": ".function_shell_tool",
+    "FunctionShellToolParam": ".function_shell_tool_param",
+    "FunctionTool": ".function_tool",
+    "FunctionToolParam": ".function_tool_param",
+    "ImageDetail": ".image_detail",
+    "InlineSkill": ".inline_skill",
+    "InlineSkillParam": ".inline_skill_param",
+    "InlineSkillSource": ".inline_skill_source",
+    "InlineSkillSourceParam": ".inline_skill_source_param",
     "InputItem": ".input_item",
     "InputMessageResource": ".input_message_resource",
     "InputTokenCountResponse": ".input_token_count_response",
     "ItemField": ".item_field",
+    "LocalEnvironment": ".local_environment",
+    "LocalEnvironmentParam": ".local_environment_param",
+    "LocalSkill": ".local_skill",
+    "LocalSkillParam": ".local_skill_param",
+    "McpToolCallErrorParam": ".mcp_tool_call_error_param",
     "ModelResponseProperties": ".model_response_properties",
     "Moderation": ".moderation",
     "ModerationErrorBody": ".moderation_error_body",
+    "NamespaceTool": ".namespace_tool",
+    "NamespaceToolParam": ".namespace_tool_param",
     "OutputContent": ".output_content",
     "OutputItem": ".output_item",
     "PromptCacheOptions": ".prompt_cache_options",
     "Reasoning": ".reasoning",
     "ReasoningParam": ".reasoning_param",
     "Response": ".response",
+    "ResponseApplyPatchToolCall": ".response_apply_patch_tool_call",
+    "ResponseApplyPatchToolCallOutput": ".response_apply_patch_tool_call_output",
     "ResponseAudioDeltaEvent": ".response_audio_delta_event",
     "ResponseAudioDoneEvent": ".response_audio_done_event",
     "ResponseAudioTranscriptDeltaEvent": ".response_audio_transcript_delta_event",
@@ -240,28 +505,61 @@ _LAZY = {
     "ResponseCodeInterpreterCallCompletedEvent": ".response_code_interpreter_call_completed_event",
     "ResponseCodeInterpreterCallInProgressEvent": ".response_code_interpreter_call_in_progress_event",
     "ResponseCodeInterpreterCallInterpretingEvent": ".response_code_interpreter_call_interpreting_event",
+    "ResponseCodeInterpreterToolCall": ".response_code_interpreter_tool_call",
+    "ResponseCodeInterpreterToolCallParam": ".response_code_interpreter_tool_call_param",
+    "ResponseCompactionItem": ".response_compaction_item",
+    "ResponseCompactionItemParam": ".response_compaction_item_param",
+    "ResponseCompactionItemParamParam": ".response_compaction_item_param_param",
     "ResponseCompletedEvent": ".response_completed_event",
+    "ResponseComputerToolCall": ".response_computer_tool_call",
+    "ResponseComputerToolCallOutputItem": ".response_computer_tool_call_output_item",
+    "ResponseComputerToolCallParam": ".response_computer_tool_call_param",
     "ResponseContentPartAddedEvent": ".response_content_part_added_event",
     "ResponseContentPartDoneEvent": ".response_content_part_done_event",
     "ResponseConversation": ".response_conversation",
+    "ResponseConversationParam": ".response_conversation_param",
     "ResponseCreatedEvent": ".response_created_event",
     "ResponseCustomToolCallInputDeltaEvent": ".response_custom_tool_call_input_delta_event",
     "ResponseCustomToolCallInputDoneEvent": ".response_custom_tool_call_input_done_event",
+    "ResponseCustomToolCallOutput": ".response_custom_tool_call_output",
+    "ResponseCustomToolCallOutputItem": ".response_custom_tool_call_output_item",
+    "ResponseCustomToolCallOutputParam": ".response_custom_tool_call_output_param",
+    "ResponseError": ".response_error",
     "ResponseErrorEvent": ".response_error_event",
     "ResponseFailedEvent": ".response_failed_event",
     "ResponseFileSearchCallCompletedEvent": ".response_file_search_call_completed_event",
     "ResponseFileSearchCallInProgressEvent": ".response_file_search_call_in_progress_event",
     "ResponseFileSearchCallSearchingEvent": ".response_file_search_call_searching_event",
+    "ResponseFileSearchToolCall": ".response_file_search_tool_call",
+    "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
     "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
+    "ResponseFunctionCallOutputItem": ".response_function_call_output_item",
+    "ResponseFunctionCallOutputItemParam": ".response_function_call_output_item_param",
+    "ResponseFunctionShellCallOutputContentParam": ".response_function_shell_call_output_content_param",
+    "ResponseFunctionShellToolCall": ".response_function_shell_tool_call",
+    "ResponseFunctionShellToolCallOutput": ".response_function_shell_tool_call_output",
+    "ResponseFunctionToolCallOutputItem": ".response_function_tool_call_output_item",
+    "ResponseFunctionWebSearch": ".response_function_web_search",
+    "ResponseFunctionWebSearchParam": ".response_function_web_search_param",
     "ResponseImageGenCallCompletedEvent": ".response_image_gen_call_completed_event",
     "ResponseImageGenCallGeneratingEvent": ".response_image_gen_call_generating_event",
     "ResponseImageGenCallInProgressEvent": ".response_image_gen_call_in_progress_event",
     "ResponseImageGenCallPartialImageEvent": ".response_image_gen_call_partial_image_event",
     "ResponseInProgressEvent": ".response_in_progress_event",
     "ResponseIncompleteEvent": ".response_incomplete_event",
+    "ResponseInputAudio": ".response_input_audio",
+    "ResponseInputAudioParam": ".response_input_audio_param",
+    "ResponseInputFileContent": ".response_input_file_content",
+    "ResponseInputFileContentParam": ".response_input_file_content_param",
+    "ResponseInputImageContent": ".response_input_image_content",
+    "ResponseInputImageContentParam": ".response_input_image_content_param",
     "ResponseInputItemParam": ".response_input_item_param",
+    "ResponseInputMessageItem": ".response_input_message_item",
+    "ResponseInputTextContent": ".response_input_text_content",
+    "ResponseInputTextContentParam": ".response_input_text_content_param",
     "ResponseItem": ".response_item",
+    "ResponseItemList": ".response_item_list",
     "ResponseLogProb": ".response_log_prob",
     "ResponseMCPCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",
     "ResponseMCPCallArgumentsDoneEvent": ".response_mcp_call_arguments_done_event",
@@ -271,11 +569,26 @@ _LAZY = {
     "ResponseMCPListToolsCompletedEvent": ".response_mcp_list_tools_completed_event",
     "ResponseMCPListToolsFailedEvent": ".response_mcp_list_tools_failed_event",
     "ResponseMCPListToolsInProgressEvent": ".response_mcp_list_tools_in_progress_event",
+    "ResponseMcpCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",
+    "ResponseMcpCallArgumentsDoneEvent": ".response_mcp_call_arguments_done_event",
+    "ResponseMcpCallCompletedEvent": ".response_mcp_call_completed_event",
+    "ResponseMcpCallFailedEvent": ".response_mcp_call_failed_event",
+    "ResponseMcpCallInProgressEvent": ".response_mcp_call_in_progress_event",
+    "ResponseMcpListToolsCompletedEvent": ".response_mcp_list_tools_completed_event",
+    "ResponseMcpListToolsFailedEvent": ".response_mcp_list_tools_failed_event",
+    "ResponseMcpListToolsInProgressEvent": ".response_mcp_list_tools_in_progress_event",
     "ResponseOutputItemAddedEvent": ".response_output_item_added_event",
     "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
+    "ResponseOutputMessage": ".response_output_message",
+    "ResponseOutputMessageParam": ".response_output_message_param",
+    "ResponseOutputText": ".response_output_text",
     "ResponseOutputTextAnnotationAddedEvent": ".response_output_text_annotation_added_event",
+    "ResponsePrompt": ".response_prompt",
+    "ResponsePromptParam": ".response_prompt_param",
     "ResponseProperties": ".response_properties",
     "ResponseQueuedEvent": ".response_queued_event",
+    "ResponseReasoningItem": ".response_reasoning_item",
+    "ResponseReasoningItemParam": ".response_reasoning_item_param",
     "ResponseReasoningSummaryPartAddedEvent": ".response_reasoning_summary_part_added_event",
     "ResponseReasoningSummaryPartDoneEvent": ".response_reasoning_summary_part_done_event",
     "ResponseReasoningSummaryTextDeltaEvent": ".response_reasoning_summary_text_delta_event",
@@ -284,35 +597,64 @@ _LAZY = {
     "ResponseReasoningTextDoneEvent": ".response_reasoning_text_done_event",
     "ResponseRefusalDeltaEvent": ".response_refusal_delta_event",
     "ResponseRefusalDoneEvent": ".response_refusal_done_event",
+    "ResponseShellCallCommandAddedEvent": ".response_shell_call_command_added_event",
     "ResponseShellCallCommandAddedStreamingEvent": ".response_shell_call_command_added_streaming_event",
+    "ResponseShellCallCommandDeltaEvent": ".response_shell_call_command_delta_event",
     "ResponseShellCallCommandDeltaStreamingEvent": ".response_shell_call_command_delta_streaming_event",
+    "ResponseShellCallCommandDoneEvent": ".response_shell_call_command_done_event",
     "ResponseShellCallCommandDoneStreamingEvent": ".response_shell_call_command_done_streaming_event",
+    "ResponseShellCallOutputContentDeltaEvent": ".response_shell_call_output_content_delta_event",
     "ResponseShellCallOutputContentDeltaStreamingEvent": ".response_shell_call_output_content_delta_streaming_event",
+    "ResponseShellCallOutputContentDoneEvent": ".response_shell_call_output_content_done_event",
     "ResponseShellCallOutputContentDoneStreamingEvent": ".response_shell_call_output_content_done_streaming_event",
+    "ResponseSteerInputContent": ".response_steer_input_content",
+    "ResponseSteerInputContentParam": ".response_steer_input_content_param",
     "ResponseStreamEvent": ".response_stream_event",
+    "ResponseTextConfigParam": ".response_text_config_param",
     "ResponseTextDeltaEvent": ".response_text_delta_event",
     "ResponseTextDoneEvent": ".response_text_done_event",
     "ResponseTextParam": ".response_text_param",
     "ResponseTextParamParam": ".response_text_param_param",
+    "ResponseToolSearchCall": ".response_tool_search_call",
+    "ResponseToolSearchOutputItem": ".response_tool_search_output_item",
+    "ResponseToolSearchOutputItemParam": ".response_tool_search_output_item_param",
+    "ResponseToolSearchOutputItemParamParam": ".response_tool_search_output_item_param_param",
     "ResponseUsage": ".response_usage",
     "ResponseWebSearchCallCompletedEvent": ".response_web_search_call_completed_event",
     "ResponseWebSearchCallInProgressEvent": ".response_web_search_call_in_progress_event",
     "ResponseWebSearchCallSearchingEvent": ".response_web_search_call_searching_event",
+    "ServiceTier": ".service_tier",
     "ShellCallOutputDelta": ".shell_call_output_delta",
+    "SkillReference": ".skill_reference",
+    "SkillReferenceParam": ".skill_reference_param",
     "SpecificApplyPatchParam": ".specific_apply_patch_param",
     "SpecificApplyPatchParamParam": ".specific_apply_patch_param_param",
     "SpecificFunctionShellParam": ".specific_function_shell_param",
     "SpecificFunctionShellParamParam": ".specific_function_shell_param_param",
     "SpecificProgrammaticToolCallingParam": ".specific_programmatic_tool_calling_param",
     "SpecificProgrammaticToolCallingParamParam": ".specific_programmatic_tool_calling_param_param",
+    "Tool": ".tool",
     "ToolChoiceAllowed": ".tool_choice_allowed",
     "ToolChoiceAllowedParam": ".tool_choice_allowed_param",
     "ToolChoiceCustom": ".tool_choice_custom",
     "ToolChoiceCustomParam": ".tool_choice_custom_param",
+    "ToolChoiceFunction": ".tool_choice_function",
+    "ToolChoiceFunctionParam": ".tool_choice_function_param",
+    "ToolChoiceMcp": ".tool_choice_mcp",
+    "ToolChoiceMcpParam": ".tool_choice_mcp_param",
+    "ToolChoiceOptions": ".tool_choice_options",
     "ToolChoiceParam": ".tool_choice_param",
     "ToolChoiceParamParam": ".tool_choice_param_param",
     "ToolChoiceTypes": ".tool_choice_types",
     "ToolChoiceTypesParam": ".tool_choice_types_param",
+    "ToolParam": ".tool_param",
+    "ToolSearchOutputNamespaceToolParam": ".tool_search_output_namespace_tool_param",
+    "ToolSearchTool": ".tool_search_tool",
+    "ToolSearchToolParam": ".tool_search_tool_param",
+    "WebSearchPreviewTool": ".web_search_preview_tool",
+    "WebSearchPreviewToolParam": ".web_search_preview_tool_param",
+    "WebSearchTool": ".web_search_tool",
+    "WebSearchToolParam": ".web_search_tool_param",
 }
 
 __all__ = sorted(_LAZY)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from ..._models import BaseModel, OpenEnum
 from ...lib.computed import output_text
@@ -19,6 +20,12 @@ from .response_conversation import ResponseConversation
 from .response_text_param import ResponseTextParam
 from .response_usage import ResponseUsage
 from .tool_choice_param import ToolChoiceParam
+
+if TYPE_CHECKING:
+    from ..image_gen_output_tokens_details import ImageGenOutputTokensDetails
+    from ..images_usage import InputTokensDetails
+    from .moderation_error_body import ModerationErrorBody
+    from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
 __all__ = ["Response"]
 
@@ -114,3 +121,32 @@ class Response(BaseModel, kw_only=True):
         Supported in the Python and JavaScript SDKs.
         """
         return output_text(self)
+
+
+Conversation = ResponseConversation
+
+
+_ELSEWHERE = {
+    "ModerationInputError": (".moderation_error_body", "ModerationErrorBody"),
+    "ModerationOutputError": (".moderation_error_body", "ModerationErrorBody"),
+    "ToolChoiceSpecificProgrammaticToolCallingParam": (".specific_programmatic_tool_calling_param", "SpecificProgrammaticToolCallingParam"),
+    "ToolUsageImageGenInputTokensDetails": ("..images_usage", "InputTokensDetails"),
+    "ToolUsageImageGenOutputTokensDetails": ("..image_gen_output_tokens_details", "ImageGenOutputTokensDetails"),
+}
+
+if TYPE_CHECKING:
+    ModerationInputError = ModerationErrorBody
+    ModerationOutputError = ModerationErrorBody
+    ToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParam
+    ToolUsageImageGenInputTokensDetails = InputTokensDetails
+    ToolUsageImageGenOutputTokensDetails = ImageGenOutputTokensDetails
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from ..shared.compaction_trigger_item_param_param import CompactionTriggerItemParamParam
 from ..shared.easy_input_message_param import EasyInputMessageParam
@@ -11,7 +12,86 @@ from ..shared.item_reference_param_param import ItemReferenceParamParam
 from ..shared.program_item_param_param import ProgramItemParamParam
 from ..shared.program_output_item_param_param import ProgramOutputItemParamParam
 
+if TYPE_CHECKING:
+    from ..beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam
+    from ..shared.additional_tools_item_param_param import AdditionalToolsItemParamParam
+    from ..shared.apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParamParam
+    from ..shared.apply_patch_tool_call_output_item_param_param import (
+        ApplyPatchToolCallOutputItemParamParam,
+    )
+    from ..shared.computer_call_output_item_param_param import ComputerCallOutputItemParamParam
+    from ..shared.function_call_output_item_param_param import FunctionCallOutputItemParamParam
+    from ..shared.function_shell_call_item_param_param import FunctionShellCallItemParamParam
+    from ..shared.function_shell_call_output_item_param_param import (
+        FunctionShellCallOutputItemParamParam,
+    )
+    from ..shared.input_message_param import InputMessageParam
+    from ..shared.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
+    from ..shared.local_shell_tool_call_param import LocalShellToolCallParam
+    from ..shared.mcp_approval_request_param import MCPApprovalRequestParam
+    from ..shared.mcp_approval_response_param import MCPApprovalResponseParam
+    from ..shared.mcp_list_tools_param import MCPListToolsParam
+    from ..shared.mcp_tool_call_param import MCPToolCallParam
+    from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
+
 __all__ = ["ResponseInputItemParam"]
 
 
 ResponseInputItemParam: TypeAlias = Union[EasyInputMessageParam, ItemParam, CompactionTriggerItemParamParam, ItemReferenceParamParam, ProgramItemParamParam, ProgramOutputItemParamParam]
+
+
+ItemReference = ItemReferenceParamParam
+
+
+Program = ProgramItemParamParam
+
+
+ProgramOutput = ProgramOutputItemParamParam
+
+
+_ELSEWHERE = {
+    "AdditionalTools": ("..shared.additional_tools_item_param_param", "AdditionalToolsItemParamParam"),
+    "ApplyPatchCall": ("..shared.apply_patch_tool_call_item_param_param", "ApplyPatchToolCallItemParamParam"),
+    "ApplyPatchCallOutput": ("..shared.apply_patch_tool_call_output_item_param_param", "ApplyPatchToolCallOutputItemParamParam"),
+    "ComputerCallOutput": ("..shared.computer_call_output_item_param_param", "ComputerCallOutputItemParamParam"),
+    "FunctionCallOutput": ("..shared.function_call_output_item_param_param", "FunctionCallOutputItemParamParam"),
+    "LocalShellCall": ("..shared.local_shell_tool_call_param", "LocalShellToolCallParam"),
+    "LocalShellCallOutput": ("..shared.local_shell_tool_call_output_param", "LocalShellToolCallOutputParam"),
+    "McpApprovalRequest": ("..shared.mcp_approval_request_param", "MCPApprovalRequestParam"),
+    "McpApprovalResponse": ("..shared.mcp_approval_response_param", "MCPApprovalResponseParam"),
+    "McpCall": ("..shared.mcp_tool_call_param", "MCPToolCallParam"),
+    "McpListTools": ("..shared.mcp_list_tools_param", "MCPListToolsParam"),
+    "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool_param", "BetaMCPListToolsToolParam"),
+    "Message": ("..shared.input_message_param", "InputMessageParam"),
+    "ShellCall": ("..shared.function_shell_call_item_param_param", "FunctionShellCallItemParamParam"),
+    "ShellCallOutput": ("..shared.function_shell_call_output_item_param_param", "FunctionShellCallOutputItemParamParam"),
+    "ToolSearchCall": ("..shared.tool_search_call_item_param_param", "ToolSearchCallItemParamParam"),
+}
+
+if TYPE_CHECKING:
+    AdditionalTools = AdditionalToolsItemParamParam
+    ApplyPatchCall = ApplyPatchToolCallItemParamParam
+    ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParamParam
+    ComputerCallOutput = ComputerCallOutputItemParamParam
+    FunctionCallOutput = FunctionCallOutputItemParamParam
+    LocalShellCall = LocalShellToolCallParam
+    LocalShellCallOutput = LocalShellToolCallOutputParam
+    McpApprovalRequest = MCPApprovalRequestParam
+    McpApprovalResponse = MCPApprovalResponseParam
+    McpCall = MCPToolCallParam
+    McpListTools = MCPListToolsParam
+    McpListToolsTool = BetaMCPListToolsToolParam
+    Message = InputMessageParam
+    ShellCall = FunctionShellCallItemParamParam
+    ShellCallOutput = FunctionShellCallOutputItemParamParam
+    ToolSearchCall = ToolSearchCallItemParamParam
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..._models import Untagged
 from ..shared.additional_tools import AdditionalTools
@@ -35,8 +36,47 @@ from .custom_tool_call_output_resource import CustomToolCallOutputResource
 from .custom_tool_call_resource import CustomToolCallResource
 from .input_message_resource import InputMessageResource
 
+if TYPE_CHECKING:
+    from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
+    from ..shared.mcp_approval_response import MCPApprovalResponse
+
 __all__ = ["ResponseItem"]
 
 
 ResponseItem: TypeAlias = Untagged[InputMessageResource, OutputMessage, FileSearchToolCall, ComputerToolCall, ComputerToolCallOutputResource, WebSearchToolCall, FunctionToolCallResource, FunctionToolCallOutputResource, ToolSearchCall, ToolSearchOutput, AdditionalTools, ReasoningItem, Program, ProgramOutput, CompactionBody, ImageGenToolCall, CodeInterpreterToolCall, LocalShellToolCall, LocalShellToolCallOutput, FunctionShellCall, FunctionShellCallOutput, ApplyPatchToolCall, ApplyPatchToolCallOutput, MCPListTools, MCPApprovalRequest, MCPApprovalResponseResource, MCPToolCall, CustomToolCallResource, CustomToolCallOutputResource, dict[str, Any]]
 """Content item used to generate a response."""
+
+
+LocalShellCall = LocalShellToolCall
+
+
+LocalShellCallOutput = LocalShellToolCallOutput
+
+
+McpApprovalRequest = MCPApprovalRequest
+
+
+McpCall = MCPToolCall
+
+
+McpListTools = MCPListTools
+
+
+_ELSEWHERE = {
+    "McpApprovalResponse": ("..shared.mcp_approval_response", "MCPApprovalResponse"),
+    "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
+}
+
+if TYPE_CHECKING:
+    McpApprovalResponse = MCPApprovalResponse
+    McpListToolsTool = BetaMCPListToolsTool
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

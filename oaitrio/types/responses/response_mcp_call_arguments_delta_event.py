@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPCallArgumentsDeltaEvent"]
+__all__ = ["ResponseMCPCallArgumentsDeltaEvent", "ResponseMcpCallArgumentsDeltaEvent"]
 
 
 class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call_arguments.delta"):
@@ -21,3 +21,6 @@ class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True, tag_field="typ
     """A JSON string containing the partial update to the arguments for the MCP tool call."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpCallArgumentsDeltaEvent = ResponseMCPCallArgumentsDeltaEvent

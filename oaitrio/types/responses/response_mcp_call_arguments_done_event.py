@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPCallArgumentsDoneEvent"]
+__all__ = ["ResponseMCPCallArgumentsDoneEvent", "ResponseMcpCallArgumentsDoneEvent"]
 
 
 class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call_arguments.done"):
@@ -21,3 +21,6 @@ class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True, tag_field="type
     """A JSON string containing the finalized arguments for the MCP tool call."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpCallArgumentsDoneEvent = ResponseMCPCallArgumentsDoneEvent

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPCallCompletedEvent"]
+__all__ = ["ResponseMCPCallCompletedEvent", "ResponseMcpCallCompletedEvent"]
 
 
 class ResponseMCPCallCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.completed"):
@@ -19,3 +19,6 @@ class ResponseMCPCallCompletedEvent(BaseModel, kw_only=True, tag_field="type", t
     """The index of the output item that completed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpCallCompletedEvent = ResponseMCPCallCompletedEvent

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPCallFailedEvent"]
+__all__ = ["ResponseMCPCallFailedEvent", "ResponseMcpCallFailedEvent"]
 
 
 class ResponseMCPCallFailedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.failed"):
@@ -19,3 +19,6 @@ class ResponseMCPCallFailedEvent(BaseModel, kw_only=True, tag_field="type", tag=
     """The index of the output item that failed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpCallFailedEvent = ResponseMCPCallFailedEvent

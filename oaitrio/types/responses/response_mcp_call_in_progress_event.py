@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPCallInProgressEvent"]
+__all__ = ["ResponseMCPCallInProgressEvent", "ResponseMcpCallInProgressEvent"]
 
 
 class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_call.in_progress"):
@@ -19,3 +19,6 @@ class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True, tag_field="type", 
     """The index of the output item in the response's output array."""
     item_id: str
     """The unique identifier of the MCP tool call item being processed."""
+
+
+ResponseMcpCallInProgressEvent = ResponseMCPCallInProgressEvent

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPListToolsCompletedEvent"]
+__all__ = ["ResponseMCPListToolsCompletedEvent", "ResponseMcpListToolsCompletedEvent"]
 
 
 class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.completed"):
@@ -19,3 +19,6 @@ class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True, tag_field="typ
     """The index of the output item that was processed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpListToolsCompletedEvent = ResponseMCPListToolsCompletedEvent

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPListToolsFailedEvent"]
+__all__ = ["ResponseMCPListToolsFailedEvent", "ResponseMcpListToolsFailedEvent"]
 
 
 class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.failed"):
@@ -19,3 +19,6 @@ class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True, tag_field="type",
     """The index of the output item that failed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpListToolsFailedEvent = ResponseMCPListToolsFailedEvent

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseMCPListToolsInProgressEvent"]
+__all__ = ["ResponseMCPListToolsInProgressEvent", "ResponseMcpListToolsInProgressEvent"]
 
 
 class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True, tag_field="type", tag="response.mcp_list_tools.in_progress"):
@@ -19,3 +19,6 @@ class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True, tag_field="ty
     """The index of the output item that is being processed."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+ResponseMcpListToolsInProgressEvent = ResponseMCPListToolsInProgressEvent

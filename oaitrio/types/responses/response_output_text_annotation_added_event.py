@@ -29,3 +29,6 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_field=
     """The sequence number of this event."""
     annotation: Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
     """The annotation object being added. (See annotation schema for details.)"""
+
+
+AnnotationFilePath = FilePath

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..._models import BaseModel
 from .response_log_prob import ResponseLogProb
+
+if TYPE_CHECKING:
+    from .response_log_prob import TopLogprob
 
 __all__ = ["ResponseTextDoneEvent"]
 
@@ -26,3 +30,24 @@ class ResponseTextDoneEvent(BaseModel, kw_only=True, tag_field="type", tag="resp
     """The sequence number for this event."""
     logprobs: list[ResponseLogProb]
     """The log probabilities of the tokens in the delta."""
+
+
+Logprob = ResponseLogProb
+
+
+_ELSEWHERE = {
+    "LogprobTopLogprob": (".response_log_prob", "TopLogprob"),
+}
+
+if TYPE_CHECKING:
+    LogprobTopLogprob = TopLogprob
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

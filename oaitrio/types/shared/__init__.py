@@ -191,6 +191,10 @@ if TYPE_CHECKING:
     from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
     from .custom_tool_param import CustomToolParam as CustomToolParam
     from .custom_tool_param_param import CustomToolParamParam as CustomToolParamParam
+    from .decision_question_input_image import (
+        DecisionQuestionInputImage as DecisionQuestionInputImage,
+    )
+    from .decision_question_input_text import DecisionQuestionInputText as DecisionQuestionInputText
     from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
     from .direct_tool_call_caller_param import (
         DirectToolCallCallerParam as DirectToolCallCallerParam,
@@ -242,8 +246,10 @@ if TYPE_CHECKING:
     from .function_call_output_item_param_param import (
         FunctionCallOutputItemParamParam as FunctionCallOutputItemParamParam,
     )
+    from .function_definition import FunctionDefinition as FunctionDefinition
     from .function_object import FunctionObject as FunctionObject
     from .function_object_param import FunctionObjectParam as FunctionObjectParam
+    from .function_parameters import FunctionParameters as FunctionParameters
     from .function_shell_action import FunctionShellAction as FunctionShellAction
     from .function_shell_action_param import FunctionShellActionParam as FunctionShellActionParam
     from .function_shell_action_param_param import (
@@ -414,6 +420,7 @@ if TYPE_CHECKING:
     from .mcp_tool_filter_param import MCPToolFilterParam as MCPToolFilterParam
     from .mcp_tool_param import MCPToolParam as MCPToolParam
     from .message import Message as Message
+    from .metadata import Metadata as Metadata
     from .moderation_config_param import ModerationConfigParam as ModerationConfigParam
     from .moderation_param import ModerationParam as ModerationParam
     from .moderation_policy_param import ModerationPolicyParam as ModerationPolicyParam
@@ -473,22 +480,28 @@ if TYPE_CHECKING:
     from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
     from .realtime_truncation import RealtimeTruncation as RealtimeTruncation
     from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
+    from .reasoning import Reasoning as Reasoning
+    from .reasoning_effort import ReasoningEffort as ReasoningEffort
     from .reasoning_item import ReasoningItem as ReasoningItem
     from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
     from .reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
     from .refusal_content import RefusalContent as RefusalContent
     from .refusal_content_param import RefusalContentParam as RefusalContentParam
+    from .response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
     from .response_format_json_object import ResponseFormatJsonObject as ResponseFormatJsonObject
     from .response_format_json_object_param import (
         ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam,
     )
+    from .response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
     from .response_format_json_schema import ResponseFormatJsonSchema as ResponseFormatJsonSchema
     from .response_format_json_schema_param import (
         ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
     )
     from .response_format_text import ResponseFormatText as ResponseFormatText
+    from .response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
     from .response_format_text_param import ResponseFormatTextParam as ResponseFormatTextParam
+    from .response_format_text_python import ResponseFormatTextPython as ResponseFormatTextPython
     from .screenshot_param import ScreenshotParam as ScreenshotParam
     from .screenshot_param_param import ScreenshotParamParam as ScreenshotParamParam
     from .scroll_param import ScrollParam as ScrollParam
@@ -661,6 +674,8 @@ _LAZY = {
     "CustomToolCallParam": ".custom_tool_call_param",
     "CustomToolParam": ".custom_tool_param",
     "CustomToolParamParam": ".custom_tool_param_param",
+    "DecisionQuestionInputImage": ".decision_question_input_image",
+    "DecisionQuestionInputText": ".decision_question_input_text",
     "DirectToolCallCaller": ".direct_tool_call_caller",
     "DirectToolCallCallerParam": ".direct_tool_call_caller_param",
     "DirectToolCallCallerParam2": ".direct_tool_call_caller_param2",
@@ -694,8 +709,10 @@ _LAZY = {
     "FunctionAndCustomToolCallOutputParam": ".function_and_custom_tool_call_output_param",
     "FunctionCallOutputItemParam": ".function_call_output_item_param",
     "FunctionCallOutputItemParamParam": ".function_call_output_item_param_param",
+    "FunctionDefinition": ".function_definition",
     "FunctionObject": ".function_object",
     "FunctionObjectParam": ".function_object_param",
+    "FunctionParameters": ".function_parameters",
     "FunctionShellAction": ".function_shell_action",
     "FunctionShellActionParam": ".function_shell_action_param",
     "FunctionShellActionParamParam": ".function_shell_action_param_param",
@@ -810,6 +827,7 @@ _LAZY = {
     "MCPToolFilterParam": ".mcp_tool_filter_param",
     "MCPToolParam": ".mcp_tool_param",
     "Message": ".message",
+    "Metadata": ".metadata",
     "ModerationConfigParam": ".moderation_config_param",
     "ModerationParam": ".moderation_param",
     "ModerationPolicyParam": ".moderation_policy_param",
@@ -849,18 +867,24 @@ _LAZY = {
     "RealtimeFunctionToolParam": ".realtime_function_tool_param",
     "RealtimeTruncation": ".realtime_truncation",
     "RealtimeTruncationParam": ".realtime_truncation_param",
+    "Reasoning": ".reasoning",
+    "ReasoningEffort": ".reasoning_effort",
     "ReasoningItem": ".reasoning_item",
     "ReasoningItemParam": ".reasoning_item_param",
     "ReasoningTextContent": ".reasoning_text_content",
     "ReasoningTextContentParam": ".reasoning_text_content_param",
     "RefusalContent": ".refusal_content",
     "RefusalContentParam": ".refusal_content_param",
+    "ResponseFormatJSONObject": ".response_format_json_object",
+    "ResponseFormatJSONSchema": ".response_format_json_schema",
     "ResponseFormatJsonObject": ".response_format_json_object",
     "ResponseFormatJsonObjectParam": ".response_format_json_object_param",
     "ResponseFormatJsonSchema": ".response_format_json_schema",
     "ResponseFormatJsonSchemaParam": ".response_format_json_schema_param",
     "ResponseFormatText": ".response_format_text",
+    "ResponseFormatTextGrammar": ".response_format_text_grammar",
     "ResponseFormatTextParam": ".response_format_text_param",
+    "ResponseFormatTextPython": ".response_format_text_python",
     "ScreenshotParam": ".screenshot_param",
     "ScreenshotParamParam": ".screenshot_param_param",
     "ScrollParam": ".scroll_param",

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseFormatJsonObject"]
+__all__ = ["ResponseFormatJSONObject", "ResponseFormatJsonObject"]
 
 
 class ResponseFormatJsonObject(BaseModel, kw_only=True, tag_field="type", tag="json_object"):
@@ -17,3 +17,6 @@ class ResponseFormatJsonObject(BaseModel, kw_only=True, tag_field="type", tag="j
     """
     type: ClassVar[Literal["json_object"]] = "json_object"
     """The type of response format being defined. Always `json_object`."""
+
+
+ResponseFormatJSONObject = ResponseFormatJsonObject

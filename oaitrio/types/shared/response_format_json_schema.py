@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal, Optional
 
 from ..._models import BaseModel
 
-__all__ = ["ResponseFormatJsonSchema"]
+__all__ = ["ResponseFormatJSONSchema", "ResponseFormatJsonSchema"]
 
 
 class JSONSchema(BaseModel, kw_only=True):
@@ -31,3 +31,6 @@ class ResponseFormatJsonSchema(BaseModel, kw_only=True, tag_field="type", tag="j
     """The type of response format being defined. Always `json_schema`."""
     json_schema: JSONSchema
     """Structured Outputs configuration options, including a JSON Schema."""
+
+
+ResponseFormatJSONSchema = ResponseFormatJsonSchema

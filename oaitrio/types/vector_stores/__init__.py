@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .create_vector_store_file_request_param import (
         CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
     )
+    from .file_content_response import FileContentResponse as FileContentResponse
+    from .file_create_params import FileCreateParams as FileCreateParams
     from .other_chunking_strategy_response_param import (
         OtherChunkingStrategyResponseParam as OtherChunkingStrategyResponseParam,
     )
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChunkingStrategyRequestParam": ".chunking_strategy_request_param",
     "CreateVectorStoreFileRequestParam": ".create_vector_store_file_request_param",
+    "FileContentResponse": ".file_content_response",
+    "FileCreateParams": ".file_create_params",
     "OtherChunkingStrategyResponseParam": ".other_chunking_strategy_response_param",
     "StaticChunkingStrategyResponseParam": ".static_chunking_strategy_response_param",
     "VectorStoreFile": ".vector_store_file",

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from .usage_completions_response import UsageCompletionsResponse as UsageCompletionsResponse
     from .usage_completions_result import UsageCompletionsResult as UsageCompletionsResult
     from .usage_costs_response import UsageCostsResponse as UsageCostsResponse
+    from .usage_decisions_response import UsageDecisionsResponse as UsageDecisionsResponse
     from .usage_embeddings_response import UsageEmbeddingsResponse as UsageEmbeddingsResponse
     from .usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsResult
     from .usage_file_search_calls_response import (
@@ -146,6 +147,7 @@ _LAZY = {
     "UsageCompletionsResponse": ".usage_completions_response",
     "UsageCompletionsResult": ".usage_completions_result",
     "UsageCostsResponse": ".usage_costs_response",
+    "UsageDecisionsResponse": ".usage_decisions_response",
     "UsageEmbeddingsResponse": ".usage_embeddings_response",
     "UsageEmbeddingsResult": ".usage_embeddings_result",
     "UsageFileSearchCallsResponse": ".usage_file_search_calls_response",

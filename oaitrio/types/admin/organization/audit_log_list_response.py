@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import msgspec
 
 from ...._models import BaseModel, OpenEnum
 from .audit_log_actor import AuditLogActor
+
+if TYPE_CHECKING:
+    from .audit_log_actor_api_key import AuditLogActorApiKey
+    from .audit_log_actor_session import AuditLogActorSession
+    from .audit_log_actor_user import AuditLogActorUser
 
 __all__ = ["AuditLogListResponse"]
 
@@ -748,3 +754,30 @@ class AuditLogListResponse(BaseModel, kw_only=True):
     """The details for events with this `type`."""
     certificates_deactivated: Optional[CertificatesDeactivated] = msgspec.field(default=None, name="certificates.deactivated")
     """The details for events with this `type`."""
+
+
+Actor = AuditLogActor
+
+
+_ELSEWHERE = {
+    "ActorAPIKey": (".audit_log_actor_api_key", "AuditLogActorApiKey"),
+    "ActorAPIKeyUser": (".audit_log_actor_user", "AuditLogActorUser"),
+    "ActorSession": (".audit_log_actor_session", "AuditLogActorSession"),
+    "ActorSessionUser": (".audit_log_actor_user", "AuditLogActorUser"),
+}
+
+if TYPE_CHECKING:
+    ActorAPIKey = AuditLogActorApiKey
+    ActorAPIKeyUser = AuditLogActorUser
+    ActorSession = AuditLogActorSession
+    ActorSessionUser = AuditLogActorUser
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

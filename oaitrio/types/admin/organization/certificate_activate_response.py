@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .organization_certificate import OrganizationCertificate
+
+if TYPE_CHECKING:
+    from .organization_certificate import CertificateDetails as CertificateDetails2
 
 __all__ = ["CertificateActivateResponse"]
 
 
 class CertificateActivateResponse(OrganizationCertificate, kw_only=True):
     """Represents an individual certificate configured at the organization level."""
+
+
+_ELSEWHERE = {
+    "CertificateDetails": (".organization_certificate", "CertificateDetails"),
+}
+
+if TYPE_CHECKING:
+    CertificateDetails = CertificateDetails2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -23,3 +23,6 @@ class OrganizationSpendAlert(BaseModel, kw_only=True):
     interval: OpenEnum[Literal["month"]]
     """The time interval for evaluating spend against the threshold."""
     notification_channel: SpendAlertNotificationChannel
+
+
+NotificationChannel = SpendAlertNotificationChannel

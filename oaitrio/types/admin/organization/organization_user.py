@@ -66,3 +66,6 @@ class OrganizationUser(BaseModel, kw_only=True):
     """The developer persona metadata for the user."""
     projects: Optional[Projects] = None
     """Projects associated with the user, if included."""
+
+
+ProjectsData = ProjectsDataItem

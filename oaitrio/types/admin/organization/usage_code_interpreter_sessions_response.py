@@ -2,10 +2,61 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .usage_response import UsageResponse
+
+if TYPE_CHECKING:
+    from .costs_result import Amount
+    from .usage_audio_speeches_result import UsageAudioSpeechesResult
+    from .usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
+    from .usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
+    from .usage_embeddings_result import UsageEmbeddingsResult
+    from .usage_file_search_calls_result import UsageFileSearchCallsResult
+    from .usage_images_result import UsageImagesResult
+    from .usage_moderations_result import UsageModerationsResult
+    from .usage_time_bucket import UsageTimeBucket
+    from .usage_vector_stores_result import UsageVectorStoresResult
 
 __all__ = ["UsageCodeInterpreterSessionsResponse"]
 
 
 class UsageCodeInterpreterSessionsResponse(UsageResponse, kw_only=True):
     pass
+
+
+_ELSEWHERE = {
+    "Data": (".usage_time_bucket", "UsageTimeBucket"),
+    "DataResultOrganizationCostsResultAmount": (".costs_result", "Amount"),
+    "DataResultOrganizationUsageAudioSpeechesResult": (".usage_audio_speeches_result", "UsageAudioSpeechesResult"),
+    "DataResultOrganizationUsageAudioTranscriptionsResult": (".usage_audio_transcriptions_result", "UsageAudioTranscriptionsResult"),
+    "DataResultOrganizationUsageCodeInterpreterSessionsResult": (".usage_code_interpreter_sessions_result", "UsageCodeInterpreterSessionsResult"),
+    "DataResultOrganizationUsageEmbeddingsResult": (".usage_embeddings_result", "UsageEmbeddingsResult"),
+    "DataResultOrganizationUsageFileSearchesResult": (".usage_file_search_calls_result", "UsageFileSearchCallsResult"),
+    "DataResultOrganizationUsageImagesResult": (".usage_images_result", "UsageImagesResult"),
+    "DataResultOrganizationUsageModerationsResult": (".usage_moderations_result", "UsageModerationsResult"),
+    "DataResultOrganizationUsageVectorStoresResult": (".usage_vector_stores_result", "UsageVectorStoresResult"),
+}
+
+if TYPE_CHECKING:
+    Data = UsageTimeBucket
+    DataResultOrganizationCostsResultAmount = Amount
+    DataResultOrganizationUsageAudioSpeechesResult = UsageAudioSpeechesResult
+    DataResultOrganizationUsageAudioTranscriptionsResult = UsageAudioTranscriptionsResult
+    DataResultOrganizationUsageCodeInterpreterSessionsResult = UsageCodeInterpreterSessionsResult
+    DataResultOrganizationUsageEmbeddingsResult = UsageEmbeddingsResult
+    DataResultOrganizationUsageFileSearchesResult = UsageFileSearchCallsResult
+    DataResultOrganizationUsageImagesResult = UsageImagesResult
+    DataResultOrganizationUsageModerationsResult = UsageModerationsResult
+    DataResultOrganizationUsageVectorStoresResult = UsageVectorStoresResult
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -19,12 +19,35 @@ if TYPE_CHECKING:
         ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling,
     )
     from .chat_session_chatkit_configuration import (
+        ChatSessionChatKitConfiguration as ChatSessionChatKitConfiguration,
+    )
+    from .chat_session_chatkit_configuration import (
         ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration,
+    )
+    from .chat_session_chatkit_configuration_param import (
+        ChatSessionChatKitConfigurationParam as ChatSessionChatKitConfigurationParam,
+    )
+    from .chat_session_expires_after_param import (
+        ChatSessionExpiresAfterParam as ChatSessionExpiresAfterParam,
     )
     from .chat_session_file_upload import ChatSessionFileUpload as ChatSessionFileUpload
     from .chat_session_history import ChatSessionHistory as ChatSessionHistory
     from .chat_session_rate_limits import ChatSessionRateLimits as ChatSessionRateLimits
+    from .chat_session_rate_limits_param import (
+        ChatSessionRateLimitsParam as ChatSessionRateLimitsParam,
+    )
+    from .chat_session_status import ChatSessionStatus as ChatSessionStatus
+    from .chat_session_workflow_param import ChatSessionWorkflowParam as ChatSessionWorkflowParam
+    from .chatkit_attachment import ChatKitAttachment as ChatKitAttachment
     from .chatkit_configuration_param import ChatkitConfigurationParam as ChatkitConfigurationParam
+    from .chatkit_response_output_text import ChatKitResponseOutputText as ChatKitResponseOutputText
+    from .chatkit_thread_assistant_message_item import (
+        ChatKitThreadAssistantMessageItem as ChatKitThreadAssistantMessageItem,
+    )
+    from .chatkit_thread_user_message_item import (
+        ChatKitThreadUserMessageItem as ChatKitThreadUserMessageItem,
+    )
+    from .chatkit_widget_item import ChatKitWidgetItem as ChatKitWidgetItem
     from .chatkit_workflow import ChatkitWorkflow as ChatkitWorkflow
     from .chatkit_workflow_tracing import ChatkitWorkflowTracing as ChatkitWorkflowTracing
     from .client_tool_call_item import ClientToolCallItem as ClientToolCallItem
@@ -57,13 +80,24 @@ _LAZY = {
     "AssistantMessageItem": ".assistant_message_item",
     "Attachment": ".attachment",
     "AutomaticThreadTitlingParam": ".automatic_thread_titling_param",
+    "ChatKitAttachment": ".chatkit_attachment",
+    "ChatKitResponseOutputText": ".chatkit_response_output_text",
     "ChatKitThread": ".chat_kit_thread",
+    "ChatKitThreadAssistantMessageItem": ".chatkit_thread_assistant_message_item",
+    "ChatKitThreadUserMessageItem": ".chatkit_thread_user_message_item",
+    "ChatKitWidgetItem": ".chatkit_widget_item",
     "ChatSession": ".chat_session",
     "ChatSessionAutomaticThreadTitling": ".chat_session_automatic_thread_titling",
+    "ChatSessionChatKitConfiguration": ".chat_session_chatkit_configuration",
+    "ChatSessionChatKitConfigurationParam": ".chat_session_chatkit_configuration_param",
     "ChatSessionChatkitConfiguration": ".chat_session_chatkit_configuration",
+    "ChatSessionExpiresAfterParam": ".chat_session_expires_after_param",
     "ChatSessionFileUpload": ".chat_session_file_upload",
     "ChatSessionHistory": ".chat_session_history",
     "ChatSessionRateLimits": ".chat_session_rate_limits",
+    "ChatSessionRateLimitsParam": ".chat_session_rate_limits_param",
+    "ChatSessionStatus": ".chat_session_status",
+    "ChatSessionWorkflowParam": ".chat_session_workflow_param",
     "ChatkitConfigurationParam": ".chatkit_configuration_param",
     "ChatkitWorkflow": ".chatkit_workflow",
     "ChatkitWorkflowTracing": ".chatkit_workflow_tracing",

@@ -18,3 +18,6 @@ class ChatSessionChatkitConfiguration(BaseModel, kw_only=True):
     """Upload settings for the session."""
     history: ChatSessionHistory
     """History retention configuration."""
+
+
+ChatSessionChatKitConfiguration = ChatSessionChatkitConfiguration

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from ...._models import BaseModel, OpenEnum
 from ...shared.audio_transcription_response import AudioTranscriptionResponse
 from ...shared.realtime_audio_formats import RealtimeAudioFormats
 from ...shared.realtime_function_tool import RealtimeFunctionTool
+
+if TYPE_CHECKING:
+    from ...realtime.translations.realtime_translation_session import AudioInputTranscription
+    from .transcription_session import ClientSecret as ClientSecret2
 
 __all__ = ["SessionCreateResponse"]
 
@@ -145,3 +150,26 @@ class SessionCreateResponse(BaseModel, kw_only=True):
     limit output tokens, or `inf` for the maximum available tokens for a
     given model. Defaults to `inf`.
     """
+
+
+Tool = RealtimeFunctionTool
+
+
+_ELSEWHERE = {
+    "ClientSecret": (".transcription_session", "ClientSecret"),
+    "InputAudioTranscription": ("...realtime.translations.realtime_translation_session", "AudioInputTranscription"),
+}
+
+if TYPE_CHECKING:
+    ClientSecret = ClientSecret2
+    InputAudioTranscription = AudioInputTranscription
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
         BetaFunctionToolCallResource as BetaFunctionToolCallResource,
     )
     from .beta_input_message_resource import BetaInputMessageResource as BetaInputMessageResource
+    from .beta_response_item_list import BetaResponseItemList as BetaResponseItemList
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
 
 _LAZY = {
     "BetaCustomToolCallResource": ".beta_custom_tool_call_resource",
     "BetaFunctionToolCallResource": ".beta_function_tool_call_resource",
     "BetaInputMessageResource": ".beta_input_message_resource",
+    "BetaResponseItemList": ".beta_response_item_list",
     "InputTokenCountResponse": ".input_token_count_response",
 }
 

@@ -7,14 +7,74 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .annotation import Annotation as Annotation
+    from .file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
+    from .file_citation_delta_annotation import (
+        FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
+    )
+    from .file_path_annotation import FilePathAnnotation as FilePathAnnotation
+    from .file_path_delta_annotation import FilePathDeltaAnnotation as FilePathDeltaAnnotation
+    from .image_file import ImageFile as ImageFile
+    from .image_file_content_block import ImageFileContentBlock as ImageFileContentBlock
+    from .image_file_content_block_param import (
+        ImageFileContentBlockParam as ImageFileContentBlockParam,
+    )
+    from .image_file_delta import ImageFileDelta as ImageFileDelta
+    from .image_file_delta_block import ImageFileDeltaBlock as ImageFileDeltaBlock
+    from .image_file_param import ImageFileParam as ImageFileParam
+    from .image_url import ImageURL as ImageURL
+    from .image_url_content_block import ImageURLContentBlock as ImageURLContentBlock
+    from .image_url_content_block_param import (
+        ImageURLContentBlockParam as ImageURLContentBlockParam,
+    )
+    from .image_url_delta import ImageURLDelta as ImageURLDelta
+    from .image_url_delta_block import ImageURLDeltaBlock as ImageURLDeltaBlock
+    from .image_url_param import ImageURLParam as ImageURLParam
     from .message import Message as Message
+    from .message_create_params import MessageCreateParams as MessageCreateParams
     from .message_deleted import MessageDeleted as MessageDeleted
+    from .message_delta import MessageDelta as MessageDelta
+    from .refusal_content_block import RefusalContentBlock as RefusalContentBlock
+    from .refusal_delta_block import RefusalDeltaBlock as RefusalDeltaBlock
+    from .required_action_function_tool_call import (
+        RequiredActionFunctionToolCall as RequiredActionFunctionToolCall,
+    )
     from .run import Run as Run
+    from .text import Text as Text
+    from .text_content_block import TextContentBlock as TextContentBlock
+    from .text_content_block_param import TextContentBlockParam as TextContentBlockParam
+    from .text_delta_block import TextDeltaBlock as TextDeltaBlock
 
 _LAZY = {
+    "Annotation": ".annotation",
+    "FileCitationAnnotation": ".file_citation_annotation",
+    "FileCitationDeltaAnnotation": ".file_citation_delta_annotation",
+    "FilePathAnnotation": ".file_path_annotation",
+    "FilePathDeltaAnnotation": ".file_path_delta_annotation",
+    "ImageFile": ".image_file",
+    "ImageFileContentBlock": ".image_file_content_block",
+    "ImageFileContentBlockParam": ".image_file_content_block_param",
+    "ImageFileDelta": ".image_file_delta",
+    "ImageFileDeltaBlock": ".image_file_delta_block",
+    "ImageFileParam": ".image_file_param",
+    "ImageURL": ".image_url",
+    "ImageURLContentBlock": ".image_url_content_block",
+    "ImageURLContentBlockParam": ".image_url_content_block_param",
+    "ImageURLDelta": ".image_url_delta",
+    "ImageURLDeltaBlock": ".image_url_delta_block",
+    "ImageURLParam": ".image_url_param",
     "Message": ".message",
+    "MessageCreateParams": ".message_create_params",
     "MessageDeleted": ".message_deleted",
+    "MessageDelta": ".message_delta",
+    "RefusalContentBlock": ".refusal_content_block",
+    "RefusalDeltaBlock": ".refusal_delta_block",
+    "RequiredActionFunctionToolCall": ".required_action_function_tool_call",
     "Run": ".run",
+    "Text": ".text",
+    "TextContentBlock": ".text_content_block",
+    "TextContentBlockParam": ".text_content_block_param",
+    "TextDeltaBlock": ".text_delta_block",
 }
 
 __all__ = sorted(_LAZY)

@@ -51,3 +51,6 @@ class Message(BaseModel, kw_only=True):
     run_id: Optional[str]
     attachments: Optional[list[Attachment]]
     metadata: Optional[dict[str, str]]
+
+
+AttachmentToolAssistantToolsFileSearchTypeOnly = AssistantToolsFileSearchTypeOnly

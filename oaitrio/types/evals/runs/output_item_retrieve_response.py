@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .eval_run_output_item import EvalRunOutputItem
+
+if TYPE_CHECKING:
+    from .eval_run_output_item import Sample as Sample2
+    from .eval_run_output_item import SampleInputItem, SampleOutputItem
+    from .eval_run_output_item import SampleUsage as SampleUsage2
+    from .eval_run_output_item_result import EvalRunOutputItemResult
 
 __all__ = ["OutputItemRetrieveResponse"]
 
 
 class OutputItemRetrieveResponse(EvalRunOutputItem, kw_only=True):
     """A schema representing an evaluation run output item."""
+
+
+_ELSEWHERE = {
+    "Result": (".eval_run_output_item_result", "EvalRunOutputItemResult"),
+    "Sample": (".eval_run_output_item", "Sample"),
+    "SampleInput": (".eval_run_output_item", "SampleInputItem"),
+    "SampleOutput": (".eval_run_output_item", "SampleOutputItem"),
+    "SampleUsage": (".eval_run_output_item", "SampleUsage"),
+}
+
+if TYPE_CHECKING:
+    Result = EvalRunOutputItemResult
+    Sample = Sample2
+    SampleInput = SampleInputItem
+    SampleOutput = SampleOutputItem
+    SampleUsage = SampleUsage2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .group_role_assignment import GroupRoleAssignment
+
+if TYPE_CHECKING:
+    from .group import Group as Group2
 
 __all__ = ["RoleCreateResponse"]
 
 
 class RoleCreateResponse(GroupRoleAssignment, kw_only=True):
     """Role assignment linking a group to a role."""
+
+
+_ELSEWHERE = {
+    "Group": (".group", "Group"),
+}
+
+if TYPE_CHECKING:
+    Group = Group2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

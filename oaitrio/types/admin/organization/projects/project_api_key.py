@@ -35,3 +35,9 @@ class ProjectAPIKey(BaseModel, kw_only=True):
     owner_project_access: OpenEnum[Literal["active", "inactive"]]
     """Whether the API key's owner currently has effective access to the project."""
     owner: Owner
+
+
+OwnerServiceAccount = ProjectApiKeyOwnerServiceAccount
+
+
+OwnerUser = ProjectApiKeyOwnerUser

@@ -22,3 +22,6 @@ class ProjectSpendLimit(BaseModel, kw_only=True):
     """The time interval for evaluating spend against the threshold. Currently, only `month` is supported."""
     enforcement: SpendLimitEnforcement
     """The current enforcement state of the hard spend limit."""
+
+
+Enforcement = SpendLimitEnforcement

@@ -7,10 +7,40 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .code_interpreter_logs import CodeInterpreterLogs as CodeInterpreterLogs
+    from .code_interpreter_output_image import (
+        CodeInterpreterOutputImage as CodeInterpreterOutputImage,
+    )
+    from .code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
+    from .code_interpreter_tool_call_delta import (
+        CodeInterpreterToolCallDelta as CodeInterpreterToolCallDelta,
+    )
+    from .file_search_tool_call import FileSearchToolCall as FileSearchToolCall
+    from .file_search_tool_call_delta import FileSearchToolCallDelta as FileSearchToolCallDelta
+    from .function_tool_call import FunctionToolCall as FunctionToolCall
+    from .function_tool_call_delta import FunctionToolCallDelta as FunctionToolCallDelta
+    from .message_creation_step_details import (
+        MessageCreationStepDetails as MessageCreationStepDetails,
+    )
     from .run_step import RunStep as RunStep
+    from .run_step_delta import RunStepDelta as RunStepDelta
+    from .run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
+    from .tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
 
 _LAZY = {
+    "CodeInterpreterLogs": ".code_interpreter_logs",
+    "CodeInterpreterOutputImage": ".code_interpreter_output_image",
+    "CodeInterpreterToolCall": ".code_interpreter_tool_call",
+    "CodeInterpreterToolCallDelta": ".code_interpreter_tool_call_delta",
+    "FileSearchToolCall": ".file_search_tool_call",
+    "FileSearchToolCallDelta": ".file_search_tool_call_delta",
+    "FunctionToolCall": ".function_tool_call",
+    "FunctionToolCallDelta": ".function_tool_call_delta",
+    "MessageCreationStepDetails": ".message_creation_step_details",
     "RunStep": ".run_step",
+    "RunStepDelta": ".run_step_delta",
+    "RunStepDeltaMessageDelta": ".run_step_delta_message_delta",
+    "ToolCallsStepDetails": ".tool_calls_step_details",
 }
 
 __all__ = sorted(_LAZY)

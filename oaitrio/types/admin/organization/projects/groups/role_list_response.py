@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ...groups.assigned_role_details import AssignedRoleDetails
+
+if TYPE_CHECKING:
+    from ...groups.assigned_role_details import AssignmentSource as AssignmentSource2
 
 __all__ = ["RoleListResponse"]
 
 
 class RoleListResponse(AssignedRoleDetails, kw_only=True):
     """Detailed information about a role assignment entry returned when listing assignments."""
+
+
+_ELSEWHERE = {
+    "AssignmentSource": ("...groups.assigned_role_details", "AssignmentSource"),
+}
+
+if TYPE_CHECKING:
+    AssignmentSource = AssignmentSource2
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value
