@@ -124,3 +124,16 @@ async def test_undocumented_properties_of_streamed_chunks(
                 fields_set.append(delta.model_fields_set)
     assert reasoning == [*thoughts, ""]
     assert fields_set == [set(), set(), {"content"}]  # the last one sent "content": null
+
+
+async def test_items_of_an_auto_paginated_list_keep_what_was_sent(
+    client: oaitrio.AsyncOpenAI, server: FakeOpenAI
+) -> None:
+    item = {"id": "m1", "object": "model", "created": 1, "owned_by": "me", "brand_new": True}
+    server.set_response("/v1/models", json={"object": "list", "data": [item]}, method="GET")
+    all_models: list[Any] = []
+    with trio.fail_after(10):
+        # The README's "Pagination" loop; each item asked while its page is current.
+        async for model in client.models.list():
+            all_models.append((model.to_dict(), model.brand_new, model.model_fields_set))  # type: ignore[attr-defined]
+    assert all_models == [(item, True, {"id", "object", "created", "owned_by"})]
