@@ -137,3 +137,18 @@ async def test_items_of_an_auto_paginated_list_keep_what_was_sent(
         async for model in client.models.list():
             all_models.append((model.to_dict(), model.brand_new, model.model_fields_set))  # type: ignore[attr-defined]
     assert all_models == [(item, True, {"id", "object", "created", "owned_by"})]
+
+
+async def test_the_last_chunk_can_be_asked_after_the_loop(
+    client: oaitrio.AsyncOpenAI, server: FakeOpenAI
+) -> None:
+    base = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    last = {**base, "choices": [], "usage": None, "brand_new": 1}
+    server.set_stream("/v1/chat/completions", [{**base, "choices": []}, last])
+    with trio.fail_after(10):
+        stream = await client.chat.completions.create(
+            model="gpt-4o-mini", messages=MESSAGES, stream=True
+        )
+        async with stream:
+            chunks = [chunk async for chunk in stream]
+    assert chunks[-1].to_dict() == last  # asked after [DONE], perhaps read on its own
