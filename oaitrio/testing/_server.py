@@ -198,7 +198,7 @@ class FakeOpenAI:
         self._next_connection_id = 0
         self._catalog = Catalog()
         self._faults: list[_QueuedFault] = []
-        self._responses: dict[str, tuple[str | None, Reply]] = {}
+        self._responses: dict[str, tuple[str | None, Reply | tuple[bytes, ...]]] = {}
         self.requests: list[RecordedRequest] = []
         self.request_count = 0
         self.connections_opened = 0
@@ -250,6 +250,18 @@ class FakeOpenAI:
         if not any(name == "content-type" for name, _ in extra):
             extra = (("content-type", "application/json"), *extra)
         self._responses[path] = (method.upper() if method else None, Reply(status, data, extra))
+
+    def set_stream(self, path: str, events: Iterable[Any], *, method: str | None = None) -> None:
+        """Answer every request for ``path`` with a fixed event stream.
+
+        Each of ``events`` is JSON encoded as one ``data:`` event, sent one
+        per write, and the stream ends with ``data: [DONE]``. For tests of
+        what a client makes of events the spec does not describe yet (unknown
+        fields, explicit nulls). Lasts until ``clear()`` or another
+        ``set_response``/``set_stream`` for the same path.
+        """
+        framed = tuple(b"data: " + encode_json(event) + b"\n\n" for event in events)
+        self._responses[path] = (method.upper() if method else None, framed)
 
     def set_items(
         self, items: Sequence[Mapping[str, Any]] | int, *, empty_pages_at: Iterable[int] = ()
@@ -419,7 +431,13 @@ class FakeOpenAI:
     def _answer(self, request: IncomingRequest, payload: Any) -> Reply | StreamReply:
         fixed = self._responses.get(request.path)
         if fixed is not None and fixed[0] in (None, request.method):
-            return fixed[1]
+            if isinstance(fixed[1], Reply):
+                return fixed[1]
+            return StreamReply(
+                events=iter(fixed[1]),
+                coalesced=False,
+                headers=(("content-type", "text/event-stream; charset=utf-8"),),
+            )
         try:
             return self._route(request, payload)
         except BadRequest as exc:
