@@ -35,6 +35,7 @@ from protocols.http11 import (
     END_OF_BODY,
     END_OF_CHUNKED_BODY,
     NEED_DATA,
+    ParseMemo,
     ResponseHead,
     ResponseParser,
     encode_chunk,
@@ -194,11 +195,6 @@ class ReadBuffer:
         except BlockingIOError:
             return None
         return view[:size].tobytes()
-
-
-def _read_now(sock: trio.socket.SocketType) -> bytes | None:
-    """What the socket holds right now, read through a buffer of its own (for tests)."""
-    return ReadBuffer().read(sock)
 
 
 class _WaitQueue:
@@ -417,6 +413,7 @@ class Connection:
         *,
         proxy: Proxy | None = None,
         timer: ReadTimer | None = None,
+        memo: ParseMemo | None = None,
     ) -> None:
         self._stream = stream
         self._socket = raw_socket
@@ -425,7 +422,8 @@ class Connection:
         # at hundreds of requests in flight mostly feed the garbage collector.
         self._plain = raw_socket if _DIRECT_IO and isinstance(stream, trio.SocketStream) else None
         self._eager = False
-        self._parser = ResponseParser(request_method=b"GET")
+        # The pool's connections share one memo of header names and chunk sizes.
+        self._parser = ResponseParser(request_method=b"GET", memo=memo)
         self._done = False
         self._proxy = proxy
         # Without a pool: a timer of its own, never started, so reads use timed scopes.
@@ -465,12 +463,15 @@ class Connection:
         method = request.method.encode("ascii")
         try:
             if self._proxy is None:
-                head = encode_request_head(method, request.url.raw_path, request.headers.raw)
+                head = encode_request_head(
+                    method, request.url.raw_path, request.headers.raw, self._parser.memo
+                )
             else:
                 head = encode_request_head(
                     method,
                     str(request.url).encode("ascii"),
                     [*request.headers.raw, *self._proxy.headers],
+                    self._parser.memo,
                 )
         except LocalProtocolError as exc:
             raise httpx.LocalProtocolError(str(exc), request=request) from exc

@@ -38,6 +38,8 @@ import attrs
 import httpx
 import trio
 
+from protocols.http11 import ParseMemo
+
 from ._connection import Connection, ReadTimer, map_io_errors, open_tcp
 from ._proxy import ProxyRoutes, open_tunnel
 
@@ -281,6 +283,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._opened = 0
         self._closed = False
         self._timer = ReadTimer()
+        self._memo = ParseMemo()
         # The raw headers of the latest response that carried rate limits, and
         # when it came; decoded only when someone asks (most never do).
         self._rate_limit_source: tuple[list[tuple[bytes, bytes]], float] | None = None
@@ -478,7 +481,9 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         # A plain-http request through a proxy names the whole URL in its
         # request line (absolute form); https goes through the CONNECT tunnel.
         forward = proxy if proxy is not None and scheme == b"http" else None
-        conn = Connection(stream, tcp.socket, origin, proxy=forward, timer=self._timer)
+        conn = Connection(
+            stream, tcp.socket, origin, proxy=forward, timer=self._timer, memo=self._memo
+        )
         self._open.add(conn)
         return conn
 

@@ -14,7 +14,7 @@ import trio
 import trio.testing
 
 from actors.http import ConnectionPool
-from actors.http._connection import _read_now, open_tcp
+from actors.http._connection import ReadBuffer, open_tcp
 
 if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backport there
     from exceptiongroup import ExceptionGroup
@@ -158,11 +158,14 @@ async def test_a_spurious_wake_up_reads_nothing() -> None:
     with left, right:
         sock = trio.socket.from_stdlib_socket(left)
         left.setblocking(False)
-        assert _read_now(sock) is None
+        buffer = ReadBuffer()
+        assert buffer.read(sock) is None
         right.send(b"data")
-        assert _read_now(sock) == b"data"
+        first = buffer.read(sock)
+        right.send(b"more")
+        assert (first, buffer.read(sock)) == (b"data", b"more")  # a copy, not the buffer
         right.shutdown(socket.SHUT_WR)
-        assert _read_now(sock) == b""
+        assert buffer.read(sock) == b""
 
 
 def unused_port(family: socket.AddressFamily = socket.AF_INET) -> int:
