@@ -23,7 +23,9 @@ Reported: the stretch's p50 and p99 over the N streams; events per second,
 all chunks over the time from the first call to the last chunk (the time
 to each stream's first chunk, p50 and p99, is kept as an extra: it holds the
 opening of the connections); client CPU
-(``time.process_time``) over that time as a share of one core; and peak RSS
+(``time.process_time``) over that time as a share of one core, and events per
+client CPU-second (what one core would reach: equal to events/s when the
+client saturates its core); and peak RSS
 per open stream, ``(VmHWM - VmRSS before opening) / N`` in KB (1,000 bytes).
 """
 
@@ -95,6 +97,7 @@ def _result(
         "stretch_mean": statistics.fmean(stretches),
         "events_per_s": events / elapsed,
         "cpu_share": cpu_s / elapsed,
+        "events_per_cpu_s": events / cpu_s,
         "cpu_s": cpu_s,
         "kb_per_stream": (peak_kib - rss_before_kib) * 1024 / 1000 / count,
         "first_chunk_p50_s": _percentile(firsts, 0.5),
