@@ -83,6 +83,10 @@ def _ratio(name: str) -> Callable[[Results], float]:
     return lambda r: r[name, "oaitrio"].median / r[name, "sdk"].median
 
 
+def _ours(name: str) -> Callable[[Results], float]:
+    return lambda r: r[name, "oaitrio"].median
+
+
 FLOORS = [
     Floor("parse-only chunks/s, oaitrio/SDK", 30, True, _ratio("parse")),
     Floor("end to end, coalesced, chunks/s, oaitrio/SDK", 20, True, _ratio("stream.coalesced")),
@@ -97,6 +101,20 @@ FLOORS = [
     ),
     Floor("fresh process to usable client, oaitrio/SDK", 0.4, False, _ratio("import.usable")),
     Floor("first-chunk added latency, oaitrio/SDK", 0.6, False, _ratio("first_chunk")),
+    Floor(
+        "1,000 streams 20 ms apart, p99 stretch", 1.05, False, _ours("many.1000x20ms.stretch_p99")
+    ),
+    Floor("1,000 streams 20 ms apart, peak KB per stream", 20, False, _ours("many.1000x20ms.rss")),
+    Floor(
+        "10,000 streams 200 ms apart, p99 stretch",
+        1.1,
+        False,
+        _ours("many.10000x200ms.stretch_p99"),
+    ),
+    Floor(
+        "10,000 streams 200 ms apart, peak KB per stream", 20, False, _ours("many.10000x200ms.rss")
+    ),
+    Floor("5,000 open streams, saturated, events/s", 100_000, True, _ours("many.5000x5ms.rate")),
 ]
 
 
@@ -114,7 +132,9 @@ def _verdicts(measurements: Sequence[Measurement], bold: bool) -> list[str]:
     for floor, value, passed in judge(index(measurements)):
         sign = ">=" if floor.at_least else "<="
         word = "n/a" if passed is None else "PASS" if passed else "FAIL"
-        shown = "not measured" if value is None else f"{value:.2f}"
+        shown = (
+            "not measured" if value is None else number(value) if value >= 100 else f"{value:.2f}"
+        )
         if bold:
             lines.append(f"- **{word}** {floor.label}: {shown} (floor {sign} {floor.bound:g})")
         else:

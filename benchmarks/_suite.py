@@ -1,4 +1,4 @@
-"""The five benchmarks: which children to run, with what, and what to keep."""
+"""The benchmarks: which children to run, with what, and what to keep."""
 
 from __future__ import annotations
 
@@ -31,13 +31,31 @@ class Config:
     fanout_requests: int
     import_runs: int
     first_chunk_streams: int
+    many_streams: tuple[tuple[int, int, tuple[str, ...]], ...]
+    """``(streams, interval ms, clients)`` per ``many_streams`` configuration."""
     quick: bool
 
     @classmethod
     def for_mode(cls, quick: bool) -> Config:
         if quick:
-            return cls(1, 2_000, 0.2, 2_000, 500, 2, 30, quick=True)
-        return cls(3, 20_000, 1.0, 20_000, 5_000, 5, 200, quick=False)
+            return cls(
+                1, 2_000, 0.2, 2_000, 500, 2, 30, ((200, 20, ("oaitrio", "sdk")),), quick=True
+            )
+        return cls(3, 20_000, 1.0, 20_000, 5_000, 5, 200, MANY_STREAMS, quick=False)
+
+
+MANY_STREAMS: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+    # The SDK runs only where it finishes in reasonable time: at 1,000 x 20 ms it
+    # already needs ~10x the ideal (30-60 s a run here); at 5,000 and 10,000
+    # streams it would need minutes per repetition.
+    (1_000, 20, ("oaitrio", "sdk")),
+    (5_000, 100, ("oaitrio",)),
+    (10_000, 200, ("oaitrio",)),
+    # 5,000 streams 5 ms apart ask for 1,000,000 events/s: the client saturates,
+    # and events/s is the most one core reaches with 5,000 sockets open.
+    (5_000, 5, ("oaitrio",)),
+)
+CHUNKS_PER_STREAM = 100
 
 
 def _say(text: str) -> None:
@@ -210,10 +228,33 @@ def first_chunk(server: FakeServerProcess, config: Config) -> list[Measurement]:
     return _children("first_chunk", ["oaitrio", "sdk", "httpx"], metrics, params, config, server)
 
 
+def many_streams(server: FakeServerProcess, config: Config) -> list[Measurement]:
+    found: list[Measurement] = []
+    for streams, interval_ms, clients in config.many_streams:
+        params = {
+            "streams": streams,
+            "interval_ms": interval_ms,
+            "chunks": CHUNKS_PER_STREAM,
+            "base_url": server.base_url,
+        }
+        name = f"many.{streams}x{interval_ms}ms"
+        metrics = {
+            "stretch_p50": (f"{name}.stretch_p50", "x ideal"),
+            "stretch_p99": (f"{name}.stretch_p99", "x ideal"),
+            "events_per_s": (f"{name}.rate", "events/s"),
+            "cpu_share": (f"{name}.cpu", "client CPU share"),
+            "events_per_cpu_s": (f"{name}.per_core", "events/CPU-s"),
+            "kb_per_stream": (f"{name}.rss", "peak KB/stream"),
+        }
+        found += _children("many_streams", clients, metrics, params, config, server)
+    return found
+
+
 BENCHMARKS: dict[str, Callable[[FakeServerProcess, Config], list[Measurement]]] = {
     "parse": parse,
     "stream": stream,
     "fanout": fanout,
     "import": startup,
     "first_chunk": first_chunk,
+    "many_streams": many_streams,
 }

@@ -26,7 +26,7 @@ import httpx
 import msgspec
 import trio
 
-from actors.http import ConnectionPool, HeaderField, request_with_body
+from actors.http import ConnectionPool, HeaderField, PoolLimits, request_with_body
 from actors.http import read_body as _read_body
 from protocols.errors import (
     APIConnectionError,
@@ -56,7 +56,7 @@ _T = TypeVar("_T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+DEFAULT_CONNECTION_LIMITS = PoolLimits().as_httpx()  # one definition: the pool's defaults
 
 _JSON_ENCODER = msgspec.json.Encoder()
 

@@ -29,7 +29,6 @@ from protocols.errors import OpenAIError
 from protocols.retry import DefaultRetryPolicy, RetryPolicy
 
 from ._base_client import (
-    DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     RequestSender,
@@ -58,6 +57,12 @@ if TYPE_CHECKING:
     DefaultAsyncHttpxClient = httpx.AsyncClient
 else:
 
+    # The official SDK's limits for an httpx pool. oaitrio's own pool keeps
+    # every connection it may open for reuse (DEFAULT_CONNECTION_LIMITS: a
+    # fan-out at hundreds in flight reconnects otherwise); an httpx client
+    # made to stand in for the SDK's keeps what the SDK's keeps.
+    _SDK_HTTPX_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+
     class DefaultAsyncHttpxClient(httpx.AsyncClient):
         """An ``httpx.AsyncClient`` with the official SDK's defaults, for ``http_client=``.
 
@@ -70,7 +75,7 @@ else:
 
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-            kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+            kwargs.setdefault("limits", _SDK_HTTPX_LIMITS)
             kwargs.setdefault("follow_redirects", True)
             super().__init__(**kwargs)
 

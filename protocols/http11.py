@@ -63,8 +63,10 @@ Speed: the buffer is the last fed ``bytes`` plus an offset; a fed object is
 only copied when a previous one left an incomplete line behind (a head that
 arrives in many pieces accumulates in a ``bytearray`` so that is linear).
 Field names seen before are looked up in a small memo instead of being
-checked again; that memo and the chunk-size one are pure functions of their
-keys, bounded, and shared by all parsers.
+checked again, and chunk-size lines likewise: a :class:`ParseMemo`, owned by
+whoever creates the parser (each parser makes its own unless one is passed
+in, so an HTTP pool can share one among its connections). Its tables are
+pure functions of their keys and bounded: a table that fills up is cleared.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ __all__ = [
     "NEED_DATA",
     "EndOfBody",
     "NeedData",
+    "ParseMemo",
     "ResponseHead",
     "ResponseParser",
     "encode_chunk",
@@ -102,13 +105,29 @@ _MAX_CHUNK_LINE = 1024
 _MAX_LENGTH_DIGITS = 18
 _MAX_SIZE_DIGITS = 16
 
-# Field names (and methods) known to be tokens, mapped to their lower-case
-# form. A memo of a pure function: bounded by clearing it when full.
-_names: dict[bytes, bytes] = {}
-# Chunk-size lines already parsed, mapped to their size: the first of a body,
-# and the others with the CRLF that ends the previous chunk's data in front.
-_sizes: dict[bytes, int] = {}
-_sizes_after_data: dict[bytes, int] = {}
+
+class ParseMemo:
+    """Decisions already made about bytes seen before, so they are not made again.
+
+    Every table is a memo of a pure function of its key, bounded by clearing
+    it once it holds 1,024 entries, so sharing one among the parsers (and
+    request encoders) of one owner changes nothing but speed. Not thread-safe:
+    one owner, one thread.
+
+    Attributes:
+        names: Field names (and methods) known to be tokens, to their
+            lower-case form.
+        sizes: The first chunk-size line of a body, to its size.
+        sizes_after_data: A chunk-size line with the CRLF that ends the
+            previous chunk's data in front (one lookup checks both), to its size.
+    """
+
+    __slots__ = ("names", "sizes", "sizes_after_data")
+
+    def __init__(self) -> None:
+        self.names: dict[bytes, bytes] = {}
+        self.sizes: dict[bytes, int] = {}
+        self.sizes_after_data: dict[bytes, int] = {}
 
 
 class NeedData(enum.Enum):
@@ -156,13 +175,13 @@ class ResponseHead(msgspec.Struct, frozen=True, gc=False, kw_only=True):
 # ---------------------------------------------------------------- writing
 
 
-def _remember(token: bytes) -> bool:
-    """Check that ``token`` is an RFC 9110 token and memoise it if so."""
+def _remember(token: bytes, names: dict[bytes, bytes]) -> bool:
+    """Check that ``token`` is an RFC 9110 token and memoise it in ``names`` if so."""
     if not token or token.translate(None, _TCHAR):
         return False
-    if len(_names) >= _MEMO_MAX:
-        _names.clear()
-    _names[token] = token.lower()
+    if len(names) >= _MEMO_MAX:
+        names.clear()
+    names[token] = token.lower()
     return True
 
 
@@ -179,7 +198,10 @@ def _describe_bad_name(name: bytes) -> str:
 
 
 def encode_request_head(
-    method: bytes, target: bytes, headers: Sequence[tuple[bytes, bytes]]
+    method: bytes,
+    target: bytes,
+    headers: Sequence[tuple[bytes, bytes]],
+    memo: ParseMemo | None = None,
 ) -> bytes:
     """Build the head of an HTTP/1.1 request.
 
@@ -193,6 +215,9 @@ def encode_request_head(
         target: The request target (origin or absolute form), visible ASCII.
         headers: ``(name, value)`` pairs. A name must be a non-empty token; a
             value must not contain CR, LF or NUL (other bytes pass through).
+        memo: Where names already checked are remembered (a connection
+            passes its parser's :attr:`~ResponseParser.memo`); a fresh one
+            when omitted.
 
     Returns:
         ``b"METHOD target HTTP/1.1\\r\\nName: value\\r\\n...\\r\\n"``.
@@ -202,8 +227,8 @@ def encode_request_head(
             offending header but never quotes a value (values can be keys),
             nor the target.
     """
-    names = _names
-    if method not in names and not _remember(method):
+    names = (memo or ParseMemo()).names
+    if method not in names and not _remember(method, names):
         raise LocalProtocolError(f"request method {method[:32]!r} is not a token")
     if not target or target.translate(None, _VCHAR):
         raise LocalProtocolError(
@@ -212,7 +237,7 @@ def encode_request_head(
     parts = [method + b" " + target + b" HTTP/1.1"]
     append = parts.append
     for name, value in headers:
-        if name not in names and not _remember(name):
+        if name not in names and not _remember(name, names):
             raise LocalProtocolError(_describe_bad_name(name))
         append(name + b": " + value.strip(_OWS))
     append(b"\r\n")
@@ -272,14 +297,16 @@ _STATUS_PREFIX = b"HTTP/1."
 _FRAMING_FIELDS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 
 
-def _field_name(name: bytes, colon: bytes, line: bytes, noun: str) -> bytes:
-    """Validate the name of a field line the memo did not know; return it lower-cased."""
+def _field_name(
+    name: bytes, colon: bytes, line: bytes, noun: str, names: dict[bytes, bytes]
+) -> bytes:
+    """Validate the name of a field line ``names`` did not know; return it lower-cased."""
     if not colon:
         if line[:1] in (b" ", b"\t"):
             raise RemoteProtocolError(f"obs-fold continuation line in {noun} head")
         raise RemoteProtocolError(f"header line without a colon ({len(line)} bytes)")
-    if _remember(name):
-        return _names[name]
+    if _remember(name, names):
+        return names[name]
     if name[:1] in (b" ", b"\t"):
         raise RemoteProtocolError(f"obs-fold continuation line in {noun} head")
     if name.rstrip(_OWS) != name:
@@ -312,14 +339,14 @@ def _split_lenient(block: bytes, noun: str) -> list[bytes]:
     return lines
 
 
-def _chunk_size(line: bytes, memo: dict[bytes, int]) -> int:
-    """Parse a chunk-size line the memo did not know (extensions are ignored).
+def _chunk_size(line: bytes, memo: dict[bytes, int], after_data: bool) -> int:
+    """Parse a chunk-size line ``memo`` did not know (extensions are ignored).
 
-    A line that follows chunk data (``memo`` is ``_sizes_after_data``) starts
-    with the CRLF that ends the data, so that one lookup checks both.
+    A line that follows chunk data (``after_data``) starts with the CRLF that
+    ends the data, so that one lookup checks both.
     """
     key = line
-    if memo is _sizes_after_data:
+    if after_data:
         if line[:2] != b"\r\n":
             raise RemoteProtocolError("chunk data not followed by CRLF")
         line = line[2:]
@@ -361,6 +388,7 @@ class _MessageParser:
         "_pos",
         "_scanned",
         "_state",
+        "memo",
     )
 
     _noun: str = "message"
@@ -375,6 +403,7 @@ class _MessageParser:
     _length: int
     _persistent: bool
     _max_head: int
+    memo: ParseMemo
 
     def _oversize(self, what: str) -> RemoteProtocolError:
         """The error for a head or trailer section above ``max_head_size``."""
@@ -483,7 +512,8 @@ class _MessageParser:
         self, lines: list[bytes], framing: list[tuple[bytes, bytes]]
     ) -> list[tuple[bytes, bytes]]:
         """Parse ``lines[1:]`` as field lines; copy framing fields to ``framing``."""
-        get = _names.get
+        names = self.memo.names
+        get = names.get
         framing_fields = self._framing_fields
         ows = _OWS
         headers: list[tuple[bytes, bytes]] = []
@@ -492,7 +522,7 @@ class _MessageParser:
             name, colon, value = line.partition(b":")
             lower = get(name)
             if lower is None or not colon:
-                lower = _field_name(name, colon, line, self._noun)
+                lower = _field_name(name, colon, line, self._noun, names)
             field = (lower, value.strip(ows))
             if lower in framing_fields:
                 framing.append(field)
@@ -560,9 +590,10 @@ class _MessageParser:
                     raise self._cut_chunk()
                 return NEED_DATA
             line = buf[pos:eol]
-            size = _sizes.get(line)
+            sizes = self.memo.sizes
+            size = sizes.get(line)
             if size is None:
-                size = _chunk_size(line, _sizes)
+                size = _chunk_size(line, sizes, False)
             pos = eol + 2
             if not size:
                 return self._last_chunk(pos)
@@ -584,7 +615,8 @@ class _MessageParser:
         # Here pos is at the CRLF that must end the data of a chunk. It and
         # the next chunk-size line are looked up together ("\r\n1a2" is one
         # memo key), so the loop does one find and one lookup per chunk.
-        get = _sizes_after_data.get
+        after_data = self.memo.sizes_after_data
+        get = after_data.get
         limit = _MAX_CHUNK_LINE + 4
         left = 2
         while True:
@@ -593,7 +625,7 @@ class _MessageParser:
                 break
             size = get(buf[pos:eol])
             if size is None:
-                size = _chunk_size(buf[pos:eol], _sizes_after_data)
+                size = _chunk_size(buf[pos:eol], after_data, True)
             start = eol + 2
             if not size:
                 if not pieces:
@@ -683,7 +715,13 @@ class ResponseParser(_MessageParser):
     __slots__ = ("_method",)
     _noun = "response"
 
-    def __init__(self, *, request_method: bytes, max_head_size: int = 64 * 1024) -> None:
+    def __init__(
+        self,
+        *,
+        request_method: bytes,
+        max_head_size: int = 64 * 1024,
+        memo: ParseMemo | None = None,
+    ) -> None:
         """Create a parser for the response to one request.
 
         Args:
@@ -692,10 +730,13 @@ class ResponseParser(_MessageParser):
                 ``b"CONNECT"`` has none either and leaves a tunnel).
             max_head_size: Upper bound, in bytes, on the status line plus
                 header fields of one response (and on a trailer section).
+            memo: Names and chunk sizes already checked, shared with other
+                parsers of the same owner; a fresh one when omitted.
         """
         if max_head_size < 1:
             raise ValueError(f"max_head_size must be positive, got {max_head_size}")
         self._max_head = max_head_size
+        self.memo = ParseMemo() if memo is None else memo
         self.reset(request_method=request_method)
 
     def reset(self, *, request_method: bytes) -> None:

@@ -62,9 +62,9 @@ from .http11 import (
     NEED_DATA,
     EndOfBody,
     NeedData,
+    ParseMemo,
     _content_length,
     _MessageParser,
-    _names,
     _remember,
 )
 
@@ -125,13 +125,13 @@ class RequestHead(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     headers: list[tuple[bytes, bytes]]
 
 
-def _request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
+def _request_line(line: bytes, names: dict[bytes, bytes]) -> tuple[bytes, bytes, bytes]:
     """Split and check ``method SP target SP HTTP/1.x``; return the three parts."""
     parts = line.split(b" ")
     if len(parts) != 3:
         raise RequestError(f"malformed request line ({len(line)} bytes, {len(parts)} fields)")
     method, target, version = parts
-    if method not in _names and not _remember(method):
+    if method not in names and not _remember(method, names):
         raise RequestError(f"request method {method[:32]!r} is not a token")
     if not target or target.translate(None, _VCHAR):
         raise RequestError(f"request target ({len(target)} bytes) must be non-empty visible ASCII")
@@ -162,16 +162,19 @@ class RequestParser(_MessageParser):
     _noun = "request"
     _framing_fields = _REQUEST_FRAMING_FIELDS
 
-    def __init__(self, *, max_head_size: int = 64 * 1024) -> None:
+    def __init__(self, *, max_head_size: int = 64 * 1024, memo: ParseMemo | None = None) -> None:
         """Create a parser for the requests of one connection.
 
         Args:
             max_head_size: Upper bound, in bytes, on the request line plus
                 header fields of one request (and on a trailer section).
+            memo: Names and chunk sizes already checked, shared with other
+                parsers of the same owner; a fresh one when omitted.
         """
         if max_head_size < 1:
             raise ValueError(f"max_head_size must be positive, got {max_head_size}")
         self._max_head = max_head_size
+        self.memo = ParseMemo() if memo is None else memo
         self._buf = b""
         self._pos = 0
         self._eof = False
@@ -285,7 +288,7 @@ class RequestParser(_MessageParser):
         lines = self._take_section("request head")
         if lines is None:
             return NEED_DATA
-        method, target, version = _request_line(lines[0])
+        method, target, version = _request_line(lines[0], self.memo.names)
         framing: list[tuple[bytes, bytes]] = []
         headers = self._parse_fields(lines, framing)
         self._frame(version, framing)

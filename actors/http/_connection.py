@@ -35,6 +35,7 @@ from protocols.http11 import (
     END_OF_BODY,
     END_OF_CHUNKED_BODY,
     NEED_DATA,
+    ParseMemo,
     ResponseHead,
     ResponseParser,
     encode_chunk,
@@ -49,13 +50,23 @@ if sys.version_info < (3, 11):  # pragma: no cover - trio depends on the backpor
 __all__ = ["Connection", "ReadTimer", "map_io_errors", "open_tcp"]
 
 _READ_SIZE = 64 * 1024
+# A read this large suggests the peer writes faster than we read: the next
+# read tries the socket before waiting (see ``Connection._receive``).
+_EAGER_READ = 4 * 1024
+# os.read/os.write on a socket descriptor and select.poll are POSIX; elsewhere
+# (Windows) every connection goes through trio's own socket stream.
+_DIRECT_IO = sys.platform != "win32"
+# Why the pool's actor woke a read waiting without a cancel scope.
+_TIMED_OUT = "timed out"
+_REARM = "actor stopped"
 
 
 class map_io_errors:  # used like a function: ``with map_io_errors(...):``
     """Translate trio and protocol failures inside the block into httpx exceptions.
 
-    A class rather than a ``@contextmanager`` generator: it wraps every read of
-    a response, and a generator-based manager costs several times more.
+    A class rather than a ``@contextmanager`` generator, which costs several
+    times more. The read and write paths map errors with plain ``try`` blocks
+    and :func:`_httpx_error` instead (see there).
     """
 
     __slots__ = ("_error", "_request")
@@ -146,7 +157,7 @@ def _timeout(value: float | None) -> float:
     return float("inf") if value is None else value
 
 
-def _write_now(sock: trio.socket.SocketType, data: bytes) -> int:
+def _write_now(sock: trio.socket.SocketType, data: bytes | memoryview) -> int:
     """Write what the (non-blocking) socket takes right now; how many bytes it took.
 
     ``os.write`` on the descriptor is ``send`` without flags. ``fileno()`` is
@@ -158,12 +169,32 @@ def _write_now(sock: trio.socket.SocketType, data: bytes) -> int:
         return 0
 
 
-def _read_now(sock: trio.socket.SocketType) -> bytes | None:
-    """What the socket holds right now (``b""`` at EOF), None when a wake-up was spurious."""
-    try:
-        return os.read(sock.fileno(), _READ_SIZE)
-    except BlockingIOError:
-        return None
+class ReadBuffer:
+    """One scratch buffer that every read of a pool lands in, copied out at its size.
+
+    ``os.read(fd, 65536)`` allocates 64 KiB and shrinks it to what came: with
+    thousands of open streams each holding its last small read, the heap
+    fills with 64 KiB holes that the next 64 KiB read cannot reuse (measured:
+    peak resident memory per open stream at 1,000 paced streams 33.1 and 41.3 KB before, 21.8 and 27.9 after). Reads are
+    synchronous, so the tasks of one trio run can share the buffer; it is
+    allocated on first use.
+    """
+
+    __slots__ = ("_view",)
+
+    def __init__(self) -> None:
+        self._view: memoryview | None = None
+
+    def read(self, sock: trio.socket.SocketType) -> bytes | None:
+        """What the socket holds right now (``b""`` at EOF), None when a wake-up was spurious."""
+        view = self._view
+        if view is None:
+            view = self._view = memoryview(bytearray(_READ_SIZE))
+        try:
+            size = os.readv(sock.fileno(), (view,))
+        except BlockingIOError:
+            return None
+        return view[:size].tobytes()
 
 
 class _WaitQueue:
@@ -189,20 +220,28 @@ class ReadTimer:
     timed scope per read, none at all in 4,700 calls with no read deadline;
     and the heap's prune cost ~5 us per call.
 
-    So while the pool's actor runs the timer (:meth:`run_until`), a read waits
-    in a cancel scope without a deadline, linked into the queue of reads with
-    the same timeout (each queue is therefore in deadline order; linking and
-    unlinking allocate nothing). The actor sleeps until the earliest deadline
-    and cancels the scopes of the reads that reached theirs: the read ends as
-    a timed-out ``move_on_after`` would (a read whose data had already woken
-    it still completes). When the actor is not running (a pool used without
-    its owner's ``async with``), or stops, reads have ``trio.move_on_after``
-    scopes, as before: nothing depends on the actor for a timeout to fire.
+    So while the pool's actor runs the timer (:meth:`run_until`), a read is
+    linked into the queue of reads with the same timeout (each queue is
+    therefore in deadline order; linking and unlinking allocate nothing). The
+    actor sleeps until the earliest deadline and ends the reads that reached
+    theirs. A read on plain TCP waits with no cancel scope at all (entering
+    and leaving one was the largest cost of a read with thousands of slow
+    streams open): the actor wakes it with ``trio.lowlevel.notify_closing``
+    on its socket and marks it timed out; the read raises
+    ``httpx.ReadTimeout`` and the connection is closed, as after any timeout.
+    A read through a TLS stream waits in a cancel scope without a deadline,
+    which the actor cancels. Either way a read whose data had already woken
+    it still completes. When the actor is not running (a pool used without
+    its owner's ``async with``), reads have ``trio.move_on_after`` scopes, as
+    before; when it stops, the reads it was timing go on under their own
+    deadline: nothing depends on the actor for a timeout to fire.
     """
 
-    __slots__ = ("_next_wake", "_queues", "_running", "_wakeup")
+    __slots__ = ("_next_wake", "_queues", "_running", "_wakeup", "buffer")
 
     def __init__(self) -> None:
+        self.buffer = ReadBuffer()
+        """The scratch buffer the pool's reads share (one trio run, one pool)."""
         self._queues: dict[float, _WaitQueue] = {}
         self._running = False
         self._wakeup: trio.Event | None = None
@@ -218,8 +257,29 @@ class ReadTimer:
             return trio.CancelScope()
         if not self._running:
             return trio.move_on_after(timeout)
-        deadline = trio.current_time() + timeout
         scope = trio.CancelScope()
+        self.link(conn, trio.current_time() + timeout, timeout, scope)
+        return scope
+
+    @property
+    def running(self) -> bool:
+        """Whether the actor times reads now (else reads need their own deadline)."""
+        return self._running
+
+    def link(
+        self,
+        conn: Connection,
+        deadline: float,
+        timeout: float,
+        scope: trio.CancelScope | None = None,
+    ) -> None:
+        """Link ``conn``'s read, due at ``deadline``, into the queue for ``timeout``.
+
+        Only while the timer runs. Without ``scope``, the read must wait on
+        ``conn``'s socket: at the deadline the actor wakes it through
+        ``notify_closing`` with ``conn._woken`` set. Call :meth:`discard`
+        once the read is over (also on error).
+        """
         queue = self._queues.get(timeout)
         if queue is None:
             if len(self._queues) >= 32:  # timeouts vary per call: drop the idle queues
@@ -235,7 +295,6 @@ class ReadTimer:
             tail._wait_next = conn
         queue.tail = conn
         self.wake_by(deadline)
-        return scope
 
     def discard(self, conn: Connection) -> None:
         """Unlink ``conn``'s read, if it is linked. Idempotent."""
@@ -265,15 +324,22 @@ class ReadTimer:
         self._running = True
 
     def stop(self) -> None:
-        """Hand every linked read back to trio: its scope gets its deadline. Synchronous."""
+        """Hand every linked read back to trio, under its own deadline. Synchronous.
+
+        A scoped read's scope gets its deadline; an unscoped one is woken to
+        wait again in a scope of its own.
+        """
         self._running = False
         for queue in self._queues.values():
             while queue.head is not None:
                 conn = queue.head
                 scope = conn._wait_scope
-                assert scope is not None
-                scope.deadline = conn._wait_deadline
                 self.discard(conn)
+                if scope is not None:
+                    scope.deadline = conn._wait_deadline
+                else:
+                    conn._woken = _REARM
+                    trio.lowlevel.notify_closing(conn._socket)
         self._queues.clear()
 
     def next_deadline(self) -> float:
@@ -291,9 +357,12 @@ class ReadTimer:
             while queue.head is not None and queue.head._wait_deadline <= now:
                 conn = queue.head
                 scope = conn._wait_scope
-                assert scope is not None
                 self.discard(conn)
-                scope.cancel()
+                if scope is not None:
+                    scope.cancel()
+                else:
+                    conn._woken = _TIMED_OUT
+                    trio.lowlevel.notify_closing(conn._socket)
 
     async def run_until(self, when: float) -> None:
         """Sleep until ``when``, or until a read or :meth:`wake_by` needs an earlier wake-up."""
@@ -305,10 +374,6 @@ class ReadTimer:
         finally:
             self._wakeup = None
             self._next_wake = math.inf
-
-
-_NO_TIMER = ReadTimer()
-"""For connections made without a pool: never started, so reads use timed scopes."""
 
 
 class Connection:
@@ -323,6 +388,7 @@ class Connection:
 
     __slots__ = (
         "_done",
+        "_eager",
         "_parser",
         "_plain",
         "_proxy",
@@ -334,6 +400,7 @@ class Connection:
         "_wait_prev",
         "_wait_queue",
         "_wait_scope",
+        "_woken",
         "idle_since",
         "origin",
     )
@@ -346,23 +413,28 @@ class Connection:
         *,
         proxy: Proxy | None = None,
         timer: ReadTimer | None = None,
+        memo: ParseMemo | None = None,
     ) -> None:
         self._stream = stream
         self._socket = raw_socket
-        # Plain TCP talks to the trio socket directly: SocketStream adds a
+        # Plain TCP talks to the socket directly: SocketStream adds a
         # conflict detector and an error-translating generator per call, which
         # at hundreds of requests in flight mostly feed the garbage collector.
-        self._plain = raw_socket if isinstance(stream, trio.SocketStream) else None
-        self._parser = ResponseParser(request_method=b"GET")
+        self._plain = raw_socket if _DIRECT_IO and isinstance(stream, trio.SocketStream) else None
+        self._eager = False
+        # The pool's connections share one memo of header names and chunk sizes.
+        self._parser = ResponseParser(request_method=b"GET", memo=memo)
         self._done = False
         self._proxy = proxy
-        self._timer = _NO_TIMER if timer is None else timer
+        # Without a pool: a timer of its own, never started, so reads use timed scopes.
+        self._timer = ReadTimer() if timer is None else timer
         # This connection's place in its timer's queue while a read waits.
         self._wait_scope: trio.CancelScope | None = None
         self._wait_deadline = 0.0
         self._wait_queue: _WaitQueue | None = None
         self._wait_prev: Connection | None = None
         self._wait_next: Connection | None = None
+        self._woken: str | None = None
         self.origin = origin
         self.idle_since = 0.0
 
@@ -391,12 +463,15 @@ class Connection:
         method = request.method.encode("ascii")
         try:
             if self._proxy is None:
-                head = encode_request_head(method, request.url.raw_path, request.headers.raw)
+                head = encode_request_head(
+                    method, request.url.raw_path, request.headers.raw, self._parser.memo
+                )
             else:
                 head = encode_request_head(
                     method,
                     str(request.url).encode("ascii"),
                     [*request.headers.raw, *self._proxy.headers],
+                    self._parser.memo,
                 )
         except LocalProtocolError as exc:
             raise httpx.LocalProtocolError(str(exc), request=request) from exc
@@ -415,44 +490,17 @@ class Connection:
                 data = head + body
                 sent = _write_now(plain, data)
                 if sent < len(data):
-                    await self._write_rest(request, memoryview(data)[sent:], timeouts)
+                    await self._write_request(request, memoryview(data)[sent:], False, timeouts)
             else:
-                await self._write_request(request, head, body, timeouts)
+                await self._write_request(
+                    request, head if body is None else head + body, body is None, timeouts
+                )
         except Exception as exc:
             mapped = _httpx_error(exc, httpx.WriteError, request)
             if mapped is None:
                 raise
             raise mapped from exc
-        parser = self._parser
-        timer = self._timer
-        timeout = _timeout(timeouts.get("read"))
-        try:
-            while True:
-                event = parser.next_event()
-                if event is not NEED_DATA:
-                    break
-                data = None
-                scope = timer.scope(self, timeout)
-                try:
-                    with scope:
-                        if plain is not None:
-                            await trio.lowlevel.wait_readable(plain)
-                            data = _read_now(plain)
-                        else:
-                            data = await self._stream.receive_some(_READ_SIZE)
-                finally:
-                    timer.discard(self)
-                if scope.cancelled_caught:
-                    raise httpx.ReadTimeout(
-                        "no data from the server within the read timeout", request=request
-                    )
-                if data is not None:
-                    parser.feed(bytes(data))
-        except Exception as exc:
-            mapped = _httpx_error(exc, httpx.ReadError, request)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        event = await self._next_event(request, _timeout(timeouts.get("read")))
         if type(event) is ResponseHead:
             return event
         raise httpx.RemoteProtocolError("the response has no head", request=request)
@@ -460,42 +508,44 @@ class Connection:
     async def _write_request(
         self,
         request: httpx.Request,
-        head: bytes,
-        body: bytes | None,
+        data: bytes | memoryview,
+        streamed_body: bool,
         timeouts: dict[str, float | None],
     ) -> None:
-        """Write a request through the stream (TLS, a tunnel) or with a streamed body."""
-        send = self._send_all
+        """Write ``data``, then the request's streamed body if any, within the write timeout."""
+        write = self._write
         with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
-            if body is not None:
-                await send(head + body)
-            else:
-                await send(head)
+            await write(data)
+            if streamed_body:
                 chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
                 async for part in request.stream:  # type: ignore[union-attr]
                     part = bytes(part)  # pyright: ignore[reportUnknownArgumentType]
                     if part:
-                        await send(encode_chunk(part) if chunked else part)
+                        await write(encode_chunk(part) if chunked else part)
                 if chunked:
-                    await send(END_OF_CHUNKED_BODY)
+                    await write(END_OF_CHUNKED_BODY)
         if scope.cancelled_caught:
             raise httpx.WriteTimeout(
                 "could not send the request within the write timeout", request=request
             )
 
-    async def _write_rest(
-        self, request: httpx.Request, view: memoryview, timeouts: dict[str, float | None]
-    ) -> None:
-        """Write what the kernel did not take at once, within the write timeout."""
-        assert self._plain is not None
-        with trio.move_on_after(_timeout(timeouts.get("write"))) as scope:
-            while view:
-                sent = await self._plain.send(view)
-                view = view[sent:]
-        if scope.cancelled_caught:
-            raise httpx.WriteTimeout(
-                "could not send the request within the write timeout", request=request
-            )
+    async def _write(self, data: bytes | memoryview) -> None:
+        """The one write helper: all of ``data``, waiting while the socket is full.
+
+        Cancellation: part of ``data`` may have been written.
+        """
+        plain = self._plain
+        if plain is None:
+            await self._stream.send_all(data)
+            return
+        await trio.lowlevel.checkpoint_if_cancelled()
+        view = memoryview(data)
+        while True:
+            view = view[_write_now(plain, view) :]
+            if not view:
+                await trio.lowlevel.cancel_shielded_checkpoint()
+                return
+            await trio.lowlevel.wait_writable(plain)
 
     async def receive_body_chunk(self, request: httpx.Request, read_timeout: float | None) -> bytes:
         """The next piece of the response body; ``b""`` once the body is complete.
@@ -516,43 +566,92 @@ class Connection:
     async def _next_event(
         self, request: httpx.Request, timeout: float
     ) -> ResponseHead | bytes | object:
+        """The parser's next event, reading as often as it needs data."""
         parser = self._parser
-        plain = self._plain
-        stream = self._stream
-        timer = self._timer
-        with map_io_errors(httpx.ReadError, request):
+        try:
             while True:
                 event = parser.next_event()
                 if event is not NEED_DATA:
                     return event
-                data = b""
+                parser.feed(await self._receive(request, timeout))
+        except Exception as exc:
+            mapped = _httpx_error(exc, httpx.ReadError, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    async def _receive(self, request: httpx.Request, timeout: float) -> bytes:
+        """The one read helper: what the peer sent next (``b""`` at EOF).
+
+        Waits at most ``timeout`` seconds for it. Cancellation: nothing was
+        read, or what was read is lost with the connection's state (the
+        caller closes it).
+
+        Raises:
+            httpx.ReadTimeout: nothing came within ``timeout``.
+            trio.ClosedResourceError, OSError: the connection was closed or broke.
+        """
+        plain = self._plain
+        timer = self._timer
+        if plain is not None:
+            if plain.fileno() < 0:  # closed by the pool: trio cannot wait on it
+                raise trio.ClosedResourceError("the connection was closed")
+            if self._eager:
+                # The last read was large: more is likely waiting already, and
+                # reading first saves an epoll registration and wake-up.
+                await trio.lowlevel.checkpoint_if_cancelled()
+                data = timer.buffer.read(plain)
+                if data is not None:
+                    self._eager = len(data) >= _EAGER_READ
+                    await trio.lowlevel.cancel_shielded_checkpoint()
+                    return data
+            if timer.running and timeout != math.inf:
+                # Linked into the actor's queue, no cancel scope (see ReadTimer).
+                deadline = trio.current_time() + timeout
+                while True:
+                    timer.link(self, deadline, timeout)
+                    try:
+                        await trio.lowlevel.wait_readable(plain)
+                    except trio.ClosedResourceError:
+                        woken, self._woken = self._woken, None
+                        if woken is _TIMED_OUT:
+                            raise httpx.ReadTimeout(
+                                "no data from the server within the read timeout",
+                                request=request,
+                            ) from None
+                        if woken is not _REARM:
+                            raise
+                        break  # the actor stopped: wait below under our own deadline
+                    finally:
+                        timer.discard(self)
+                    data = timer.buffer.read(plain)
+                    if data is not None:
+                        self._eager = len(data) >= _EAGER_READ
+                        return data
+                timeout = max(0.0, deadline - trio.current_time())
+        while True:
+            data: bytes | None = None
+            if plain is not None and timeout == math.inf:
+                await trio.lowlevel.wait_readable(plain)
+                data = timer.buffer.read(plain)
+            else:
                 scope = timer.scope(self, timeout)
                 try:
                     with scope:
-                        if plain is not None:
-                            data = await plain.recv(_READ_SIZE)
+                        if plain is None:
+                            data = bytes(await self._stream.receive_some(_READ_SIZE))
                         else:
-                            data = await stream.receive_some(_READ_SIZE)
+                            await trio.lowlevel.wait_readable(plain)
+                            data = timer.buffer.read(plain)
                 finally:
                     timer.discard(self)
                 if scope.cancelled_caught:
                     raise httpx.ReadTimeout(
                         "no data from the server within the read timeout", request=request
                     )
-                parser.feed(bytes(data))
-
-    async def _send_all(self, data: bytes) -> None:
-        plain = self._plain
-        if plain is None:
-            await self._stream.send_all(data)
-            return
-        sent = await plain.send(data)
-        if sent == len(data):  # the common case: the kernel took it all
-            return
-        view = memoryview(data)[sent:]
-        while view:
-            sent = await plain.send(view)
-            view = view[sent:]
+            if data is not None:
+                self._eager = len(data) >= _EAGER_READ
+                return data
 
     # -- lifetime -------------------------------------------------------------
 
@@ -568,9 +667,15 @@ class Connection:
         """
         # poll, not select: select refuses descriptors past 1024, which busy
         # services reach. A closed descriptor reports POLLNVAL: dead too.
+        # Windows has no poll, and its select takes any socket.
+        fd = self._socket.fileno()
+        if fd < 0:
+            return True
+        if not hasattr(select, "poll"):
+            return bool(select.select([fd], [], [], 0)[0])
         poller = select.poll()
         try:
-            poller.register(self._socket.fileno(), select.POLLIN)
+            poller.register(fd, select.POLLIN)
         except (OSError, ValueError):
             return True
         return bool(poller.poll(0))

@@ -38,6 +38,8 @@ import attrs
 import httpx
 import trio
 
+from protocols.http11 import ParseMemo
+
 from ._connection import Connection, ReadTimer, map_io_errors, open_tcp
 from ._proxy import ProxyRoutes, open_tunnel
 
@@ -57,7 +59,12 @@ _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 @attrs.frozen(kw_only=True)
 class PoolLimits:
-    """How many connections the pool may hold."""
+    """How many connections the pool may hold.
+
+    The defaults are the client's (``oaitrio.DEFAULT_CONNECTION_LIMITS`` is
+    :meth:`as_httpx` of them): up to 1,000 connections, all kept for reuse,
+    since a fan-out at hundreds in flight would otherwise reopen them.
+    """
 
     max_connections: int = 1000
     """Connections open at once, busy or idle; further requests wait (``pool`` timeout)."""
@@ -65,6 +72,14 @@ class PoolLimits:
     """Idle connections kept for reuse; a connection released beyond this is closed."""
     keepalive_expiry: float = 5.0
     """Seconds an idle connection is kept before the reaper (or checkout) closes it."""
+
+    def as_httpx(self) -> httpx.Limits:
+        """The same limits as an ``httpx.Limits`` (what the SDK's constant holds)."""
+        return httpx.Limits(
+            max_connections=self.max_connections,
+            max_keepalive_connections=self.max_keepalive_connections,
+            keepalive_expiry=self.keepalive_expiry,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -148,11 +163,11 @@ def _host_field(netloc: bytes) -> HeaderField:
 
 @functools.lru_cache(maxsize=64)
 def _response_extensions(http_version: bytes, reason: bytes) -> dict[str, bytes]:
-    """The extensions httpx reads from a response, shared by every response alike.
+    """The extensions httpx reads from a response, built once per (version, reason).
 
-    httpx only reads them, so one dict per (version, reason) saves an
-    allocation per response (at hundreds of calls in flight, each one young
-    object less for the garbage collector to walk).
+    ``httpx.Response`` copies the dict it is given, so sharing one saves only
+    building it (and the ``b"HTTP/"`` concatenation) per response; the copy
+    each response holds is httpx's.
     """
     return {"http_version": b"HTTP/" + http_version, "reason_phrase": reason}
 
@@ -260,7 +275,7 @@ async def read_body(response: httpx.Response) -> bytes:
 
 
 class ConnectionPool(httpx.AsyncBaseTransport):
-    """HTTP/1.1 connection pool and transport on h11 over trio streams.
+    """HTTP/1.1 connection pool and transport: our sans-I/O codec over trio streams.
 
     Args:
         limits: connection limits and keep-alive expiry.
@@ -289,6 +304,7 @@ class ConnectionPool(httpx.AsyncBaseTransport):
         self._opened = 0
         self._closed = False
         self._timer = ReadTimer()
+        self._memo = ParseMemo()
         # The raw headers of the latest response that carried rate limits, and
         # when it came; decoded only when someone asks (most never do).
         self._rate_limit_source: tuple[list[tuple[bytes, bytes]], float] | None = None
@@ -505,13 +521,16 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                 f"could not connect to {host.decode('ascii')}:{port} within the connect timeout",
                 request=request,
             ) from None
-        except ssl.SSLError as exc:
-            raise httpx.ConnectError(f"TLS handshake failed: {exc}", request=request) from exc
+        # No ``except ssl.SSLError``: trio reports a failed handshake as
+        # BrokenResourceError caused by the SSLError, which map_io_errors
+        # turns into httpx.ConnectError naming the TLS reason.
         self._opened += 1
         # A plain-http request through a proxy names the whole URL in its
         # request line (absolute form); https goes through the CONNECT tunnel.
         forward = proxy if proxy is not None and scheme == b"http" else None
-        conn = Connection(stream, tcp.socket, origin, proxy=forward, timer=self._timer)
+        conn = Connection(
+            stream, tcp.socket, origin, proxy=forward, timer=self._timer, memo=self._memo
+        )
         self._open.add(conn)
         return conn
 

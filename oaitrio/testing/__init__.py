@@ -19,7 +19,8 @@ completions) or at the stream's terminal event (the others).
 Test-only request headers: ``x-fake-chunks: N`` (text deltas of a chat or
 legacy completion, a response or a transcription) and ``x-fake-write-mode:
 token | coalesced`` (one HTTP chunk and socket write per event, the default,
-or events batched into ~64 KiB chunks). Faults are the classes below, also
+or events batched into ~64 KiB chunks) and ``x-fake-interval-ms: T`` (a
+stream's events paced T ms apart, on timers shared by all streams). Faults are the classes below, also
 reachable as attributes of ``Fault``.
 """
 

@@ -48,6 +48,7 @@ from ._faults import (
     MalformedEvent,
     StallMidStream,
 )
+from ._pacing import Pacer
 from ._wire import BadRequest, Reply, StreamReply, error_body
 
 __all__ = ["HttpConnection", "IncomingRequest"]
@@ -180,8 +181,12 @@ class HttpConnection:
         *,
         fault: Fault | None,
         on_first_chunk: Callable[[], None],
+        pace: tuple[Pacer, float] | None = None,
     ) -> bool:
         """Send an event stream, applying a stream fault.
+
+        With ``pace`` (the server's pacer and an interval in seconds) the
+        events go out one per tick of that interval, ``[DONE]`` included.
 
         Returns False when the fault dropped the connection.
         """
@@ -196,6 +201,7 @@ class HttpConnection:
             chunked=not self._http10,
             coalesced=reply.coalesced,
             on_first_chunk=on_first_chunk,
+            pace=pace,
         )
         events = reply.events
         trigger: int | None = getattr(fault, "after_chunks", -1)
@@ -241,6 +247,7 @@ class _BodyWriter:
     chunked: bool
     coalesced: bool
     on_first_chunk: Callable[[], None] | None
+    pace: tuple[Pacer, float] | None = None
     unchecked_sends: int = 0
 
     async def _send(self, data: bytes) -> None:
@@ -269,6 +276,16 @@ class _BodyWriter:
 
     async def write(self, events: Iterable[bytes]) -> None:
         """Write ``events``; everything is on the socket when this returns."""
+        if self.pace is not None:
+            pacer, interval = self.pace
+            if self.on_first_chunk is not None:
+                self.on_first_chunk()
+                self.on_first_chunk = None
+            framed = (
+                (b"%x\r\n%b\r\n" % (len(e), e) for e in events) if self.chunked else iter(events)
+            )
+            await pacer.write(self.stream, framed, interval)
+            return
         if not self.coalesced:
             for event in events:
                 await self._send(event)

@@ -43,6 +43,7 @@ from ._catalog import Catalog
 from ._faults import DropConnection, Fault, SlowFirstByte, StatusError
 from ._form import is_multipart, parse_form
 from ._http import Headers, HttpConnection, IncomingRequest
+from ._pacing import Pacer, interval_seconds
 from ._routes import POST_ROUTES
 from ._wire import (
     BadRequest,
@@ -203,6 +204,7 @@ class FakeOpenAI:
         self.request_count = 0
         self.connections_opened = 0
         self.first_chunk_times: list[float] = []
+        self._pacer = Pacer()
 
     @property
     def port(self) -> int:
@@ -304,6 +306,7 @@ class FakeOpenAI:
                 try:
                     self._port = listeners[0].socket.getsockname()[1]
                     async with trio.open_nursery() as nursery:
+                        self._pacer.attach(nursery)
                         serve = functools.partial(
                             trio.serve_listeners,
                             self._serve_connection,
@@ -417,6 +420,14 @@ class FakeOpenAI:
                 " https://platform.openai.com/account/api-keys.",
                 code="invalid_api_key",
             )
+        pace: tuple[Pacer, float] | None = None
+        if isinstance(reply, StreamReply):
+            try:
+                interval = interval_seconds(request.headers.get("x-fake-interval-ms"))
+            except ValueError as exc:
+                reply = error_reply(400, str(exc), param="x-fake-interval-ms")
+            else:
+                pace = None if interval is None else (self._pacer, interval)
         headers = _merge_headers(self._common_headers(started), reply.headers)
         if isinstance(reply, Reply):
             await http.send_reply(attrs.evolve(reply, headers=()), headers)
@@ -426,6 +437,7 @@ class FakeOpenAI:
             headers,
             fault=fault,
             on_first_chunk=lambda: self.first_chunk_times.append(time.monotonic()),
+            pace=pace,
         )
 
     def _answer(self, request: IncomingRequest, payload: Any) -> Reply | StreamReply:

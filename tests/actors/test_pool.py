@@ -56,28 +56,38 @@ async def test_concurrent_requests_open_at_most_max_connections(server: FakeOpen
         for _ in range(40):
             nursery.start_soon(one)
     assert statuses == [200] * 40
-    assert server.connections_opened <= 4
+    # Exactly the limit: 36 calls waited for a slot instead of opening more.
+    assert server.connections_opened == pool.statistics().opened == 4
     assert pool.statistics().in_use == 0
     await pool.aclose()
 
 
-async def test_pool_timeout_when_every_connection_stays_busy(server: FakeOpenAI) -> None:
+async def test_pool_timeout_when_every_connection_stays_busy(
+    server: FakeOpenAI, autojump_clock: trio.testing.MockClock
+) -> None:
     pool = ConnectionPool(limits=PoolLimits(max_connections=1))
     held = await pool.handle_async_request(get(server))  # body unread: the connection stays out
+    started = trio.current_time()
     with pytest.raises(httpx.PoolTimeout):
         await pool.handle_async_request(get(server, pool=0.1))
+    assert trio.current_time() - started == pytest.approx(0.1)
     await held.aclose()
     assert (await fetch(pool, get(server))).status_code == 200
     await pool.aclose()
 
 
-async def test_reaper_closes_idle_connections_past_keepalive(server: FakeOpenAI) -> None:
+async def test_reaper_closes_idle_connections_past_keepalive(
+    server: FakeOpenAI, autojump_clock: trio.testing.MockClock
+) -> None:
     pool = ConnectionPool(limits=PoolLimits(keepalive_expiry=0.1))
     async with trio.open_nursery() as nursery:
         await nursery.start(pool.run)
         await fetch(pool, get(server))
+        released = trio.current_time()
         assert pool.statistics().idle == 1
-        await trio.sleep(0.3)
+        await trio.sleep_until(released + 0.099)
+        assert pool.statistics().idle == 1  # not before its expiry
+        await trio.sleep_until(released + 0.101)
         assert pool.statistics().idle == 0
         await fetch(pool, get(server))
         assert server.connections_opened == 2
@@ -85,7 +95,9 @@ async def test_reaper_closes_idle_connections_past_keepalive(server: FakeOpenAI)
     assert pool.statistics().idle == 0
 
 
-async def test_expired_connection_is_not_reused_even_without_reaper(server: FakeOpenAI) -> None:
+async def test_expired_connection_is_not_reused_even_without_reaper(
+    server: FakeOpenAI, autojump_clock: trio.testing.MockClock
+) -> None:
     pool = ConnectionPool(limits=PoolLimits(keepalive_expiry=0.05))
     await fetch(pool, get(server))
     await trio.sleep(0.1)
@@ -109,7 +121,9 @@ async def one_shot_server(nursery: trio.Nursery, accepted: list[int]) -> int:
     return listeners[0].socket.getsockname()[1]  # type: ignore[no-any-return]
 
 
-async def test_connection_closed_by_the_server_while_idle_is_discarded() -> None:
+async def test_connection_closed_by_the_server_while_idle_is_discarded(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
     accepted: list[int] = []
     async with trio.open_nursery() as nursery:
         port = await one_shot_server(nursery, accepted)
@@ -299,3 +313,14 @@ async def test_connect_tunnel_handshake() -> None:
         )
         with pytest.raises(httpx.ProxyError, match="407"):
             await open_tunnel(client, proxy, b"api.openai.com", 443)  # type: ignore[arg-type]
+
+
+def test_the_client_constant_is_the_pool_default() -> None:
+    from oaitrio import DEFAULT_CONNECTION_LIMITS
+
+    defaults = PoolLimits()
+    assert DEFAULT_CONNECTION_LIMITS.max_connections == defaults.max_connections
+    assert DEFAULT_CONNECTION_LIMITS.max_keepalive_connections == (
+        defaults.max_keepalive_connections
+    )
+    assert DEFAULT_CONNECTION_LIMITS.keepalive_expiry == defaults.keepalive_expiry

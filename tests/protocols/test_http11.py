@@ -967,12 +967,36 @@ def test_bad_request_lines_are_refused(method: bytes, target: bytes) -> None:
         encode_request_head(method, target, [(b"Host", b"h")])
 
 
-def test_name_memo_stays_bounded() -> None:
+def test_memos_stay_bounded() -> None:
     from protocols import http11
 
+    memo = http11.ParseMemo()
     for i in range(3000):
-        encode_request_head(b"GET", b"/", [(b"X-%d" % i, b"v")])
-    assert len(http11._names) <= http11._MEMO_MAX
+        encode_request_head(b"GET", b"/", [(b"X-%d" % i, b"v")], memo)
+    parser = ResponseParser(request_method=b"GET", memo=memo)
+    sizes = b"".join(b"%x\r\n%s\r\n" % (n, b"x" * n) for n in range(1, 1500))
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + sizes + b"0\r\n\r\n")
+    body = b""
+    while (event := parser.next_event()) is not END_OF_BODY:
+        if isinstance(event, bytes):
+            body += event
+    assert len(body) == sum(range(1, 1500))
+    assert len(memo.names) <= http11._MEMO_MAX
+    assert len(memo.sizes_after_data) <= http11._MEMO_MAX
+
+
+def test_parsers_own_their_memo_unless_given_one() -> None:
+    # A name a peer sent is remembered by that parser (or its owner's shared
+    # memo), never by a module: another owner starts clean.
+    first = ResponseParser(request_method=b"GET")
+    first.feed(b"HTTP/1.1 200 OK\r\nX-Remote-Name: 1\r\nContent-Length: 0\r\n\r\n")
+    assert isinstance(first.next_event(), ResponseHead)
+    assert b"X-Remote-Name" in first.memo.names
+    second = ResponseParser(request_method=b"GET")
+    assert second.memo is not first.memo
+    assert b"X-Remote-Name" not in second.memo.names
+    shared = ResponseParser(request_method=b"GET", memo=first.memo)
+    assert shared.memo is first.memo
 
 
 def test_sentinels() -> None:
