@@ -413,10 +413,10 @@ class RequestSender:
             raise APIResponseValidationError(
                 response, response.text, message=f"the response body is not JSON: {exc}"
             ) from exc
-        try:
+        # Every model and page has a __dict__ for it; a plain value (a list, a
+        # str, a user's own Struct given to a custom request) has none.
+        if type(result).__dictoffset__:
             result._request_id = response.headers.get("x-request-id")  # type: ignore[attr-defined]
-        except AttributeError:
-            pass
         return result
 
 

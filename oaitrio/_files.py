@@ -359,11 +359,9 @@ async def _content_size(field: str, content: bytes | os.PathLike[str] | IO[bytes
 
 def _seekable_size(file: IO[bytes]) -> int | None:
     """The length of a seekable file (left at its start), or None for a stream."""
-    try:
-        if not file.seekable():
-            return None
-    except AttributeError:
-        pass
+    seekable = getattr(file, "seekable", None)
+    if seekable is not None and not seekable():
+        return None
     try:
         end = file.seek(0, os.SEEK_END)
         file.seek(0)
