@@ -24,6 +24,7 @@ from typing import Any
 
 from . import overrides, sdk_aliases, sdk_names
 from ._module import Module, from_line
+from ._paramgen import add_params_modules
 from ._resgen import MethodPlan, ResourceNode, operation_kind, render_resource
 from ._schemas import Operation, SchemaIndex, dig
 from ._source import GENERATED_HEADER, docstring, relative_import
@@ -371,6 +372,7 @@ def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
         modules.append(module)
     _sdk_schema_names(modules, surface, writer)
     _sdk_aliases(modules)
+    add_params_modules(modules, surface.plans, surface.names, writer)
     for node in surface.root.walk():
         if node.path:
             modules.append(render_resource(node, writer))

@@ -27,11 +27,16 @@ import re
 import subprocess
 import sys
 import types
+import typing
 from collections.abc import Iterator
 
 import msgspec
 import pytest
+import trio
 import yaml
+
+import oaitrio
+from oaitrio.testing import FakeOpenAI
 
 openai_types = pytest.importorskip("openai.types")
 
@@ -231,3 +236,132 @@ def test_every_alias_table_entry_is_a_name_the_sdk_defines_there() -> None:
         if not any(hasattr(importlib.import_module(place), name) for place in places):
             invented.append(entry)
     assert not invented
+
+
+# Where a generated params TypedDict's keys differ from the SDK's, because the
+# vendored spec is older or newer than the SDK there: module -> (keys only the
+# SDK has, keys only the spec has). Every variant of the module (Base,
+# Streaming, NonStreaming) differs the same way.
+PARAMS_SPEC_DIFFERENCES: dict[str, tuple[set[str], set[str]]] = {
+    "admin.organization.project_create_params": ({"geography"}, set()),
+    "admin.organization.project_update_params": ({"geography"}, set()),
+    "admin.organization.projects.service_account_create_params": ({"expires_in_seconds"}, set()),
+    "admin.organization.projects.service_accounts.api_key_create_params": (
+        {"expires_in_seconds"},
+        set(),
+    ),
+    "admin.organization.usage_costs_params": ({"line_items"}, set()),
+    "beta.realtime.session_create_params": (
+        {"input_audio_noise_reduction", "model"},
+        {"prompt", "truncation"},
+    ),
+    "beta.realtime.transcription_session_create_params": ({"client_secret", "modalities"}, set()),
+    "beta.response_compact_params": ({"image"}, set()),
+    "beta.response_create_params": ({"access_programs", "background_options", "image"}, set()),
+    "image_edit_params": (
+        {"complexity", "frame_count", "frame_duration_ms", "markup", "safety_identifier", "svg"},
+        set(),
+    ),
+    "image_generate_params": (
+        {"complexity", "frame_count", "frame_duration_ms", "safety_identifier", "svg"},
+        set(),
+    ),
+    "responses.response_compact_params": ({"image"}, set()),
+    "responses.response_create_params": ({"access_programs", "background_options", "image"}, set()),
+}
+
+# Keys the vendored spec requires and the SDK leaves optional (module -> keys).
+REQUIRED_BY_THE_SPEC_ONLY: dict[str, set[str]] = {
+    "beta.realtime.session_create_params": {"client_secret"},
+    "skill_create_params": {"files"},
+    "skills.version_create_params": {"files"},
+}
+
+
+def keys(typed_dict: type) -> tuple[frozenset[str], frozenset[str]]:
+    """``(required, optional)`` keys of a TypedDict, as a type checker reads them.
+
+    Both sides are written with ``from __future__ import annotations``, so at
+    run time ``__required_keys__`` cannot see ``Required[...]`` (it is empty
+    for the SDK's classes too): read the annotations' text instead.
+    """
+    annotations: dict[str, object] = typed_dict.__annotations__
+    required = frozenset(
+        k
+        for k, v in annotations.items()
+        if str(getattr(v, "__forward_arg__", v)).startswith("Required[")
+    )
+    return required, frozenset(annotations) - required
+
+
+def test_a_methods_params_typed_dict_has_the_sdk_keys() -> None:
+    """``CompletionCreateParams`` and kin: the same keys, required where the SDK requires them."""
+    compared = 0
+    wrong: list[tuple[str, str, object, object]] = []
+    for relative, module in sdk_modules():
+        if not relative.endswith("_params"):
+            continue
+        mine = ours(relative)
+        sdk_only, spec_only = PARAMS_SPEC_DIFFERENCES.get(relative, (set(), set()))
+        for name in exported(module):
+            theirs = getattr(module, name)
+            if not name.endswith(("Params", "ParamsBase", "Streaming")) or not hasattr(
+                theirs, "__required_keys__"
+            ):
+                continue
+            own = getattr(mine, name, None)
+            if own is None:
+                continue  # listed in the allow-list; the first test checks that
+            compared += 1
+            (s_req, s_opt), (o_req, o_opt) = keys(theirs), keys(own)
+            spec_required = REQUIRED_BY_THE_SPEC_ONLY.get(relative, set())
+            if (
+                o_req - spec_required != s_req
+                or (s_req | s_opt) - sdk_only != (o_req | o_opt) - spec_only
+            ):
+                wrong.append(
+                    (relative, name, (sorted(s_req), sorted(s_opt)), (sorted(o_req), sorted(o_opt)))
+                )
+    assert compared > 150
+    assert not wrong, wrong
+
+
+def test_the_streaming_params_are_told_apart_by_stream() -> None:
+    from oaitrio.types.chat import CompletionCreateParams
+    from oaitrio.types.chat.completion_create_params import (
+        CompletionCreateParamsBase,
+        CompletionCreateParamsNonStreaming,
+        CompletionCreateParamsStreaming,
+    )
+
+    assert set(typing.get_args(CompletionCreateParams)) == {
+        CompletionCreateParamsNonStreaming,
+        CompletionCreateParamsStreaming,
+    }
+    assert keys(CompletionCreateParamsBase)[0] == {"messages", "model"}
+    assert "stream" not in keys(CompletionCreateParamsBase)[1]
+    assert keys(CompletionCreateParamsStreaming)[0] == {"messages", "model", "stream"}
+    assert "stream" in keys(CompletionCreateParamsNonStreaming)[1]
+
+
+async def test_params_written_for_the_sdk_unpack_into_the_method(
+    client: oaitrio.AsyncOpenAI, server: FakeOpenAI
+) -> None:
+    """``params: CompletionCreateParams = {...}`` then ``create(**params)``, as SDK users write it."""
+    from oaitrio.types import EmbeddingCreateParams
+    from oaitrio.types.chat import CompletionCreateParams
+
+    chat: CompletionCreateParams = {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "hi"}],
+        "max_completion_tokens": 5,
+    }
+    embed: EmbeddingCreateParams = {"model": "text-embedding-3-small", "input": "hi"}
+    with trio.fail_after(30):
+        completion = await client.chat.completions.create(**chat)
+        embedding = await client.embeddings.create(**embed)
+    assert completion.choices
+    assert embedding.data
+    sent = [request.json() for request in server.requests]
+    assert sent[0]["max_completion_tokens"] == 5
+    assert sent[1]["input"] == "hi"

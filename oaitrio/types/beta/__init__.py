@@ -11,7 +11,9 @@ if TYPE_CHECKING:
         AgentSessionInputMessageParam as AgentSessionInputMessageParam,
     )
     from .assistant import Assistant as Assistant
+    from .assistant_create_params import AssistantCreateParams as AssistantCreateParams
     from .assistant_deleted import AssistantDeleted as AssistantDeleted
+    from .assistant_list_params import AssistantListParams as AssistantListParams
     from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
     from .assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
     from .assistant_tool_choice_function import (
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from .assistant_tools_function_param import (
         AssistantToolsFunctionParam as AssistantToolsFunctionParam,
     )
+    from .assistant_update_params import AssistantUpdateParams as AssistantUpdateParams
     from .assistants_api_response_format_option import (
         AssistantsApiResponseFormatOption as AssistantsApiResponseFormatOption,
     )
@@ -1279,6 +1282,11 @@ if TYPE_CHECKING:
     from .message_stream_event import MessageStreamEvent as MessageStreamEvent
     from .multi_agent_config_param import MultiAgentConfigParam as MultiAgentConfigParam
     from .output_text import OutputText as OutputText
+    from .response_cancel_params import ResponseCancelParams as ResponseCancelParams
+    from .response_compact_params import ResponseCompactParams as ResponseCompactParams
+    from .response_create_params import ResponseCreateParams as ResponseCreateParams
+    from .response_delete_params import ResponseDeleteParams as ResponseDeleteParams
+    from .response_retrieve_params import ResponseRetrieveParams as ResponseRetrieveParams
     from .run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
     from .run_step_delta_step_details_message_creation_object import (
         RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject,
@@ -1334,8 +1342,10 @@ if TYPE_CHECKING:
     from .session_turn_error import SessionTurnError as SessionTurnError
     from .summary_text import SummaryText as SummaryText
     from .thread import Thread as Thread
+    from .thread_create_and_run_params import ThreadCreateAndRunParams as ThreadCreateAndRunParams
     from .thread_create_params import ThreadCreateParams as ThreadCreateParams
     from .thread_deleted import ThreadDeleted as ThreadDeleted
+    from .thread_update_params import ThreadUpdateParams as ThreadUpdateParams
     from .token_usage import TokenUsage as TokenUsage
     from .truncation_object import TruncationObject as TruncationObject
     from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
@@ -1343,7 +1353,9 @@ if TYPE_CHECKING:
 _LAZY = {
     "AgentSessionInputMessageParam": ".agent_session_input_message_param",
     "Assistant": ".assistant",
+    "AssistantCreateParams": ".assistant_create_params",
     "AssistantDeleted": ".assistant_deleted",
+    "AssistantListParams": ".assistant_list_params",
     "AssistantStreamEvent": ".assistant_stream_event",
     "AssistantToolChoice": ".assistant_tool_choice",
     "AssistantToolChoiceFunction": ".assistant_tool_choice_function",
@@ -1356,6 +1368,7 @@ _LAZY = {
     "AssistantToolsFileSearchTypeOnlyParam": ".assistant_tools_file_search_type_only_param",
     "AssistantToolsFunction": ".assistant_tools_function",
     "AssistantToolsFunctionParam": ".assistant_tools_function_param",
+    "AssistantUpdateParams": ".assistant_update_params",
     "AssistantsApiResponseFormatOption": ".assistants_api_response_format_option",
     "AssistantsApiResponseFormatOptionParam": ".assistants_api_response_format_option_param",
     "AssistantsApiToolChoiceOption": ".assistants_api_tool_choice_option",
@@ -1923,6 +1936,11 @@ _LAZY = {
     "MessageStreamEvent": ".message_stream_event",
     "MultiAgentConfigParam": ".multi_agent_config_param",
     "OutputText": ".output_text",
+    "ResponseCancelParams": ".response_cancel_params",
+    "ResponseCompactParams": ".response_compact_params",
+    "ResponseCreateParams": ".response_create_params",
+    "ResponseDeleteParams": ".response_delete_params",
+    "ResponseRetrieveParams": ".response_retrieve_params",
     "RunStepDeltaObject": ".run_step_delta_object",
     "RunStepDeltaStepDetailsMessageCreationObject": ".run_step_delta_step_details_message_creation_object",
     "RunStepDeltaStepDetailsToolCallsCodeObject": ".run_step_delta_step_details_tool_calls_code_object",
@@ -1946,8 +1964,10 @@ _LAZY = {
     "SessionTurnError": ".session_turn_error",
     "SummaryText": ".summary_text",
     "Thread": ".thread",
+    "ThreadCreateAndRunParams": ".thread_create_and_run_params",
     "ThreadCreateParams": ".thread_create_params",
     "ThreadDeleted": ".thread_deleted",
+    "ThreadUpdateParams": ".thread_update_params",
     "TokenUsage": ".token_usage",
     "TruncationObject": ".truncation_object",
     "TruncationObjectParam": ".truncation_object_param",

@@ -146,6 +146,9 @@ if TYPE_CHECKING:
     from .chat_completion_user_message_param import (
         ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
     )
+    from .completion_create_params import CompletionCreateParams as CompletionCreateParams
+    from .completion_list_params import CompletionListParams as CompletionListParams
+    from .completion_update_params import CompletionUpdateParams as CompletionUpdateParams
     from .create_chat_completion_request_message_param import (
         CreateChatCompletionRequestMessageParam as CreateChatCompletionRequestMessageParam,
     )
@@ -207,6 +210,9 @@ _LAZY = {
     "ChatCompletionToolMessageParam": ".chat_completion_tool_message_param",
     "ChatCompletionToolParam": ".chat_completion_function_tool_param",
     "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
+    "CompletionCreateParams": ".completion_create_params",
+    "CompletionListParams": ".completion_list_params",
+    "CompletionUpdateParams": ".completion_update_params",
     "CreateChatCompletionRequestMessageParam": ".create_chat_completion_request_message_param",
     "CustomToolChatCompletionsParam": ".custom_tool_chat_completions_param",
     "PredictionContentParam": ".prediction_content_param",

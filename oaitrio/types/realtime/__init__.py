@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .audio_transcription import AudioTranscription as AudioTranscription
     from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
+    from .call_accept_params import CallAcceptParams as CallAcceptParams
+    from .call_create_params import CallCreateParams as CallCreateParams
+    from .call_refer_params import CallReferParams as CallReferParams
+    from .call_reject_params import CallRejectParams as CallRejectParams
+    from .client_secret_create_params import ClientSecretCreateParams as ClientSecretCreateParams
     from .client_secret_create_response import (
         ClientSecretCreateResponse as ClientSecretCreateResponse,
     )
@@ -156,6 +161,11 @@ if TYPE_CHECKING:
 _LAZY = {
     "AudioTranscription": ".audio_transcription",
     "AudioTranscriptionParam": ".audio_transcription_param",
+    "CallAcceptParams": ".call_accept_params",
+    "CallCreateParams": ".call_create_params",
+    "CallReferParams": ".call_refer_params",
+    "CallRejectParams": ".call_reject_params",
+    "ClientSecretCreateParams": ".client_secret_create_params",
     "ClientSecretCreateResponse": ".client_secret_create_response",
     "ConversationItem": ".conversation_item",
     "LogProbProperties": ".log_prob_properties",

@@ -64,7 +64,9 @@ if TYPE_CHECKING:
     from .inline_skill_source import InlineSkillSource as InlineSkillSource
     from .inline_skill_source_param import InlineSkillSourceParam as InlineSkillSourceParam
     from .input_item import InputItem as InputItem
+    from .input_item_list_params import InputItemListParams as InputItemListParams
     from .input_message_resource import InputMessageResource as InputMessageResource
+    from .input_token_count_params import InputTokenCountParams as InputTokenCountParams
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
     from .item_field import ItemField as ItemField
     from .local_environment import LocalEnvironment as LocalEnvironment
@@ -118,6 +120,7 @@ if TYPE_CHECKING:
     from .response_code_interpreter_tool_call_param import (
         ResponseCodeInterpreterToolCallParam as ResponseCodeInterpreterToolCallParam,
     )
+    from .response_compact_params import ResponseCompactParams as ResponseCompactParams
     from .response_compaction_item import ResponseCompactionItem as ResponseCompactionItem
     from .response_compaction_item_param import (
         ResponseCompactionItemParam as ResponseCompactionItemParam,
@@ -141,6 +144,7 @@ if TYPE_CHECKING:
     )
     from .response_conversation import ResponseConversation as ResponseConversation
     from .response_conversation_param import ResponseConversationParam as ResponseConversationParam
+    from .response_create_params import ResponseCreateParams as ResponseCreateParams
     from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from .response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
@@ -326,6 +330,7 @@ if TYPE_CHECKING:
     )
     from .response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
     from .response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
+    from .response_retrieve_params import ResponseRetrieveParams as ResponseRetrieveParams
     from .response_shell_call_command_added_event import (
         ResponseShellCallCommandAddedEvent as ResponseShellCallCommandAddedEvent,
     )
@@ -475,7 +480,9 @@ _LAZY = {
     "InlineSkillSource": ".inline_skill_source",
     "InlineSkillSourceParam": ".inline_skill_source_param",
     "InputItem": ".input_item",
+    "InputItemListParams": ".input_item_list_params",
     "InputMessageResource": ".input_message_resource",
+    "InputTokenCountParams": ".input_token_count_params",
     "InputTokenCountResponse": ".input_token_count_response",
     "ItemField": ".item_field",
     "LocalEnvironment": ".local_environment",
@@ -507,6 +514,7 @@ _LAZY = {
     "ResponseCodeInterpreterCallInterpretingEvent": ".response_code_interpreter_call_interpreting_event",
     "ResponseCodeInterpreterToolCall": ".response_code_interpreter_tool_call",
     "ResponseCodeInterpreterToolCallParam": ".response_code_interpreter_tool_call_param",
+    "ResponseCompactParams": ".response_compact_params",
     "ResponseCompactionItem": ".response_compaction_item",
     "ResponseCompactionItemParam": ".response_compaction_item_param",
     "ResponseCompactionItemParamParam": ".response_compaction_item_param_param",
@@ -518,6 +526,7 @@ _LAZY = {
     "ResponseContentPartDoneEvent": ".response_content_part_done_event",
     "ResponseConversation": ".response_conversation",
     "ResponseConversationParam": ".response_conversation_param",
+    "ResponseCreateParams": ".response_create_params",
     "ResponseCreatedEvent": ".response_created_event",
     "ResponseCustomToolCallInputDeltaEvent": ".response_custom_tool_call_input_delta_event",
     "ResponseCustomToolCallInputDoneEvent": ".response_custom_tool_call_input_done_event",
@@ -597,6 +606,7 @@ _LAZY = {
     "ResponseReasoningTextDoneEvent": ".response_reasoning_text_done_event",
     "ResponseRefusalDeltaEvent": ".response_refusal_delta_event",
     "ResponseRefusalDoneEvent": ".response_refusal_done_event",
+    "ResponseRetrieveParams": ".response_retrieve_params",
     "ResponseShellCallCommandAddedEvent": ".response_shell_call_command_added_event",
     "ResponseShellCallCommandAddedStreamingEvent": ".response_shell_call_command_added_streaming_event",
     "ResponseShellCallCommandDeltaEvent": ".response_shell_call_command_delta_event",

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from .run_step import RunStep as RunStep
     from .run_step_delta import RunStepDelta as RunStepDelta
     from .run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
+    from .step_list_params import StepListParams as StepListParams
+    from .step_retrieve_params import StepRetrieveParams as StepRetrieveParams
     from .tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
 
 _LAZY = {
@@ -40,6 +42,8 @@ _LAZY = {
     "RunStep": ".run_step",
     "RunStepDelta": ".run_step_delta",
     "RunStepDeltaMessageDelta": ".run_step_delta_message_delta",
+    "StepListParams": ".step_list_params",
+    "StepRetrieveParams": ".step_retrieve_params",
     "ToolCallsStepDetails": ".tool_calls_step_details",
 }
 
