@@ -128,6 +128,9 @@ if TYPE_CHECKING:
         ModerationImageURLInputParam as ModerationImageURLInputParam,
     )
     from .moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
+    from .other_file_chunking_strategy_object import (
+        OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
+    )
     from .shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from .shared.compound_filter import CompoundFilter as CompoundFilter
     from .shared.decision_question_input_image import (
@@ -312,6 +315,7 @@ _LAZY = {
     "ModerationCreateResponse": ".moderation_create_response",
     "ModerationImageURLInputParam": ".moderation_image_url_input_param",
     "ModerationTextInputParam": ".moderation_text_input_param",
+    "OtherFileChunkingStrategyObject": ".other_file_chunking_strategy_object",
     "Reasoning": ".shared.reasoning",
     "ReasoningEffort": ".shared.reasoning_effort",
     "ResponseFormatJSONObject": ".shared.response_format_json_object",

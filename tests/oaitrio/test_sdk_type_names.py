@@ -29,6 +29,7 @@ import sys
 import types
 import typing
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
 import pytest
@@ -365,3 +366,52 @@ async def test_params_written_for_the_sdk_unpack_into_the_method(
     sent = [request.json() for request in server.requests]
     assert sent[0]["max_completion_tokens"] == 5
     assert sent[1]["input"] == "hi"
+
+
+def test_the_sdk_names_of_nested_parts_are_the_classes_decoding_gives() -> None:
+    """A computer call's action decodes to what ``response_computer_tool_call.ActionClick`` names."""
+    from oaitrio.types.conversations import ConversationItem
+    from oaitrio.types.conversations.conversation_item import LocalShellCallAction
+    from oaitrio.types.responses import Response
+    from oaitrio.types.responses.response_computer_tool_call import (
+        ActionClick,
+        ActionType,
+        PendingSafetyCheck,
+    )
+
+    call = {
+        "type": "computer_call",
+        "id": "cu_1",
+        "call_id": "call_1",
+        "status": "completed",
+        "action": {"type": "click", "button": "left", "x": 1, "y": 2},
+        "pending_safety_checks": [{"id": "sc_1", "code": "malicious", "message": "m"}],
+    }
+    response = {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1,
+        "status": "completed",
+        "model": "gpt-5",
+        "output": [call, {**call, "action": {"type": "type", "text": "hi"}}],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "metadata": {},
+        "temperature": 1,
+        "top_p": 1,
+    }
+    decoded: Any = msgspec.json.decode(msgspec.json.encode(response), type=Response)
+    assert isinstance(decoded.output[0].action, ActionClick)
+    assert isinstance(decoded.output[0].pending_safety_checks[0], PendingSafetyCheck)
+    assert isinstance(decoded.output[1].action, ActionType)
+    assert decoded.output[1].action.text == "hi"
+
+    shell = b'{"type": "local_shell_call", "id": "ls_1", "call_id": "c", "status": "completed",'
+    shell += b' "action": {"type": "exec", "command": ["ls"], "env": {}}}'
+    item: Any = msgspec.json.decode(shell, type=ConversationItem)
+    assert isinstance(item.action, LocalShellCallAction)
+    assert item.action.command == ["ls"]

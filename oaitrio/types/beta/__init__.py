@@ -760,6 +760,9 @@ if TYPE_CHECKING:
     from .beta_response_computer_tool_call_param import (
         BetaResponseComputerToolCallParam as BetaResponseComputerToolCallParam,
     )
+    from .beta_response_container_reference import (
+        BetaResponseContainerReference as BetaResponseContainerReference,
+    )
     from .beta_response_content_part_added_event import (
         BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent,
     )
@@ -884,6 +887,7 @@ if TYPE_CHECKING:
     from .beta_response_inject_failed_event import (
         BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
     )
+    from .beta_response_input_file import BetaResponseInputFile as BetaResponseInputFile
     from .beta_response_input_file_content import (
         BetaResponseInputFileContent as BetaResponseInputFileContent,
     )
@@ -906,6 +910,9 @@ if TYPE_CHECKING:
         BetaResponseInputTextContentParam as BetaResponseInputTextContentParam,
     )
     from .beta_response_item import BetaResponseItem as BetaResponseItem
+    from .beta_response_local_environment import (
+        BetaResponseLocalEnvironment as BetaResponseLocalEnvironment,
+    )
     from .beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
     from .beta_response_mcp_call_arguments_delta_event import (
         BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent,
@@ -965,6 +972,7 @@ if TYPE_CHECKING:
     from .beta_response_output_message_param import (
         BetaResponseOutputMessageParam as BetaResponseOutputMessageParam,
     )
+    from .beta_response_output_refusal import BetaResponseOutputRefusal as BetaResponseOutputRefusal
     from .beta_response_output_text import BetaResponseOutputText as BetaResponseOutputText
     from .beta_response_output_text_annotation_added_event import (
         BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent,
@@ -1041,6 +1049,7 @@ if TYPE_CHECKING:
         BetaResponseSteerInputContentParam as BetaResponseSteerInputContentParam,
     )
     from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
+    from .beta_response_text_config import BetaResponseTextConfig as BetaResponseTextConfig
     from .beta_response_text_config_param import (
         BetaResponseTextConfigParam as BetaResponseTextConfigParam,
     )
@@ -1704,6 +1713,7 @@ _LAZY = {
     "BetaResponseComputerToolCallOutputScreenshot": ".beta_response_computer_tool_call_output_screenshot",
     "BetaResponseComputerToolCallOutputScreenshotParam": ".beta_response_computer_tool_call_output_screenshot_param",
     "BetaResponseComputerToolCallParam": ".beta_response_computer_tool_call_param",
+    "BetaResponseContainerReference": ".beta_response_container_reference",
     "BetaResponseContentPartAddedEvent": ".beta_response_content_part_added_event",
     "BetaResponseContentPartDoneEvent": ".beta_response_content_part_done_event",
     "BetaResponseConversation": ".beta_response_conversation",
@@ -1750,6 +1760,7 @@ _LAZY = {
     "BetaResponseInjectEvent": ".beta_response_inject_event",
     "BetaResponseInjectEventParam": ".beta_response_inject_event_param",
     "BetaResponseInjectFailedEvent": ".beta_response_inject_failed_event",
+    "BetaResponseInputFile": ".beta_response_input_file",
     "BetaResponseInputFileContent": ".beta_response_input_file_content",
     "BetaResponseInputFileContentParam": ".beta_response_input_file_content_param",
     "BetaResponseInputImageContent": ".beta_response_input_image_content",
@@ -1758,6 +1769,7 @@ _LAZY = {
     "BetaResponseInputTextContent": ".beta_response_input_text_content",
     "BetaResponseInputTextContentParam": ".beta_response_input_text_content_param",
     "BetaResponseItem": ".beta_response_item",
+    "BetaResponseLocalEnvironment": ".beta_response_local_environment",
     "BetaResponseLogProb": ".beta_response_log_prob",
     "BetaResponseMCPCallArgumentsDeltaEvent": ".beta_response_mcp_call_arguments_delta_event",
     "BetaResponseMCPCallArgumentsDoneEvent": ".beta_response_mcp_call_arguments_done_event",
@@ -1779,6 +1791,7 @@ _LAZY = {
     "BetaResponseOutputItemDoneEvent": ".beta_response_output_item_done_event",
     "BetaResponseOutputMessage": ".beta_response_output_message",
     "BetaResponseOutputMessageParam": ".beta_response_output_message_param",
+    "BetaResponseOutputRefusal": ".beta_response_output_refusal",
     "BetaResponseOutputText": ".beta_response_output_text",
     "BetaResponseOutputTextAnnotationAddedEvent": ".beta_response_output_text_annotation_added_event",
     "BetaResponseOutputTextParam": ".beta_response_output_text_param",
@@ -1809,6 +1822,7 @@ _LAZY = {
     "BetaResponseSteerInputContent": ".beta_response_steer_input_content",
     "BetaResponseSteerInputContentParam": ".beta_response_steer_input_content_param",
     "BetaResponseStreamEvent": ".beta_response_stream_event",
+    "BetaResponseTextConfig": ".beta_response_text_config",
     "BetaResponseTextConfigParam": ".beta_response_text_config_param",
     "BetaResponseTextDeltaEvent": ".beta_response_text_delta_event",
     "BetaResponseTextDoneEvent": ".beta_response_text_done_event",

@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from ..shared.text_content import TextContent
     from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
     from .beta_agent_message_item_param import BetaAgentMessageItemParam
+    from .beta_agent_tag import BetaAgentTag
+    from .beta_agent_tag_param2 import Beta_AgentTagParam2
     from .beta_computer_screenshot_content import BetaComputerScreenshotContent
+    from .beta_encrypted_content_param import BetaEncryptedContentParam
     from .beta_local_shell_exec_action import BetaLocalShellExecAction
     from .beta_mcp_approval_response import BetaMCPApprovalResponse
     from .beta_mcp_list_tools_tool import BetaMCPListToolsTool
@@ -78,34 +81,60 @@ McpListTools = BetaMCPListTools
 
 _ELSEWHERE = {
     "AdditionalTools": (".beta_additional_tools_item_param", "BetaAdditionalToolsItemParam"),
+    "AdditionalToolsAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "AgentMessage": (".beta_agent_message_item_param", "BetaAgentMessageItemParam"),
+    "AgentMessageAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "AgentMessageContentComputerScreenshot": (".beta_computer_screenshot_content", "BetaComputerScreenshotContent"),
+    "AgentMessageContentEncryptedContent": (".beta_encrypted_content_param", "BetaEncryptedContentParam"),
     "AgentMessageContentReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
     "AgentMessageContentSummaryText": ("..shared.summary_text_content", "SummaryTextContent"),
     "AgentMessageContentText": ("..shared.text_content", "TextContent"),
     "LocalShellCallAction": (".beta_local_shell_exec_action", "BetaLocalShellExecAction"),
+    "LocalShellCallAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "LocalShellCallOutputAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpApprovalRequestAgent": (".beta_agent_tag", "BetaAgentTag"),
     "McpApprovalResponse": (".beta_mcp_approval_response", "BetaMCPApprovalResponse"),
+    "McpApprovalResponseAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpCallAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpListToolsAgent": (".beta_agent_tag", "BetaAgentTag"),
     "McpListToolsTool": (".beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
     "MultiAgentCall": (".beta_multi_agent_call_item_param", "BetaMultiAgentCallItemParam"),
+    "MultiAgentCallAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "MultiAgentCallOutput": (".beta_multi_agent_call_output_item_param", "BetaMultiAgentCallOutputItemParam"),
+    "MultiAgentCallOutputAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "Program": (".beta_program_item_param", "BetaProgramItemParam"),
+    "ProgramAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "ProgramOutput": (".beta_program_output_item_param", "BetaProgramOutputItemParam"),
+    "ProgramOutputAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
 }
 
 if TYPE_CHECKING:
     AdditionalTools = BetaAdditionalToolsItemParam
+    AdditionalToolsAgent = Beta_AgentTagParam2
     AgentMessage = BetaAgentMessageItemParam
+    AgentMessageAgent = Beta_AgentTagParam2
     AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+    AgentMessageContentEncryptedContent = BetaEncryptedContentParam
     AgentMessageContentReasoningText = ReasoningTextContent
     AgentMessageContentSummaryText = SummaryTextContent
     AgentMessageContentText = TextContent
     LocalShellCallAction = BetaLocalShellExecAction
+    LocalShellCallAgent = BetaAgentTag
+    LocalShellCallOutputAgent = BetaAgentTag
+    McpApprovalRequestAgent = BetaAgentTag
     McpApprovalResponse = BetaMCPApprovalResponse
+    McpApprovalResponseAgent = BetaAgentTag
+    McpCallAgent = BetaAgentTag
+    McpListToolsAgent = BetaAgentTag
     McpListToolsTool = BetaMCPListToolsTool
     MultiAgentCall = BetaMultiAgentCallItemParam
+    MultiAgentCallAgent = Beta_AgentTagParam2
     MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+    MultiAgentCallOutputAgent = Beta_AgentTagParam2
     Program = BetaProgramItemParam
+    ProgramAgent = Beta_AgentTagParam2
     ProgramOutput = BetaProgramOutputItemParam
+    ProgramOutputAgent = Beta_AgentTagParam2
 else:
 
     def __getattr__(name: str) -> Any:

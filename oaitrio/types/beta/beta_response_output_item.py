@@ -7,7 +7,10 @@ from ..shared.summary_text_content import SummaryTextContent
 from ..shared.text_content import TextContent
 from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
 from .beta_agent_message_item_param import BetaAgentMessageItemParam
+from .beta_agent_tag import BetaAgentTag
+from .beta_agent_tag_param2 import Beta_AgentTagParam2
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent
+from .beta_encrypted_content_param import BetaEncryptedContentParam
 from .beta_local_shell_exec_action import BetaLocalShellExecAction
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
@@ -24,10 +27,19 @@ from .beta_program_output_item_param import BetaProgramOutputItemParam
 AdditionalTools = BetaAdditionalToolsItemParam
 
 
+AdditionalToolsAgent = Beta_AgentTagParam2
+
+
 AgentMessage = BetaAgentMessageItemParam
 
 
+AgentMessageAgent = Beta_AgentTagParam2
+
+
 AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+
+
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam
 
 
 AgentMessageContentReasoningText = ReasoningTextContent
@@ -45,19 +57,37 @@ LocalShellCall = BetaLocalShellToolCall
 LocalShellCallAction = BetaLocalShellExecAction
 
 
+LocalShellCallAgent = BetaAgentTag
+
+
 LocalShellCallOutput = BetaLocalShellToolCallOutput
+
+
+LocalShellCallOutputAgent = BetaAgentTag
 
 
 McpApprovalRequest = BetaMCPApprovalRequest
 
 
+McpApprovalRequestAgent = BetaAgentTag
+
+
 McpApprovalResponse = BetaMCPApprovalResponse
+
+
+McpApprovalResponseAgent = BetaAgentTag
 
 
 McpCall = BetaMCPToolCall
 
 
+McpCallAgent = BetaAgentTag
+
+
 McpListTools = BetaMCPListTools
+
+
+McpListToolsAgent = BetaAgentTag
 
 
 McpListToolsTool = BetaMCPListToolsTool
@@ -66,10 +96,22 @@ McpListToolsTool = BetaMCPListToolsTool
 MultiAgentCall = BetaMultiAgentCallItemParam
 
 
+MultiAgentCallAgent = Beta_AgentTagParam2
+
+
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+
+
+MultiAgentCallOutputAgent = Beta_AgentTagParam2
 
 
 Program = BetaProgramItemParam
 
 
+ProgramAgent = Beta_AgentTagParam2
+
+
 ProgramOutput = BetaProgramOutputItemParam
+
+
+ProgramOutputAgent = Beta_AgentTagParam2

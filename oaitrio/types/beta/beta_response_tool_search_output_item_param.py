@@ -8,6 +8,7 @@ from .beta_code_interpreter_tool import BetaCodeInterpreterTool
 from .beta_image_gen_tool import InputImageMask
 from .beta_local_shell_tool_param import BetaLocalShellToolParam
 from .beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from .beta_mcp_tool_filter import BetaMCPToolFilter
 from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
 
@@ -35,7 +36,16 @@ ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPTool
 
 
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 
 
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam

@@ -13,6 +13,7 @@ from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 if TYPE_CHECKING:
     from ..responses.moderation import Moderation as Moderation2
+    from ..shared.moderation_result_body import ModerationResultBody
     from .chat_completion_moderation_error import ChatCompletionModerationError
     from .chat_completion_moderation_results import ChatCompletionModerationResults
 
@@ -66,16 +67,20 @@ _ELSEWHERE = {
     "Moderation": ("..responses.moderation", "Moderation"),
     "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
     "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationInputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
     "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
     "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationOutputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
 }
 
 if TYPE_CHECKING:
     Moderation = Moderation2
     ModerationInputError = ChatCompletionModerationError
     ModerationInputModerationResults = ChatCompletionModerationResults
+    ModerationInputModerationResultsResult = ModerationResultBody
     ModerationOutputError = ChatCompletionModerationError
     ModerationOutputModerationResults = ChatCompletionModerationResults
+    ModerationOutputModerationResultsResult = ModerationResultBody
 else:
 
     def __getattr__(name: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
 from .realtime_session_create_response_ga import Audio as Audio2
 from .realtime_session_create_response_ga import AudioInput as AudioInput2
 from .realtime_session_create_response_ga import (
@@ -41,7 +42,16 @@ RealtimeSessionCreateResponse = RealtimeSessionCreateResponseGA
 ToolMcpTool = BetaMCPTool
 
 
+ToolMcpToolAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 ToolMcpToolRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+ToolMcpToolRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 
 
 TracingTracingConfiguration = TracingTracingConfiguration2

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
 
 Mcp = BetaMCPTool
 
 
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter

@@ -133,8 +133,14 @@ if TYPE_CHECKING:
     from .response_computer_tool_call_output_item import (
         ResponseComputerToolCallOutputItem as ResponseComputerToolCallOutputItem,
     )
+    from .response_computer_tool_call_output_screenshot import (
+        ResponseComputerToolCallOutputScreenshot as ResponseComputerToolCallOutputScreenshot,
+    )
     from .response_computer_tool_call_param import (
         ResponseComputerToolCallParam as ResponseComputerToolCallParam,
+    )
+    from .response_container_reference import (
+        ResponseContainerReference as ResponseContainerReference,
     )
     from .response_content_part_added_event import (
         ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
@@ -179,6 +185,9 @@ if TYPE_CHECKING:
     from .response_file_search_tool_call_param import (
         ResponseFileSearchToolCallParam as ResponseFileSearchToolCallParam,
     )
+    from .response_format_text_json_schema_config import (
+        ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
+    )
     from .response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
@@ -190,6 +199,9 @@ if TYPE_CHECKING:
     )
     from .response_function_call_output_item_param import (
         ResponseFunctionCallOutputItemParam as ResponseFunctionCallOutputItemParam,
+    )
+    from .response_function_shell_call_output_content import (
+        ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
     )
     from .response_function_shell_call_output_content_param import (
         ResponseFunctionShellCallOutputContentParam as ResponseFunctionShellCallOutputContentParam,
@@ -223,22 +235,26 @@ if TYPE_CHECKING:
     from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
     from .response_input_audio import ResponseInputAudio as ResponseInputAudio
     from .response_input_audio_param import ResponseInputAudioParam as ResponseInputAudioParam
+    from .response_input_file import ResponseInputFile as ResponseInputFile
     from .response_input_file_content import ResponseInputFileContent as ResponseInputFileContent
     from .response_input_file_content_param import (
         ResponseInputFileContentParam as ResponseInputFileContentParam,
     )
+    from .response_input_image import ResponseInputImage as ResponseInputImage
     from .response_input_image_content import ResponseInputImageContent as ResponseInputImageContent
     from .response_input_image_content_param import (
         ResponseInputImageContentParam as ResponseInputImageContentParam,
     )
     from .response_input_item_param import ResponseInputItemParam as ResponseInputItemParam
     from .response_input_message_item import ResponseInputMessageItem as ResponseInputMessageItem
+    from .response_input_text import ResponseInputText as ResponseInputText
     from .response_input_text_content import ResponseInputTextContent as ResponseInputTextContent
     from .response_input_text_content_param import (
         ResponseInputTextContentParam as ResponseInputTextContentParam,
     )
     from .response_item import ResponseItem as ResponseItem
     from .response_item_list import ResponseItemList as ResponseItemList
+    from .response_local_environment import ResponseLocalEnvironment as ResponseLocalEnvironment
     from .response_log_prob import ResponseLogProb as ResponseLogProb
     from .response_mcp_call_arguments_delta_event import (
         ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
@@ -298,6 +314,7 @@ if TYPE_CHECKING:
     from .response_output_message_param import (
         ResponseOutputMessageParam as ResponseOutputMessageParam,
     )
+    from .response_output_refusal import ResponseOutputRefusal as ResponseOutputRefusal
     from .response_output_text import ResponseOutputText as ResponseOutputText
     from .response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
@@ -366,6 +383,7 @@ if TYPE_CHECKING:
         ResponseSteerInputContentParam as ResponseSteerInputContentParam,
     )
     from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
+    from .response_text_config import ResponseTextConfig as ResponseTextConfig
     from .response_text_config_param import ResponseTextConfigParam as ResponseTextConfigParam
     from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
     from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
@@ -521,7 +539,9 @@ _LAZY = {
     "ResponseCompletedEvent": ".response_completed_event",
     "ResponseComputerToolCall": ".response_computer_tool_call",
     "ResponseComputerToolCallOutputItem": ".response_computer_tool_call_output_item",
+    "ResponseComputerToolCallOutputScreenshot": ".response_computer_tool_call_output_screenshot",
     "ResponseComputerToolCallParam": ".response_computer_tool_call_param",
+    "ResponseContainerReference": ".response_container_reference",
     "ResponseContentPartAddedEvent": ".response_content_part_added_event",
     "ResponseContentPartDoneEvent": ".response_content_part_done_event",
     "ResponseConversation": ".response_conversation",
@@ -541,10 +561,12 @@ _LAZY = {
     "ResponseFileSearchCallSearchingEvent": ".response_file_search_call_searching_event",
     "ResponseFileSearchToolCall": ".response_file_search_tool_call",
     "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
+    "ResponseFormatTextJSONSchemaConfig": ".response_format_text_json_schema_config",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
     "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
     "ResponseFunctionCallOutputItem": ".response_function_call_output_item",
     "ResponseFunctionCallOutputItemParam": ".response_function_call_output_item_param",
+    "ResponseFunctionShellCallOutputContent": ".response_function_shell_call_output_content",
     "ResponseFunctionShellCallOutputContentParam": ".response_function_shell_call_output_content_param",
     "ResponseFunctionShellToolCall": ".response_function_shell_tool_call",
     "ResponseFunctionShellToolCallOutput": ".response_function_shell_tool_call_output",
@@ -559,16 +581,20 @@ _LAZY = {
     "ResponseIncompleteEvent": ".response_incomplete_event",
     "ResponseInputAudio": ".response_input_audio",
     "ResponseInputAudioParam": ".response_input_audio_param",
+    "ResponseInputFile": ".response_input_file",
     "ResponseInputFileContent": ".response_input_file_content",
     "ResponseInputFileContentParam": ".response_input_file_content_param",
+    "ResponseInputImage": ".response_input_image",
     "ResponseInputImageContent": ".response_input_image_content",
     "ResponseInputImageContentParam": ".response_input_image_content_param",
     "ResponseInputItemParam": ".response_input_item_param",
     "ResponseInputMessageItem": ".response_input_message_item",
+    "ResponseInputText": ".response_input_text",
     "ResponseInputTextContent": ".response_input_text_content",
     "ResponseInputTextContentParam": ".response_input_text_content_param",
     "ResponseItem": ".response_item",
     "ResponseItemList": ".response_item_list",
+    "ResponseLocalEnvironment": ".response_local_environment",
     "ResponseLogProb": ".response_log_prob",
     "ResponseMCPCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",
     "ResponseMCPCallArgumentsDoneEvent": ".response_mcp_call_arguments_done_event",
@@ -590,6 +616,7 @@ _LAZY = {
     "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
     "ResponseOutputMessage": ".response_output_message",
     "ResponseOutputMessageParam": ".response_output_message_param",
+    "ResponseOutputRefusal": ".response_output_refusal",
     "ResponseOutputText": ".response_output_text",
     "ResponseOutputTextAnnotationAddedEvent": ".response_output_text_annotation_added_event",
     "ResponsePrompt": ".response_prompt",
@@ -620,6 +647,7 @@ _LAZY = {
     "ResponseSteerInputContent": ".response_steer_input_content",
     "ResponseSteerInputContentParam": ".response_steer_input_content_param",
     "ResponseStreamEvent": ".response_stream_event",
+    "ResponseTextConfig": ".response_text_config",
     "ResponseTextConfigParam": ".response_text_config_param",
     "ResponseTextDeltaEvent": ".response_text_delta_event",
     "ResponseTextDoneEvent": ".response_text_done_event",

@@ -9,6 +9,7 @@ from ..shared.computer_action import ComputerAction as ComputerAction2
 
 if TYPE_CHECKING:
     from ..beta.beta_click_param import BetaClickParam
+    from ..beta.beta_coord_param import BetaCoordParam
     from ..beta.beta_double_click_action import BetaDoubleClickAction
     from ..beta.beta_drag_param import BetaDragParam
     from ..beta.beta_key_press_action import BetaKeyPressAction
@@ -28,6 +29,7 @@ _ELSEWHERE = {
     "Click": ("..beta.beta_click_param", "BetaClickParam"),
     "DoubleClick": ("..beta.beta_double_click_action", "BetaDoubleClickAction"),
     "Drag": ("..beta.beta_drag_param", "BetaDragParam"),
+    "DragPath": ("..beta.beta_coord_param", "BetaCoordParam"),
     "Keypress": ("..beta.beta_key_press_action", "BetaKeyPressAction"),
     "Move": ("..beta.beta_move_param", "BetaMoveParam"),
     "Screenshot": ("..beta.beta_screenshot_param", "BetaScreenshotParam"),
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     Click = BetaClickParam
     DoubleClick = BetaDoubleClickAction
     Drag = BetaDragParam
+    DragPath = BetaCoordParam
     Keypress = BetaKeyPressAction
     Move = BetaMoveParam
     Screenshot = BetaScreenshotParam

@@ -8,8 +8,15 @@ from ..beta.beta_function_shell_call_output_exit_outcome import (
 from ..beta.beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome,
 )
+from ..shared.function_shell_call_output_content_param import FunctionShellCallOutputContentParam
+
+__all__ = ["ResponseFunctionShellCallOutputContent"]
+
 
 OutcomeExit = BetaFunctionShellCallOutputExitOutcome
 
 
 OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcome
+
+
+ResponseFunctionShellCallOutputContent = FunctionShellCallOutputContentParam

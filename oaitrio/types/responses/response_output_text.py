@@ -10,7 +10,10 @@ from ..beta.chatkit.response_output_text import ResponseOutputText as ResponseOu
 if TYPE_CHECKING:
     from ..audio.create_transcription_response_json import Logprob as Logprob2
     from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+    from ..shared.container_file_citation_body import ContainerFileCitationBody
+    from ..shared.file_citation_body import FileCitationBody
     from ..shared.file_path import FilePath
+    from ..shared.url_citation_body import UrlCitationBody
 
 __all__ = ["ResponseOutputText"]
 
@@ -19,13 +22,19 @@ ResponseOutputText = ResponseOutputText2
 
 
 _ELSEWHERE = {
+    "AnnotationContainerFileCitation": ("..shared.container_file_citation_body", "ContainerFileCitationBody"),
+    "AnnotationFileCitation": ("..shared.file_citation_body", "FileCitationBody"),
     "AnnotationFilePath": ("..shared.file_path", "FilePath"),
+    "AnnotationURLCitation": ("..shared.url_citation_body", "UrlCitationBody"),
     "Logprob": ("..chat.chat_completion_token_logprob", "ChatCompletionTokenLogprob"),
     "LogprobTopLogprob": ("..audio.create_transcription_response_json", "Logprob"),
 }
 
 if TYPE_CHECKING:
+    AnnotationContainerFileCitation = ContainerFileCitationBody
+    AnnotationFileCitation = FileCitationBody
     AnnotationFilePath = FilePath
+    AnnotationURLCitation = UrlCitationBody
     Logprob = ChatCompletionTokenLogprob
     LogprobTopLogprob = Logprob2
 else:

@@ -31,4 +31,13 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_field=
     """The annotation object being added. (See annotation schema for details.)"""
 
 
+AnnotationContainerFileCitation = ContainerFileCitationBody
+
+
+AnnotationFileCitation = FileCitationBody
+
+
 AnnotationFilePath = FilePath
+
+
+AnnotationURLCitation = UrlCitationBody

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from ..shared.direct_tool_call_caller_param2 import DirectToolCallCallerParam2
 from ..shared.function_call_output_item_param import FunctionCallOutputItemParam
+from ..shared.program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 from .input_message_resource import InputMessageResource
 
 ResponseSteerInputItemListFunctionCallOutput = FunctionCallOutputItemParam
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerDirect = DirectToolCallCallerParam2
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerProgram = ProgramToolCallCallerParam2
 
 
 ResponseSteerInputItemListMessage = InputMessageResource

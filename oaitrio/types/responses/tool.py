@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from ..shared.tool import Tool as Tool2
 
 if TYPE_CHECKING:
+    from ..beta.beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
     from ..beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
     from ..beta.beta_image_gen_tool import InputImageMask
     from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
     from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+    from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
     from ..shared.web_search_tool import WebSearchTool as WebSearchTool2
     from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
@@ -23,20 +25,28 @@ Tool = Tool2
 
 _ELSEWHERE = {
     "CodeInterpreter": ("..beta.beta_code_interpreter_tool", "BetaCodeInterpreterTool"),
+    "CodeInterpreterContainerCodeInterpreterToolAuto": ("..beta.beta_auto_code_interpreter_tool_param", "BetaAutoCodeInterpreterToolParam"),
     "ImageGenerationInputImageMask": ("..beta.beta_image_gen_tool", "InputImageMask"),
     "LocalShell": ("..beta.beta_local_shell_tool_param", "BetaLocalShellToolParam"),
     "Mcp": ("..beta.beta_mcp_tool", "BetaMCPTool"),
+    "McpAllowedToolsMcpToolFilter": ("..beta.beta_mcp_tool_filter", "BetaMCPToolFilter"),
     "McpRequireApprovalMcpToolApprovalFilter": ("..beta.beta_mcp_tool", "RequireApprovalMcpToolApprovalFilter"),
+    "McpRequireApprovalMcpToolApprovalFilterAlways": ("..beta.beta_mcp_tool_filter", "BetaMCPToolFilter"),
+    "McpRequireApprovalMcpToolApprovalFilterNever": ("..beta.beta_mcp_tool_filter", "BetaMCPToolFilter"),
     "ProgrammaticToolCalling": (".specific_programmatic_tool_calling_param", "SpecificProgrammaticToolCallingParam"),
     "WebSearchTool": ("..shared.web_search_tool", "WebSearchTool"),
 }
 
 if TYPE_CHECKING:
     CodeInterpreter = BetaCodeInterpreterTool
+    CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
     ImageGenerationInputImageMask = InputImageMask
     LocalShell = BetaLocalShellToolParam
     Mcp = BetaMCPTool
+    McpAllowedToolsMcpToolFilter = BetaMCPToolFilter
     McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+    McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+    McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
     ProgrammaticToolCalling = SpecificProgrammaticToolCallingParam
     WebSearchTool = WebSearchTool2
 else:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .message_delete_params import MessageDeleteParams as MessageDeleteParams
     from .message_deleted import MessageDeleted as MessageDeleted
     from .message_delta import MessageDelta as MessageDelta
+    from .message_delta_event import MessageDeltaEvent as MessageDeltaEvent
     from .message_list_params import MessageListParams as MessageListParams
     from .message_retrieve_params import MessageRetrieveParams as MessageRetrieveParams
     from .message_update_params import MessageUpdateParams as MessageUpdateParams
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from .text import Text as Text
     from .text_content_block import TextContentBlock as TextContentBlock
     from .text_content_block_param import TextContentBlockParam as TextContentBlockParam
+    from .text_delta import TextDelta as TextDelta
     from .text_delta_block import TextDeltaBlock as TextDeltaBlock
 
 _LAZY = {
@@ -80,6 +82,7 @@ _LAZY = {
     "MessageDeleteParams": ".message_delete_params",
     "MessageDeleted": ".message_deleted",
     "MessageDelta": ".message_delta",
+    "MessageDeltaEvent": ".message_delta_event",
     "MessageListParams": ".message_list_params",
     "MessageRetrieveParams": ".message_retrieve_params",
     "MessageUpdateParams": ".message_update_params",
@@ -96,6 +99,7 @@ _LAZY = {
     "Text": ".text",
     "TextContentBlock": ".text_content_block",
     "TextContentBlockParam": ".text_content_block_param",
+    "TextDelta": ".text_delta",
     "TextDeltaBlock": ".text_delta_block",
 }
 

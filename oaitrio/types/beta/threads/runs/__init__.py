@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     )
     from .run_step import RunStep as RunStep
     from .run_step_delta import RunStepDelta as RunStepDelta
+    from .run_step_delta_event import RunStepDeltaEvent as RunStepDeltaEvent
     from .run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
     from .step_list_params import StepListParams as StepListParams
     from .step_retrieve_params import StepRetrieveParams as StepRetrieveParams
+    from .tool_call_delta_object import ToolCallDeltaObject as ToolCallDeltaObject
     from .tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
 
 _LAZY = {
@@ -41,9 +43,11 @@ _LAZY = {
     "MessageCreationStepDetails": ".message_creation_step_details",
     "RunStep": ".run_step",
     "RunStepDelta": ".run_step_delta",
+    "RunStepDeltaEvent": ".run_step_delta_event",
     "RunStepDeltaMessageDelta": ".run_step_delta_message_delta",
     "StepListParams": ".step_list_params",
     "StepRetrieveParams": ".step_retrieve_params",
+    "ToolCallDeltaObject": ".tool_call_delta_object",
     "ToolCallsStepDetails": ".tool_calls_step_details",
 }
 
