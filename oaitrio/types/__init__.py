@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from .auto_chunking_strategy_request_param import (
         AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
     )
+    from .auto_file_chunking_strategy_param import (
+        AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam,
+    )
     from .batch import Batch as Batch
     from .batch_create_params import BatchCreateParams as BatchCreateParams
     from .batch_error import BatchError as BatchError
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
         CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
     )
     from .decision_input_message_param import DecisionInputMessageParam as DecisionInputMessageParam
+    from .decision_input_text_param import DecisionInputTextParam as DecisionInputTextParam
     from .decision_prompt_cache_breakpoint_param import (
         DecisionPromptCacheBreakpointParam as DecisionPromptCacheBreakpointParam,
     )
@@ -227,6 +231,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AudioResponseFormat": ".audio_response_format",
     "AutoChunkingStrategyRequestParam": ".auto_chunking_strategy_request_param",
+    "AutoFileChunkingStrategyParam": ".auto_file_chunking_strategy_param",
     "Batch": ".batch",
     "BatchCreateParams": ".batch_create_params",
     "BatchError": ".batch_error",
@@ -256,6 +261,7 @@ _LAZY = {
     "CreateEvalLogsDataSourceConfigParam": ".create_eval_logs_data_source_config_param",
     "CreateEvalStoredCompletionsDataSourceConfigParam": ".create_eval_stored_completions_data_source_config_param",
     "DecisionInputMessageParam": ".decision_input_message_param",
+    "DecisionInputTextParam": ".decision_input_text_param",
     "DecisionPromptCacheBreakpointParam": ".decision_prompt_cache_breakpoint_param",
     "DecisionQuestionInputImage": ".shared.decision_question_input_image",
     "DecisionQuestionInputText": ".shared.decision_question_input_text",

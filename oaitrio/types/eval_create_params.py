@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, Required, TypedDict, Union
 
 from .create_eval_custom_data_source_config_param import CreateEvalCustomDataSourceConfigParam
+from .create_eval_item_param import CreateEvalItemParamSimpleInputMessage
 from .create_eval_label_model_grader_param import CreateEvalLabelModelGraderParam
 from .create_eval_logs_data_source_config_param import CreateEvalLogsDataSourceConfigParam
 from .create_eval_stored_completions_data_source_config_param import (
@@ -40,6 +41,9 @@ TestingCriterionLabelModelInputEvalItemContentInputImage = EvalItemInputImagePar
 
 
 TestingCriterionLabelModelInputEvalItemContentOutputText = EvalItemContentOutputTextParam
+
+
+TestingCriterionLabelModelInputSimpleInputMessage = CreateEvalItemParamSimpleInputMessage
 
 
 TestingCriterionPython = EvalGraderPythonParam

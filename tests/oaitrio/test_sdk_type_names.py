@@ -415,3 +415,59 @@ def test_the_sdk_names_of_nested_parts_are_the_classes_decoding_gives() -> None:
     item: Any = msgspec.json.decode(shell, type=ConversationItem)
     assert isinstance(item.action, LocalShellCallAction)
     assert item.action.command == ["ls"]
+
+
+# Aliases whose class differs from the SDK's by a field the vendored spec does
+# not have (the SDK is newer: ``async``) or has (``param``): where -> fields.
+ALIASES_DIFFERING_BY_SPEC_VERSION: dict[str, set[str]] = {
+    "beta.beta_namespace_tool:ToolFunction": {"async"},
+    "beta.beta_tool_search_output_namespace_tool:ToolFunction": {"async"},
+    "beta.realtime.realtime_response_status:Error": {"param"},
+    "realtime.realtime_response_status:Error": {"param"},
+    "responses.custom_tool_param:CustomToolParam": {"async"},
+    "responses.namespace_tool:ToolFunction": {"async"},
+    "responses.tool_search_output_namespace_tool:ToolFunction": {"async"},
+}
+
+
+def wire_fields(cls: type) -> frozenset[str] | None:
+    """The keys a class puts on the wire: a TypedDict's, a Struct's or a pydantic model's."""
+    if issubclass(cls, msgspec.Struct):
+        tag_field = cls.__struct_config__.tag_field
+        return frozenset(cls.__struct_encode_fields__) | ({tag_field} if tag_field else set())
+    fields = getattr(cls, "model_fields", None)
+    if fields is not None:
+        return frozenset(field.alias or name for name, field in fields.items())
+    if hasattr(cls, "__required_keys__"):
+        return frozenset(cls.__annotations__)
+    return None
+
+
+def test_every_sdk_alias_has_the_wire_fields_of_the_sdk_class() -> None:
+    """An alias is the same shape as the SDK's class of that name: a wrong one is worse than none."""
+    from protocols.openapi import sdk_aliases
+
+    checked = 0
+    wrong: list[tuple[str, object, object]] = []
+    for where, target in sorted(sdk_aliases.TYPE_ALIASES.items()):
+        module, name = where.split(":")
+        package = module.rpartition(".")[0]
+        # A name the SDK's package gives to a class of another module sits in that module here.
+        places = [f"openai.types.{module}", "openai.types" + (f".{package}" if package else "")]
+        theirs = next(
+            getattr(importlib.import_module(place), name)
+            for place in places
+            if hasattr(importlib.import_module(place), name)
+        )
+        target_module, target_name = target.split(":")
+        own = getattr(importlib.import_module(f"oaitrio.types.{target_module}"), target_name)
+        if not isinstance(theirs, type) or not isinstance(own, type):
+            continue
+        expected, actual = wire_fields(theirs), wire_fields(own)
+        if expected is None or actual is None:
+            continue
+        checked += 1
+        if expected ^ actual != ALIASES_DIFFERING_BY_SPEC_VERSION.get(where, set()):
+            wrong.append((where, sorted(expected ^ actual), target))
+    assert checked > 1000
+    assert not wrong, wrong

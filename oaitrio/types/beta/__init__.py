@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .assistant_tool_choice_function import (
         AssistantToolChoiceFunction as AssistantToolChoiceFunction,
     )
+    from .assistant_tool_choice_function_param import (
+        AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam,
+    )
     from .assistant_tool_choice_param import AssistantToolChoiceParam as AssistantToolChoiceParam
     from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
     from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
@@ -773,6 +776,9 @@ if TYPE_CHECKING:
     from .beta_response_conversation_param import (
         BetaResponseConversationParam as BetaResponseConversationParam,
     )
+    from .beta_response_conversation_param_param import (
+        BetaResponseConversationParamParam as BetaResponseConversationParamParam,
+    )
     from .beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
     from .beta_response_custom_tool_call_input_delta_event import (
         BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent,
@@ -973,6 +979,9 @@ if TYPE_CHECKING:
         BetaResponseOutputMessageParam as BetaResponseOutputMessageParam,
     )
     from .beta_response_output_refusal import BetaResponseOutputRefusal as BetaResponseOutputRefusal
+    from .beta_response_output_refusal_param import (
+        BetaResponseOutputRefusalParam as BetaResponseOutputRefusalParam,
+    )
     from .beta_response_output_text import BetaResponseOutputText as BetaResponseOutputText
     from .beta_response_output_text_annotation_added_event import (
         BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent,
@@ -1141,6 +1150,9 @@ if TYPE_CHECKING:
     from .beta_tool_choice_allowed_param import (
         BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam,
     )
+    from .beta_tool_choice_apply_patch_param import (
+        BetaToolChoiceApplyPatchParam as BetaToolChoiceApplyPatchParam,
+    )
     from .beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
     from .beta_tool_choice_custom_param import (
         BetaToolChoiceCustomParam as BetaToolChoiceCustomParam,
@@ -1156,6 +1168,7 @@ if TYPE_CHECKING:
     from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
     from .beta_tool_choice_param import BetaToolChoiceParam as BetaToolChoiceParam
     from .beta_tool_choice_param_param import BetaToolChoiceParamParam as BetaToolChoiceParamParam
+    from .beta_tool_choice_shell_param import BetaToolChoiceShellParam as BetaToolChoiceShellParam
     from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
     from .beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
     from .beta_tool_param import BetaToolParam as BetaToolParam
@@ -1368,6 +1381,7 @@ _LAZY = {
     "AssistantStreamEvent": ".assistant_stream_event",
     "AssistantToolChoice": ".assistant_tool_choice",
     "AssistantToolChoiceFunction": ".assistant_tool_choice_function",
+    "AssistantToolChoiceFunctionParam": ".assistant_tool_choice_function_param",
     "AssistantToolChoiceParam": ".assistant_tool_choice_param",
     "AssistantToolsCode": ".assistant_tools_code",
     "AssistantToolsCodeParam": ".assistant_tools_code_param",
@@ -1718,6 +1732,7 @@ _LAZY = {
     "BetaResponseContentPartDoneEvent": ".beta_response_content_part_done_event",
     "BetaResponseConversation": ".beta_response_conversation",
     "BetaResponseConversationParam": ".beta_response_conversation_param",
+    "BetaResponseConversationParamParam": ".beta_response_conversation_param_param",
     "BetaResponseCreatedEvent": ".beta_response_created_event",
     "BetaResponseCustomToolCallInputDeltaEvent": ".beta_response_custom_tool_call_input_delta_event",
     "BetaResponseCustomToolCallInputDoneEvent": ".beta_response_custom_tool_call_input_done_event",
@@ -1792,6 +1807,7 @@ _LAZY = {
     "BetaResponseOutputMessage": ".beta_response_output_message",
     "BetaResponseOutputMessageParam": ".beta_response_output_message_param",
     "BetaResponseOutputRefusal": ".beta_response_output_refusal",
+    "BetaResponseOutputRefusalParam": ".beta_response_output_refusal_param",
     "BetaResponseOutputText": ".beta_response_output_text",
     "BetaResponseOutputTextAnnotationAddedEvent": ".beta_response_output_text_annotation_added_event",
     "BetaResponseOutputTextParam": ".beta_response_output_text_param",
@@ -1864,6 +1880,7 @@ _LAZY = {
     "BetaToolCallCallerParam2Param": ".beta_tool_call_caller_param2_param",
     "BetaToolChoiceAllowed": ".beta_tool_choice_allowed",
     "BetaToolChoiceAllowedParam": ".beta_tool_choice_allowed_param",
+    "BetaToolChoiceApplyPatchParam": ".beta_tool_choice_apply_patch_param",
     "BetaToolChoiceCustom": ".beta_tool_choice_custom",
     "BetaToolChoiceCustomParam": ".beta_tool_choice_custom_param",
     "BetaToolChoiceFunction": ".beta_tool_choice_function",
@@ -1875,6 +1892,7 @@ _LAZY = {
     "BetaToolChoiceOptions": ".beta_tool_choice_options",
     "BetaToolChoiceParam": ".beta_tool_choice_param",
     "BetaToolChoiceParamParam": ".beta_tool_choice_param_param",
+    "BetaToolChoiceShellParam": ".beta_tool_choice_shell_param",
     "BetaToolChoiceTypes": ".beta_tool_choice_types",
     "BetaToolChoiceTypesParam": ".beta_tool_choice_types_param",
     "BetaToolParam": ".beta_tool_param",

@@ -9,6 +9,7 @@ from .beta_computer_action_param import BetaComputerActionParam
 
 if TYPE_CHECKING:
     from .beta_click_param_param import BetaClickParamParam
+    from .beta_coord_param_param import BetaCoordParamParam
     from .beta_double_click_action_param import BetaDoubleClickActionParam
     from .beta_drag_param_param import BetaDragParamParam
     from .beta_key_press_action_param import BetaKeyPressActionParam
@@ -31,6 +32,7 @@ _ELSEWHERE = {
     "Click": (".beta_click_param_param", "BetaClickParamParam"),
     "DoubleClick": (".beta_double_click_action_param", "BetaDoubleClickActionParam"),
     "Drag": (".beta_drag_param_param", "BetaDragParamParam"),
+    "DragPath": (".beta_coord_param_param", "BetaCoordParamParam"),
     "Keypress": (".beta_key_press_action_param", "BetaKeyPressActionParam"),
     "Move": (".beta_move_param_param", "BetaMoveParamParam"),
     "Screenshot": (".beta_screenshot_param_param", "BetaScreenshotParamParam"),
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     Click = BetaClickParamParam
     DoubleClick = BetaDoubleClickActionParam
     Drag = BetaDragParamParam
+    DragPath = BetaCoordParamParam
     Keypress = BetaKeyPressActionParam
     Move = BetaMoveParamParam
     Screenshot = BetaScreenshotParamParam

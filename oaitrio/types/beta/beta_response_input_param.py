@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from .beta_additional_tools_item_param_param import BetaAdditionalToolsItemParamParam
 from .beta_agent_message_item_param_param import BetaAgentMessageItemParamParam
+from .beta_agent_tag_param import BetaAgentTagParam
+from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
 from .beta_apply_patch_create_file_operation_param_param import (
     BetaApplyPatchCreateFileOperationParamParam,
+)
+from .beta_apply_patch_delete_file_operation_param_param import (
+    BetaApplyPatchDeleteFileOperationParamParam,
 )
 from .beta_apply_patch_tool_call_item_param_param import BetaApplyPatchToolCallItemParamParam
 from .beta_apply_patch_tool_call_output_item_param_param import (
@@ -16,7 +21,10 @@ from .beta_apply_patch_update_file_operation_param_param import (
 )
 from .beta_computer_call_output_item_param_param import BetaComputerCallOutputItemParamParam
 from .beta_computer_call_safety_check_param_param import BetaComputerCallSafetyCheckParamParam
+from .beta_container_file_citation_param_param import BetaContainerFileCitationParamParam
+from .beta_direct_tool_call_caller_param2_param import BetaDirectToolCallCallerParam2Param
 from .beta_encrypted_content_param_param import BetaEncryptedContentParamParam
+from .beta_file_citation_param_param import BetaFileCitationParamParam
 from .beta_function_call_output_item_param_param import BetaFunctionCallOutputItemParamParam
 from .beta_function_shell_action_param_param import BetaFunctionShellActionParamParam
 from .beta_function_shell_call_item_param_param import BetaFunctionShellCallItemParamParam
@@ -38,12 +46,20 @@ from .beta_multi_agent_call_output_item_param_param import BetaMultiAgentCallOut
 from .beta_output_text_content_param2_param import BetaOutputTextContentParam2Param
 from .beta_program_item_param_param import BetaProgramItemParamParam
 from .beta_program_output_item_param_param import BetaProgramOutputItemParamParam
+from .beta_program_tool_call_caller_param2_param import BetaProgramToolCallCallerParam2Param
 from .beta_tool_search_call_item_param_param import BetaToolSearchCallItemParamParam
+from .beta_url_citation_param_param import BetaUrlCitationParamParam
 
 AdditionalTools = BetaAdditionalToolsItemParamParam
 
 
+AdditionalToolsAgent = Beta_AgentTagParam2Param
+
+
 AgentMessage = BetaAgentMessageItemParamParam
+
+
+AgentMessageAgent = Beta_AgentTagParam2Param
 
 
 AgentMessageContentEncryptedContent = BetaEncryptedContentParamParam
@@ -52,7 +68,19 @@ AgentMessageContentEncryptedContent = BetaEncryptedContentParamParam
 ApplyPatchCall = BetaApplyPatchToolCallItemParamParam
 
 
+ApplyPatchCallAgent = Beta_AgentTagParam2Param
+
+
+ApplyPatchCallCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ApplyPatchCallCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParamParam
+
+
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParamParam
 
 
 ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParamParam
@@ -61,16 +89,46 @@ ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParamParam
 ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParamParam
 
 
+ApplyPatchCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ApplyPatchCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ApplyPatchCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
+CompactionTrigger = BetaItemReferenceParamParam
+
+
+CompactionTriggerAgent = Beta_AgentTagParam2Param
+
+
 ComputerCallOutput = BetaComputerCallOutputItemParamParam
 
 
 ComputerCallOutputAcknowledgedSafetyCheck = BetaComputerCallSafetyCheckParamParam
 
 
+ComputerCallOutputAgent = Beta_AgentTagParam2Param
+
+
 FunctionCallOutput = BetaFunctionCallOutputItemParamParam
 
 
+FunctionCallOutputAgent = Beta_AgentTagParam2Param
+
+
+FunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+FunctionCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ItemReference = BetaItemReferenceParamParam
+
+
+ItemReferenceAgent = Beta_AgentTagParam2Param
 
 
 LocalShellCall = BetaLocalShellToolCallParam
@@ -79,19 +137,37 @@ LocalShellCall = BetaLocalShellToolCallParam
 LocalShellCallAction = BetaLocalShellExecActionParam
 
 
+LocalShellCallAgent = BetaAgentTagParam
+
+
 LocalShellCallOutput = BetaLocalShellToolCallOutputParam
+
+
+LocalShellCallOutputAgent = BetaAgentTagParam
 
 
 McpApprovalRequest = BetaMCPApprovalRequestParam
 
 
+McpApprovalRequestAgent = BetaAgentTagParam
+
+
 McpApprovalResponse = BetaMCPApprovalResponseParam
+
+
+McpApprovalResponseAgent = BetaAgentTagParam
 
 
 McpCall = BetaMCPToolCallParam
 
 
+McpCallAgent = BetaAgentTagParam
+
+
 McpListTools = BetaMCPListToolsParam
+
+
+McpListToolsAgent = BetaAgentTagParam
 
 
 McpListToolsTool = BetaMCPListToolsToolParam
@@ -100,19 +176,43 @@ McpListToolsTool = BetaMCPListToolsToolParam
 Message = BetaInputMessageParam
 
 
+MessageAgent = BetaAgentTagParam
+
+
 MultiAgentCall = BetaMultiAgentCallItemParamParam
+
+
+MultiAgentCallAgent = Beta_AgentTagParam2Param
 
 
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParamParam
 
 
+MultiAgentCallOutputAgent = Beta_AgentTagParam2Param
+
+
 MultiAgentCallOutputOutput = BetaOutputTextContentParam2Param
+
+
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParamParam
+
+
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParamParam
+
+
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParamParam
 
 
 Program = BetaProgramItemParamParam
 
 
+ProgramAgent = Beta_AgentTagParam2Param
+
+
 ProgramOutput = BetaProgramOutputItemParamParam
+
+
+ProgramOutputAgent = Beta_AgentTagParam2Param
 
 
 ShellCall = BetaFunctionShellCallItemParamParam
@@ -121,7 +221,28 @@ ShellCall = BetaFunctionShellCallItemParamParam
 ShellCallAction = BetaFunctionShellActionParamParam
 
 
+ShellCallAgent = Beta_AgentTagParam2Param
+
+
+ShellCallCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ShellCallCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ShellCallOutput = BetaFunctionShellCallOutputItemParamParam
 
 
+ShellCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ShellCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ShellCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ToolSearchCall = BetaToolSearchCallItemParamParam
+
+
+ToolSearchCallAgent = Beta_AgentTagParam2Param

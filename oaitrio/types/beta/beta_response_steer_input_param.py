@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
+from .beta_direct_tool_call_caller_param2_param import BetaDirectToolCallCallerParam2Param
 from .beta_function_call_output_item_param_param import BetaFunctionCallOutputItemParamParam
+from .beta_program_tool_call_caller_param2_param import BetaProgramToolCallCallerParam2Param
 
 ResponseSteerInputItemListFunctionCallOutput = BetaFunctionCallOutputItemParamParam
+
+
+ResponseSteerInputItemListFunctionCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param

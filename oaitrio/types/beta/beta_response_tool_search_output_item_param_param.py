@@ -7,6 +7,7 @@ from .beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreter
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
 from .beta_image_gen_tool_param import InputImageMask
 from .beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
+from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from .beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
 from .beta_programmatic_tool_calling_param_param import BetaProgrammaticToolCallingParamParam
 from .beta_tool_search_output_item_param_param import BetaToolSearchOutputItemParamParam
@@ -35,7 +36,16 @@ ToolLocalShell = BetaLocalShellToolParamParam
 ToolMcp = BetaMCPToolParam
 
 
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 
 
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParamParam

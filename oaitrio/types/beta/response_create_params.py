@@ -10,6 +10,7 @@ from .beta_input_file_content_param import BetaInputFileContentParam
 from .beta_input_image_content_param import BetaInputImageContentParam
 from .beta_input_item_param import BetaInputItemParam
 from .beta_input_text_content_param import BetaInputTextContentParam
+from .beta_moderation_config_param import BetaModerationConfigParam
 from .beta_moderation_param import BetaModerationParam
 from .beta_moderation_policy_param import BetaModerationPolicyParam
 from .beta_multi_agent_param import BetaMultiAgentParam
@@ -30,6 +31,12 @@ Moderation = BetaModerationParam
 
 
 ModerationPolicy = BetaModerationPolicyParam
+
+
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
 
 
 MultiAgent = BetaMultiAgentParam

@@ -8,6 +8,7 @@ from ..static_chunking_strategy_param import StaticChunkingStrategyParam
 from ..static_chunking_strategy_request_param import StaticChunkingStrategyRequestParam
 from .assistant_tools_code_param import AssistantToolsCodeParam
 from .assistant_tools_file_search_param import AssistantToolsFileSearchParam
+from .assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
 from .assistant_tools_function_param import AssistantToolsFunctionParam
 from .assistants_api_response_format_option_param import AssistantsApiResponseFormatOptionParam
 from .create_message_request_param import Attachment, CreateMessageRequestParam
@@ -28,6 +29,9 @@ ThreadMessage = CreateMessageRequestParam
 
 
 ThreadMessageAttachment = Attachment
+
+
+ThreadMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
 
 
 ThreadToolResources = ToolResources2

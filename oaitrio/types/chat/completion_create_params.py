@@ -7,6 +7,7 @@ from typing import Literal, Optional, Required, TypedDict, Union
 from ..beta.assistants_api_response_format_option_param import (
     AssistantsApiResponseFormatOptionParam,
 )
+from ..beta.beta_moderation_config_param import BetaModerationConfigParam
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
 from ..beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
@@ -35,6 +36,12 @@ Moderation = BetaModerationParam
 
 
 ModerationPolicy = BetaModerationPolicyParam
+
+
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
 
 
 PromptCacheOptions = BetaPromptCacheOptionsParam

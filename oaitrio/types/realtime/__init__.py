@@ -86,6 +86,9 @@ if TYPE_CHECKING:
     from .realtime_transcription_session_audio_input_param import (
         RealtimeTranscriptionSessionAudioInputParam as RealtimeTranscriptionSessionAudioInputParam,
     )
+    from .realtime_transcription_session_audio_param import (
+        RealtimeTranscriptionSessionAudioParam as RealtimeTranscriptionSessionAudioParam,
+    )
     from .realtime_transcription_session_create_request_ga_param import (
         RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
     )
@@ -198,6 +201,7 @@ _LAZY = {
     "RealtimeTranscriptionSessionAudio": ".realtime_transcription_session_audio",
     "RealtimeTranscriptionSessionAudioInput": ".realtime_transcription_session_audio_input",
     "RealtimeTranscriptionSessionAudioInputParam": ".realtime_transcription_session_audio_input_param",
+    "RealtimeTranscriptionSessionAudioParam": ".realtime_transcription_session_audio_param",
     "RealtimeTranscriptionSessionCreateRequestGAParam": ".realtime_transcription_session_create_request_ga_param",
     "RealtimeTranscriptionSessionCreateRequestParam": ".realtime_transcription_session_create_request_param",
     "RealtimeTranscriptionSessionCreateResponse": ".realtime_transcription_session_create_response",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from ..beta.beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
 
 Mcp = BetaMCPToolParam
 
 
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+
+
 McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam

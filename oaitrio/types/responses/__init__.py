@@ -136,6 +136,9 @@ if TYPE_CHECKING:
     from .response_computer_tool_call_output_screenshot import (
         ResponseComputerToolCallOutputScreenshot as ResponseComputerToolCallOutputScreenshot,
     )
+    from .response_computer_tool_call_output_screenshot_param import (
+        ResponseComputerToolCallOutputScreenshotParam as ResponseComputerToolCallOutputScreenshotParam,
+    )
     from .response_computer_tool_call_param import (
         ResponseComputerToolCallParam as ResponseComputerToolCallParam,
     )
@@ -150,6 +153,9 @@ if TYPE_CHECKING:
     )
     from .response_conversation import ResponseConversation as ResponseConversation
     from .response_conversation_param import ResponseConversationParam as ResponseConversationParam
+    from .response_conversation_param_param import (
+        ResponseConversationParamParam as ResponseConversationParamParam,
+    )
     from .response_create_params import ResponseCreateParams as ResponseCreateParams
     from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from .response_custom_tool_call_input_delta_event import (
@@ -187,6 +193,9 @@ if TYPE_CHECKING:
     )
     from .response_format_text_json_schema_config import (
         ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
+    )
+    from .response_format_text_json_schema_config_param import (
+        ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam,
     )
     from .response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
@@ -240,11 +249,13 @@ if TYPE_CHECKING:
     from .response_input_file_content_param import (
         ResponseInputFileContentParam as ResponseInputFileContentParam,
     )
+    from .response_input_file_param import ResponseInputFileParam as ResponseInputFileParam
     from .response_input_image import ResponseInputImage as ResponseInputImage
     from .response_input_image_content import ResponseInputImageContent as ResponseInputImageContent
     from .response_input_image_content_param import (
         ResponseInputImageContentParam as ResponseInputImageContentParam,
     )
+    from .response_input_image_param import ResponseInputImageParam as ResponseInputImageParam
     from .response_input_item_param import ResponseInputItemParam as ResponseInputItemParam
     from .response_input_message_item import ResponseInputMessageItem as ResponseInputMessageItem
     from .response_input_text import ResponseInputText as ResponseInputText
@@ -252,6 +263,7 @@ if TYPE_CHECKING:
     from .response_input_text_content_param import (
         ResponseInputTextContentParam as ResponseInputTextContentParam,
     )
+    from .response_input_text_param import ResponseInputTextParam as ResponseInputTextParam
     from .response_item import ResponseItem as ResponseItem
     from .response_item_list import ResponseItemList as ResponseItemList
     from .response_local_environment import ResponseLocalEnvironment as ResponseLocalEnvironment
@@ -315,10 +327,14 @@ if TYPE_CHECKING:
         ResponseOutputMessageParam as ResponseOutputMessageParam,
     )
     from .response_output_refusal import ResponseOutputRefusal as ResponseOutputRefusal
+    from .response_output_refusal_param import (
+        ResponseOutputRefusalParam as ResponseOutputRefusalParam,
+    )
     from .response_output_text import ResponseOutputText as ResponseOutputText
     from .response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
     )
+    from .response_output_text_param import ResponseOutputTextParam as ResponseOutputTextParam
     from .response_prompt import ResponsePrompt as ResponsePrompt
     from .response_prompt_param import ResponsePromptParam as ResponsePromptParam
     from .response_properties import ResponseProperties as ResponseProperties
@@ -432,6 +448,9 @@ if TYPE_CHECKING:
     from .tool import Tool as Tool
     from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
     from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
+    from .tool_choice_apply_patch_param import (
+        ToolChoiceApplyPatchParam as ToolChoiceApplyPatchParam,
+    )
     from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
     from .tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
     from .tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
@@ -441,6 +460,7 @@ if TYPE_CHECKING:
     from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
     from .tool_choice_param import ToolChoiceParam as ToolChoiceParam
     from .tool_choice_param_param import ToolChoiceParamParam as ToolChoiceParamParam
+    from .tool_choice_shell_param import ToolChoiceShellParam as ToolChoiceShellParam
     from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
     from .tool_param import ToolParam as ToolParam
@@ -540,12 +560,14 @@ _LAZY = {
     "ResponseComputerToolCall": ".response_computer_tool_call",
     "ResponseComputerToolCallOutputItem": ".response_computer_tool_call_output_item",
     "ResponseComputerToolCallOutputScreenshot": ".response_computer_tool_call_output_screenshot",
+    "ResponseComputerToolCallOutputScreenshotParam": ".response_computer_tool_call_output_screenshot_param",
     "ResponseComputerToolCallParam": ".response_computer_tool_call_param",
     "ResponseContainerReference": ".response_container_reference",
     "ResponseContentPartAddedEvent": ".response_content_part_added_event",
     "ResponseContentPartDoneEvent": ".response_content_part_done_event",
     "ResponseConversation": ".response_conversation",
     "ResponseConversationParam": ".response_conversation_param",
+    "ResponseConversationParamParam": ".response_conversation_param_param",
     "ResponseCreateParams": ".response_create_params",
     "ResponseCreatedEvent": ".response_created_event",
     "ResponseCustomToolCallInputDeltaEvent": ".response_custom_tool_call_input_delta_event",
@@ -562,6 +584,7 @@ _LAZY = {
     "ResponseFileSearchToolCall": ".response_file_search_tool_call",
     "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
     "ResponseFormatTextJSONSchemaConfig": ".response_format_text_json_schema_config",
+    "ResponseFormatTextJSONSchemaConfigParam": ".response_format_text_json_schema_config_param",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
     "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
     "ResponseFunctionCallOutputItem": ".response_function_call_output_item",
@@ -584,14 +607,17 @@ _LAZY = {
     "ResponseInputFile": ".response_input_file",
     "ResponseInputFileContent": ".response_input_file_content",
     "ResponseInputFileContentParam": ".response_input_file_content_param",
+    "ResponseInputFileParam": ".response_input_file_param",
     "ResponseInputImage": ".response_input_image",
     "ResponseInputImageContent": ".response_input_image_content",
     "ResponseInputImageContentParam": ".response_input_image_content_param",
+    "ResponseInputImageParam": ".response_input_image_param",
     "ResponseInputItemParam": ".response_input_item_param",
     "ResponseInputMessageItem": ".response_input_message_item",
     "ResponseInputText": ".response_input_text",
     "ResponseInputTextContent": ".response_input_text_content",
     "ResponseInputTextContentParam": ".response_input_text_content_param",
+    "ResponseInputTextParam": ".response_input_text_param",
     "ResponseItem": ".response_item",
     "ResponseItemList": ".response_item_list",
     "ResponseLocalEnvironment": ".response_local_environment",
@@ -617,8 +643,10 @@ _LAZY = {
     "ResponseOutputMessage": ".response_output_message",
     "ResponseOutputMessageParam": ".response_output_message_param",
     "ResponseOutputRefusal": ".response_output_refusal",
+    "ResponseOutputRefusalParam": ".response_output_refusal_param",
     "ResponseOutputText": ".response_output_text",
     "ResponseOutputTextAnnotationAddedEvent": ".response_output_text_annotation_added_event",
+    "ResponseOutputTextParam": ".response_output_text_param",
     "ResponsePrompt": ".response_prompt",
     "ResponsePromptParam": ".response_prompt_param",
     "ResponseProperties": ".response_properties",
@@ -674,6 +702,7 @@ _LAZY = {
     "Tool": ".tool",
     "ToolChoiceAllowed": ".tool_choice_allowed",
     "ToolChoiceAllowedParam": ".tool_choice_allowed_param",
+    "ToolChoiceApplyPatchParam": ".tool_choice_apply_patch_param",
     "ToolChoiceCustom": ".tool_choice_custom",
     "ToolChoiceCustomParam": ".tool_choice_custom_param",
     "ToolChoiceFunction": ".tool_choice_function",
@@ -683,6 +712,7 @@ _LAZY = {
     "ToolChoiceOptions": ".tool_choice_options",
     "ToolChoiceParam": ".tool_choice_param",
     "ToolChoiceParamParam": ".tool_choice_param_param",
+    "ToolChoiceShellParam": ".tool_choice_shell_param",
     "ToolChoiceTypes": ".tool_choice_types",
     "ToolChoiceTypesParam": ".tool_choice_types_param",
     "ToolParam": ".tool_param",

@@ -9,6 +9,7 @@ from ..shared.computer_action_param import ComputerActionParam
 
 if TYPE_CHECKING:
     from ..beta.beta_click_param_param import BetaClickParamParam
+    from ..beta.beta_coord_param_param import BetaCoordParamParam
     from ..beta.beta_double_click_action_param import BetaDoubleClickActionParam
     from ..beta.beta_drag_param_param import BetaDragParamParam
     from ..beta.beta_key_press_action_param import BetaKeyPressActionParam
@@ -31,6 +32,7 @@ _ELSEWHERE = {
     "Click": ("..beta.beta_click_param_param", "BetaClickParamParam"),
     "DoubleClick": ("..beta.beta_double_click_action_param", "BetaDoubleClickActionParam"),
     "Drag": ("..beta.beta_drag_param_param", "BetaDragParamParam"),
+    "DragPath": ("..beta.beta_coord_param_param", "BetaCoordParamParam"),
     "Keypress": ("..beta.beta_key_press_action_param", "BetaKeyPressActionParam"),
     "Move": ("..beta.beta_move_param_param", "BetaMoveParamParam"),
     "Screenshot": ("..beta.beta_screenshot_param_param", "BetaScreenshotParamParam"),
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     Click = BetaClickParamParam
     DoubleClick = BetaDoubleClickActionParam
     Drag = BetaDragParamParam
+    DragPath = BetaCoordParamParam
     Keypress = BetaKeyPressActionParam
     Move = BetaMoveParamParam
     Screenshot = BetaScreenshotParamParam

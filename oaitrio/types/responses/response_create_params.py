@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Required, TypedDict, Union
 
+from ..beta.beta_moderation_config_param import BetaModerationConfigParam
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
 from ..shared.input_file_content_param import InputFileContentParam
@@ -32,6 +33,12 @@ Moderation = BetaModerationParam
 
 
 ModerationPolicy = BetaModerationPolicyParam
+
+
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
 
 
 ToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParamParam

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from ..beta.beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
 from ..beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
 from ..beta.beta_image_gen_tool_param import InputImageMask
 from ..beta.beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from ..beta.beta_mcp_tool_param import RequireApprovalMcpToolApprovalFilter
+from ..shared.mcp_tool_filter_param import MCPToolFilterParam
+from ..shared.mcp_tool_param import MCPToolParam
 from ..shared.tool_search_output_item_param_param import ToolSearchOutputItemParamParam
 from .specific_programmatic_tool_calling_param_param import (
     SpecificProgrammaticToolCallingParamParam,
@@ -20,13 +24,28 @@ ResponseToolSearchOutputItemParamParam = ToolSearchOutputItemParamParam
 ToolCodeInterpreter = BetaCodeInterpreterToolParam
 
 
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParamParam
+
+
 ToolImageGenerationInputImageMask = InputImageMask
 
 
 ToolLocalShell = BetaLocalShellToolParamParam
 
 
+ToolMcp = MCPToolParam
+
+
+ToolMcpAllowedToolsMcpToolFilter = MCPToolFilterParam
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 
 
 ToolProgrammaticToolCalling = SpecificProgrammaticToolCallingParamParam

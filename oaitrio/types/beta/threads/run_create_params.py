@@ -6,6 +6,7 @@ from typing import Any, Literal, Optional, Required, TypedDict, Union
 
 from ..assistant_tools_code_param import AssistantToolsCodeParam
 from ..assistant_tools_file_search_param import AssistantToolsFileSearchParam
+from ..assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
 from ..assistant_tools_function_param import AssistantToolsFunctionParam
 from ..assistants_api_response_format_option_param import AssistantsApiResponseFormatOptionParam
 from ..create_message_request_param import Attachment, CreateMessageRequestParam
@@ -18,6 +19,9 @@ AdditionalMessage = CreateMessageRequestParam
 
 
 AdditionalMessageAttachment = Attachment
+
+
+AdditionalMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
 
 
 TruncationStrategy = TruncationObjectParam
