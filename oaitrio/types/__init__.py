@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_model import AudioModel as AudioModel
     from .audio_response_format import AudioResponseFormat as AudioResponseFormat
     from .auto_chunking_strategy_request_param import (
         AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from .deleted_skill import DeletedSkill as DeletedSkill
     from .embedding import Embedding as Embedding
     from .embedding_create_params import EmbeddingCreateParams as EmbeddingCreateParams
+    from .embedding_model import EmbeddingModel as EmbeddingModel
     from .error2 import Error2 as Error2
     from .eval import Eval as Eval
     from .eval_create_params import EvalCreateParams as EvalCreateParams
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
     from .file_deleted import FileDeleted as FileDeleted
     from .file_list_params import FileListParams as FileListParams
     from .file_object import FileObject as FileObject
+    from .file_purpose import FilePurpose as FilePurpose
     from .image import Image as Image
     from .image_create_variation_params import (
         ImageCreateVariationParams as ImageCreateVariationParams,
@@ -131,10 +134,13 @@ if TYPE_CHECKING:
     from .moderation_image_url_input_param import (
         ModerationImageURLInputParam as ModerationImageURLInputParam,
     )
+    from .moderation_model import ModerationModel as ModerationModel
     from .moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
     from .other_file_chunking_strategy_object import (
         OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
     )
+    from .shared.all_models import AllModels as AllModels
+    from .shared.chat_model import ChatModel as ChatModel
     from .shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from .shared.compound_filter import CompoundFilter as CompoundFilter
     from .shared.decision_question_input_image import (
@@ -161,6 +167,7 @@ if TYPE_CHECKING:
     from .shared.response_format_text_python import (
         ResponseFormatTextPython as ResponseFormatTextPython,
     )
+    from .shared.responses_model import ResponsesModel as ResponsesModel
     from .skill import Skill as Skill
     from .skill_create_params import SkillCreateParams as SkillCreateParams
     from .skill_list_params import SkillListParams as SkillListParams
@@ -229,6 +236,8 @@ if TYPE_CHECKING:
     from .video_size import VideoSize as VideoSize
 
 _LAZY = {
+    "AllModels": ".shared.all_models",
+    "AudioModel": ".audio_model",
     "AudioResponseFormat": ".audio_response_format",
     "AutoChunkingStrategyRequestParam": ".auto_chunking_strategy_request_param",
     "AutoFileChunkingStrategyParam": ".auto_file_chunking_strategy_param",
@@ -240,6 +249,7 @@ _LAZY = {
     "BatchRequestCounts": ".batch_request_counts",
     "BatchUsage": ".batch_usage",
     "C2PAProvenanceResult": ".c2_pa_provenance_result",
+    "ChatModel": ".shared.chat_model",
     "ComparisonFilter": ".shared.comparison_filter",
     "Completion": ".completion",
     "CompletionChoice": ".completion_choice",
@@ -268,6 +278,7 @@ _LAZY = {
     "DeletedSkill": ".deleted_skill",
     "Embedding": ".embedding",
     "EmbeddingCreateParams": ".embedding_create_params",
+    "EmbeddingModel": ".embedding_model",
     "Error2": ".error2",
     "Eval": ".eval",
     "EvalCreateParams": ".eval_create_params",
@@ -294,6 +305,7 @@ _LAZY = {
     "FileDeleted": ".file_deleted",
     "FileListParams": ".file_list_params",
     "FileObject": ".file_object",
+    "FilePurpose": ".file_purpose",
     "FunctionDefinition": ".shared.function_definition",
     "FunctionParameters": ".shared.function_parameters",
     "Image": ".image",
@@ -320,6 +332,7 @@ _LAZY = {
     "ModerationCreateParams": ".moderation_create_params",
     "ModerationCreateResponse": ".moderation_create_response",
     "ModerationImageURLInputParam": ".moderation_image_url_input_param",
+    "ModerationModel": ".moderation_model",
     "ModerationTextInputParam": ".moderation_text_input_param",
     "OtherFileChunkingStrategyObject": ".other_file_chunking_strategy_object",
     "Reasoning": ".shared.reasoning",
@@ -329,6 +342,7 @@ _LAZY = {
     "ResponseFormatText": ".shared.response_format_text",
     "ResponseFormatTextGrammar": ".shared.response_format_text_grammar",
     "ResponseFormatTextPython": ".shared.response_format_text_python",
+    "ResponsesModel": ".shared.responses_model",
     "Skill": ".skill",
     "SkillCreateParams": ".skill_create_params",
     "SkillListParams": ".skill_list_params",

@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import overrides, sdk_aliases, sdk_names
 from ._module import Module, from_line
@@ -409,14 +409,18 @@ def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWrite
     by_path = {module.path: module for module in modules}
     packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
     index = surface.index
-    for where, schema in sorted(sdk_aliases.SCHEMA_NAMES.items()):
+    for where, target in sorted(sdk_aliases.SCHEMA_NAMES.items()):
         dotted, name = where.split(":")
+        schema, _, pointer = target.partition("/")
         if schema not in index.schemas:
             raise ValueError(f"SDK name {where}: the spec has no schema {schema}")
         path = _types_path(dotted)
         if path in packages:
             raise ValueError(f"SDK name {where}: {dotted} is a package here")
         world = PARAM if name.endswith("Param") else MODEL
+        if pointer:
+            _write_schema_part(by_path, modules, writer, where, target, world)
+            continue
         place = surface.placements.get(schema)
         generated = place is not None and by_path.get(place.module(world)) is not None
         made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
@@ -453,6 +457,60 @@ def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWrite
             source = f"{name}: {type_alias} = {ref.text}\n" + docstring(description, "")
         own = snake_case(name) == path[-1]
         module.add(source, export=name if own else None)
+
+
+def _write_schema_part(
+    by_path: dict[tuple[str, ...], Module],
+    modules: list[Module],
+    writer: TypeWriter,
+    where: str,
+    target: str,
+    world: str,
+) -> None:
+    """Write out the part of a schema a ``SCHEMA_NAMES`` entry points into (``Schema/anyOf/1``).
+
+    Only enums, scalars and unions of generated classes: an inline object would
+    be a class the decoder never produces (it makes its own where the field is).
+
+    Raises:
+        ValueError: the pointer leads nowhere, or to an object.
+    """
+    dotted, name = where.split(":")
+    schema, _, pointer = target.partition("/")
+    node = _at_pointer(writer.index.schemas[schema], pointer)
+    if node is None:
+        raise ValueError(f"SDK name {where}: {target} leads nowhere")
+    if writer.index.object_view(node) is not None:
+        raise ValueError(f"SDK name {where}: {target} is not an enum, scalar or union")
+    path = _types_path(dotted)
+    module = by_path.get(path)
+    if module is None:
+        module = by_path[path] = Module(path)
+        modules.append(module)
+    if name in module.names:
+        raise ValueError(f"SDK name {where}: the name is taken in {dotted}")
+    module.names.claim(name)
+    ref = writer.annotation(node, world, module, name + "Item")
+    type_alias = module.typing_name("TypeAlias")
+    description = node.get("description")
+    source = f"{name}: {type_alias} = {ref.text}\n" + docstring(
+        description if isinstance(description, str) else None, ""
+    )
+    module.add(source, export=name if snake_case(name) == path[-1] else None)
+
+
+def _at_pointer(root: Mapping[str, Any], pointer: str) -> Mapping[str, Any] | None:
+    """The schema node at ``pointer`` (``anyOf/1``, ``properties/model``) below ``root``."""
+    node: object = root
+    for part in pointer.split("/"):
+        if isinstance(node, list) and part.isdigit():
+            items = cast("list[object]", node)
+            node = items[int(part)] if int(part) < len(items) else None
+        elif isinstance(node, Mapping):
+            node = cast("Mapping[str, object]", node).get(part)
+        else:
+            return None
+    return cast("Mapping[str, Any]", node) if isinstance(node, Mapping) else None
 
 
 def _sdk_aliases(modules: list[Module]) -> None:

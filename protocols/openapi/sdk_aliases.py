@@ -1150,6 +1150,7 @@ TYPE_ALIASES: dict[str, str] = {
     "chat.completion_create_params:ResponseFormat": "beta.assistants_api_response_format_option_param:AssistantsApiResponseFormatOptionParam",
     "chat.completion_create_params:WebSearchOptionsUserLocationApproximate": "chat.web_search_location_param:WebSearchLocationParam",
     "chat.create_chat_completion_request_message_param:CreateChatCompletionRequestMessageParam": "chat.chat_completion_message_param:ChatCompletionMessageParam",
+    "chat_model:ChatModel": "shared.chat_model:ChatModel",
     "completion_choice:CompletionChoice": "completion:Choice",
     "completion_choice:Logprobs": "completion:ChoiceLogprobs",
     "completion_usage:CompletionTokensDetails": "shared.completion_usage:CompletionTokensDetails",
@@ -2158,8 +2159,14 @@ TYPE_ALIASES: dict[str, str] = {
 #: SDK's names that are a schema's own name (``Metadata``, ``ReasoningEffort``)
 #: where the generator inlines the schema or names it otherwise. A name ending
 #: in ``Param`` is the request form. Found by name; checked like the rest.
+#: A value ``Schema/json/pointer`` names a part of a schema the SDK names on
+#: its own: the enum of model names in ``ModelIdsShared/anyOf/1`` is
+#: ``ChatModel``, a request field's enum ``EmbeddingModel`` (enums, scalars and
+#: unions of generated classes only; found by comparing the values).
 SCHEMA_NAMES: dict[str, str] = {
+    "audio.speech_model:SpeechModel": "CreateSpeechRequest/properties/model/anyOf/1",
     "audio.transcription_include:TranscriptionInclude": "TranscriptionInclude",
+    "audio_model:AudioModel": "CreateTranscriptionRequest/properties/model/anyOf/1",
     "audio_response_format:AudioResponseFormat": "AudioResponseFormat",
     "beta.beta_computer_action_list:BetaComputerActionList": "BetaComputerActionList",
     "beta.beta_computer_action_list_param:BetaComputerActionListParam": "BetaComputerActionList",
@@ -2193,12 +2200,20 @@ SCHEMA_NAMES: dict[str, str] = {
     "beta.realtime.response_text_done_event:ResponseTextDoneEvent": "ResponseTextDoneEvent",
     "beta.responses.beta_response_item_list:BetaResponseItemList": "BetaResponseItemList",
     "beta.threads.annotation:Annotation": "Annotation",
+    "chat.chat_completion_message_tool_call:ChatCompletionMessageToolCallUnion": "ChatCompletionMessageToolCalls/items",
+    "chat.chat_completion_message_tool_call_union_param:ChatCompletionMessageToolCallUnionParam": "ChatCompletionMessageToolCalls/items",
+    "chat.chat_completion_modality:ChatCompletionModality": "ChatCompletionModalities/anyOf/0/items",
+    "chat.chat_completion_reasoning_effort:ChatCompletionReasoningEffort": "ReasoningEffort",
     "chat.chat_completion_role:ChatCompletionRole": "ChatCompletionRole",
     "chat.chat_completion_stream_options_param:ChatCompletionStreamOptionsParam": "ChatCompletionStreamOptions",
+    "chat.chat_completion_tool_union_param:ChatCompletionToolUnionParam": "CreateChatCompletionRequest/allOf/1/properties/tools/items",
+    "embedding_model:EmbeddingModel": "CreateEmbeddingRequest/properties/model/anyOf/1",
+    "file_purpose:FilePurpose": "CreateFileRequest/properties/purpose",
     "live.error:Error": "Error",
     "live.error_event:ErrorEvent": "ErrorEvent",
     "live.function_tool:FunctionTool": "FunctionTool",
     "live.function_tool_param:FunctionToolParam": "FunctionTool",
+    "moderation_model:ModerationModel": "CreateModerationRequest/properties/model/anyOf/1",
     "realtime.audio_transcription:AudioTranscription": "AudioTranscription",
     "realtime.conversation_item:ConversationItem": "ConversationItem",
     "realtime.log_prob_properties:LogProbProperties": "LogProbProperties",
@@ -2241,14 +2256,19 @@ SCHEMA_NAMES: dict[str, str] = {
     "responses.tool:Tool": "Tool",
     "responses.tool_choice_options:ToolChoiceOptions": "ToolChoiceOptions",
     "responses.tool_param:ToolParam": "Tool",
+    "shared.all_models:AllModels": "ModelIds",
+    "shared.chat_model:ChatModel": "ModelIdsShared/anyOf/1",
     "shared.function_parameters:FunctionParameters": "FunctionParameters",
     "shared.metadata:Metadata": "Metadata",
     "shared.reasoning_effort:ReasoningEffort": "ReasoningEffort",
     "shared.response_format_text_grammar:ResponseFormatTextGrammar": "ResponseFormatTextGrammar",
     "shared.response_format_text_python:ResponseFormatTextPython": "ResponseFormatTextPython",
+    "shared.responses_model:ResponsesModel": "ModelIdsResponses",
+    "shared_params.chat_model:ChatModel": "ModelIdsShared/anyOf/1",
     "shared_params.function_parameters:FunctionParameters": "FunctionParameters",
     "shared_params.metadata:Metadata": "Metadata",
     "shared_params.reasoning_effort:ReasoningEffort": "ReasoningEffort",
+    "shared_params.responses_model:ResponsesModel": "ModelIdsResponses",
     "video_model:VideoModel": "VideoModel",
     "video_model_param:VideoModelParam": "VideoModel",
     "video_seconds:VideoSeconds": "VideoSeconds",
@@ -2260,6 +2280,9 @@ SCHEMA_NAMES: dict[str, str] = {
 #: ``SupervisedMethod``) is exported by its package without an entry here.
 PACKAGE_EXPORTS: dict[str, dict[str, str]] = {
     "": {
+        "AllModels": "shared.all_models",
+        "ChatModel": "shared.chat_model",
+        "ResponsesModel": "shared.responses_model",
         "ComparisonFilter": "shared.comparison_filter",
         "CompoundFilter": "shared.compound_filter",
         "DecisionQuestionInputImage": "shared.decision_question_input_image",
@@ -2288,6 +2311,7 @@ PACKAGE_EXPORTS: dict[str, dict[str, str]] = {
         "ChatSessionChatKitConfigurationParam": "beta.chatkit.chat_session_chatkit_configuration_param",
     },
     "chat": {
+        "ChatCompletionMessageToolCallUnion": "chat.chat_completion_message_tool_call",
         "ChatCompletionToolParam": "chat.chat_completion_function_tool_param",
     },
     "conversations": {},

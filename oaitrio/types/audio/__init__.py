@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
     from .speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
     from .speech_create_params import SpeechCreateParams as SpeechCreateParams
+    from .speech_model import SpeechModel as SpeechModel
     from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
     from .transcript_text_done_event import TranscriptTextDoneEvent as TranscriptTextDoneEvent
     from .transcript_text_segment_event import (
@@ -85,6 +86,7 @@ _LAZY = {
     "SpeechAudioDeltaEvent": ".speech_audio_delta_event",
     "SpeechAudioDoneEvent": ".speech_audio_done_event",
     "SpeechCreateParams": ".speech_create_params",
+    "SpeechModel": ".speech_model",
     "TranscriptTextDeltaEvent": ".transcript_text_delta_event",
     "TranscriptTextDoneEvent": ".transcript_text_done_event",
     "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
