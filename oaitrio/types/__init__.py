@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     )
     from .eval_update_params import EvalUpdateParams as EvalUpdateParams
     from .eval_update_response import EvalUpdateResponse as EvalUpdateResponse
+    from .file_chunking_strategy_param import FileChunkingStrategyParam as FileChunkingStrategyParam
     from .file_create_params import FileCreateParams as FileCreateParams
     from .file_deleted import FileDeleted as FileDeleted
     from .file_list_params import FileListParams as FileListParams
@@ -301,6 +302,7 @@ _LAZY = {
     "EvalStoredCompletionsDataSourceConfig": ".eval_stored_completions_data_source_config",
     "EvalUpdateParams": ".eval_update_params",
     "EvalUpdateResponse": ".eval_update_response",
+    "FileChunkingStrategyParam": ".file_chunking_strategy_param",
     "FileCreateParams": ".file_create_params",
     "FileDeleted": ".file_deleted",
     "FileListParams": ".file_list_params",

@@ -29,6 +29,9 @@ class BetaFileSearchToolParam(TypedDict, total=False):
     filters: Optional[BetaFiltersParam]
 
 
+Filters = BetaFiltersParam
+
+
 RankingOptions = BetaRankingOptionsParam
 
 

@@ -36,6 +36,9 @@ class BetaResponseContentPartAddedEvent(BaseModel, kw_only=True, tag_field="type
 Agent = BetaAgentTag
 
 
+Part = BetaOutputContent
+
+
 _ELSEWHERE = {
     "PartReasoningText": (".beta_reasoning_text_content", "BetaReasoningTextContent"),
 }

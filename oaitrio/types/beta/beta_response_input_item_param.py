@@ -12,6 +12,7 @@ from .beta_apply_patch_create_file_operation_param_param import (
 from .beta_apply_patch_delete_file_operation_param_param import (
     BetaApplyPatchDeleteFileOperationParamParam,
 )
+from .beta_apply_patch_operation_param_param import BetaApplyPatchOperationParamParam
 from .beta_apply_patch_tool_call_item_param_param import BetaApplyPatchToolCallItemParamParam
 from .beta_apply_patch_tool_call_output_item_param_param import (
     BetaApplyPatchToolCallOutputItemParamParam,
@@ -47,6 +48,7 @@ from .beta_output_text_content_param2_param import BetaOutputTextContentParam2Pa
 from .beta_program_item_param_param import BetaProgramItemParamParam
 from .beta_program_output_item_param_param import BetaProgramOutputItemParamParam
 from .beta_program_tool_call_caller_param2_param import BetaProgramToolCallCallerParam2Param
+from .beta_tool_call_caller_param2_param import BetaToolCallCallerParam2Param
 from .beta_tool_search_call_item_param_param import BetaToolSearchCallItemParamParam
 from .beta_url_citation_param_param import BetaUrlCitationParamParam
 
@@ -71,10 +73,16 @@ ApplyPatchCall = BetaApplyPatchToolCallItemParamParam
 ApplyPatchCallAgent = Beta_AgentTagParam2Param
 
 
+ApplyPatchCallCaller = BetaToolCallCallerParam2Param
+
+
 ApplyPatchCallCallerDirect = BetaDirectToolCallCallerParam2Param
 
 
 ApplyPatchCallCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
+ApplyPatchCallOperation = BetaApplyPatchOperationParamParam
 
 
 ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParamParam
@@ -90,6 +98,9 @@ ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParamParam
 
 
 ApplyPatchCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ApplyPatchCallOutputCaller = BetaToolCallCallerParam2Param
 
 
 ApplyPatchCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
@@ -117,6 +128,9 @@ FunctionCallOutput = BetaFunctionCallOutputItemParamParam
 
 
 FunctionCallOutputAgent = Beta_AgentTagParam2Param
+
+
+FunctionCallOutputCaller = BetaToolCallCallerParam2Param
 
 
 FunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
@@ -224,6 +238,9 @@ ShellCallAction = BetaFunctionShellActionParamParam
 ShellCallAgent = Beta_AgentTagParam2Param
 
 
+ShellCallCaller = BetaToolCallCallerParam2Param
+
+
 ShellCallCallerDirect = BetaDirectToolCallCallerParam2Param
 
 
@@ -234,6 +251,9 @@ ShellCallOutput = BetaFunctionShellCallOutputItemParamParam
 
 
 ShellCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ShellCallOutputCaller = BetaToolCallCallerParam2Param
 
 
 ShellCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .beta_annotation_param import BetaAnnotationParam
 from .beta_container_file_citation_body_param import BetaContainerFileCitationBodyParam
 from .beta_file_citation_body_param import BetaFileCitationBodyParam
 from .beta_file_path_param import BetaFilePathParam
@@ -11,6 +12,9 @@ from .beta_top_log_prob_param import BetaTopLogProbParam
 from .beta_url_citation_body_param import BetaUrlCitationBodyParam
 
 __all__ = ["BetaResponseOutputTextParam"]
+
+
+Annotation = BetaAnnotationParam
 
 
 AnnotationContainerFileCitation = BetaContainerFileCitationBodyParam

@@ -191,6 +191,10 @@ if TYPE_CHECKING:
     from .response_file_search_tool_call_param import (
         ResponseFileSearchToolCallParam as ResponseFileSearchToolCallParam,
     )
+    from .response_format_text_config import ResponseFormatTextConfig as ResponseFormatTextConfig
+    from .response_format_text_config_param import (
+        ResponseFormatTextConfigParam as ResponseFormatTextConfigParam,
+    )
     from .response_format_text_json_schema_config import (
         ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
     )
@@ -244,6 +248,8 @@ if TYPE_CHECKING:
     from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
     from .response_input_audio import ResponseInputAudio as ResponseInputAudio
     from .response_input_audio_param import ResponseInputAudioParam as ResponseInputAudioParam
+    from .response_input_content import ResponseInputContent as ResponseInputContent
+    from .response_input_content_param import ResponseInputContentParam as ResponseInputContentParam
     from .response_input_file import ResponseInputFile as ResponseInputFile
     from .response_input_file_content import ResponseInputFileContent as ResponseInputFileContent
     from .response_input_file_content_param import (
@@ -583,6 +589,8 @@ _LAZY = {
     "ResponseFileSearchCallSearchingEvent": ".response_file_search_call_searching_event",
     "ResponseFileSearchToolCall": ".response_file_search_tool_call",
     "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
+    "ResponseFormatTextConfig": ".response_format_text_config",
+    "ResponseFormatTextConfigParam": ".response_format_text_config_param",
     "ResponseFormatTextJSONSchemaConfig": ".response_format_text_json_schema_config",
     "ResponseFormatTextJSONSchemaConfigParam": ".response_format_text_json_schema_config_param",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
@@ -604,6 +612,8 @@ _LAZY = {
     "ResponseIncompleteEvent": ".response_incomplete_event",
     "ResponseInputAudio": ".response_input_audio",
     "ResponseInputAudioParam": ".response_input_audio_param",
+    "ResponseInputContent": ".response_input_content",
+    "ResponseInputContentParam": ".response_input_content_param",
     "ResponseInputFile": ".response_input_file",
     "ResponseInputFileContent": ".response_input_file_content",
     "ResponseInputFileContentParam": ".response_input_file_content_param",

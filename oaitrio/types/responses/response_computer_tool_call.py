@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..shared.click_param import ClickParam
+from ..shared.computer_action import ComputerAction
 from ..shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
 from ..shared.computer_tool_call import ComputerToolCall
 from ..shared.coord_param import CoordParam
@@ -16,6 +17,9 @@ from ..shared.type_param import TypeParam
 from ..shared.wait_param import WaitParam
 
 __all__ = ["ResponseComputerToolCall"]
+
+
+Action = ComputerAction
 
 
 ActionClick = ClickParam

@@ -30,6 +30,9 @@ class ResponseContentPartAddedEvent(BaseModel, kw_only=True, tag_field="type", t
     """The sequence number of this event."""
 
 
+Part = OutputContent
+
+
 _ELSEWHERE = {
     "PartReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
 }

@@ -30,6 +30,9 @@ class ResponseContentPartDoneEvent(BaseModel, kw_only=True, tag_field="type", ta
     """The content part that is done."""
 
 
+Part = OutputContent
+
+
 _ELSEWHERE = {
     "PartReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
 }

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..shared.apply_patch_delete_file_operation_param_param import (
         ApplyPatchDeleteFileOperationParamParam,
     )
+    from ..shared.apply_patch_operation_param_param import ApplyPatchOperationParamParam
     from ..shared.apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParamParam
     from ..shared.apply_patch_tool_call_output_item_param_param import (
         ApplyPatchToolCallOutputItemParamParam,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ..shared.mcp_list_tools_param import MCPListToolsParam
     from ..shared.mcp_tool_call_param import MCPToolCallParam
     from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
+    from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
     from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
 
 __all__ = ["ResponseInputItemParam"]
@@ -69,17 +71,21 @@ ProgramOutput = ProgramOutputItemParamParam
 _ELSEWHERE = {
     "AdditionalTools": ("..shared.additional_tools_item_param_param", "AdditionalToolsItemParamParam"),
     "ApplyPatchCall": ("..shared.apply_patch_tool_call_item_param_param", "ApplyPatchToolCallItemParamParam"),
+    "ApplyPatchCallCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
     "ApplyPatchCallCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
     "ApplyPatchCallCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
+    "ApplyPatchCallOperation": ("..shared.apply_patch_operation_param_param", "ApplyPatchOperationParamParam"),
     "ApplyPatchCallOperationCreateFile": ("..shared.apply_patch_create_file_operation_param_param", "ApplyPatchCreateFileOperationParamParam"),
     "ApplyPatchCallOperationDeleteFile": ("..shared.apply_patch_delete_file_operation_param_param", "ApplyPatchDeleteFileOperationParamParam"),
     "ApplyPatchCallOperationUpdateFile": ("..shared.apply_patch_update_file_operation_param_param", "ApplyPatchUpdateFileOperationParamParam"),
     "ApplyPatchCallOutput": ("..shared.apply_patch_tool_call_output_item_param_param", "ApplyPatchToolCallOutputItemParamParam"),
+    "ApplyPatchCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
     "ApplyPatchCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
     "ApplyPatchCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ComputerCallOutput": ("..shared.computer_call_output_item_param_param", "ComputerCallOutputItemParamParam"),
     "ComputerCallOutputAcknowledgedSafetyCheck": ("..shared.computer_call_safety_check_param_param", "ComputerCallSafetyCheckParamParam"),
     "FunctionCallOutput": ("..shared.function_call_output_item_param_param", "FunctionCallOutputItemParamParam"),
+    "FunctionCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
     "FunctionCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
     "FunctionCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "LocalShellCall": ("..shared.local_shell_tool_call_param", "LocalShellToolCallParam"),
@@ -93,9 +99,11 @@ _ELSEWHERE = {
     "Message": ("..shared.input_message_param", "InputMessageParam"),
     "ShellCall": ("..shared.function_shell_call_item_param_param", "FunctionShellCallItemParamParam"),
     "ShellCallAction": ("..shared.function_shell_action_param_param", "FunctionShellActionParamParam"),
+    "ShellCallCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
     "ShellCallCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
     "ShellCallCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ShellCallOutput": ("..shared.function_shell_call_output_item_param_param", "FunctionShellCallOutputItemParamParam"),
+    "ShellCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
     "ShellCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
     "ShellCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ToolSearchCall": ("..shared.tool_search_call_item_param_param", "ToolSearchCallItemParamParam"),
@@ -104,17 +112,21 @@ _ELSEWHERE = {
 if TYPE_CHECKING:
     AdditionalTools = AdditionalToolsItemParamParam
     ApplyPatchCall = ApplyPatchToolCallItemParamParam
+    ApplyPatchCallCaller = ToolCallCallerParam2Param
     ApplyPatchCallCallerDirect = DirectToolCallCallerParam2Param
     ApplyPatchCallCallerProgram = ProgramToolCallCallerParam2Param
+    ApplyPatchCallOperation = ApplyPatchOperationParamParam
     ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperationParamParam
     ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperationParamParam
     ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperationParamParam
     ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParamParam
+    ApplyPatchCallOutputCaller = ToolCallCallerParam2Param
     ApplyPatchCallOutputCallerDirect = DirectToolCallCallerParam2Param
     ApplyPatchCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     ComputerCallOutput = ComputerCallOutputItemParamParam
     ComputerCallOutputAcknowledgedSafetyCheck = ComputerCallSafetyCheckParamParam
     FunctionCallOutput = FunctionCallOutputItemParamParam
+    FunctionCallOutputCaller = ToolCallCallerParam2Param
     FunctionCallOutputCallerDirect = DirectToolCallCallerParam2Param
     FunctionCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     LocalShellCall = LocalShellToolCallParam
@@ -128,9 +140,11 @@ if TYPE_CHECKING:
     Message = InputMessageParam
     ShellCall = FunctionShellCallItemParamParam
     ShellCallAction = FunctionShellActionParamParam
+    ShellCallCaller = ToolCallCallerParam2Param
     ShellCallCallerDirect = DirectToolCallCallerParam2Param
     ShellCallCallerProgram = ProgramToolCallCallerParam2Param
     ShellCallOutput = FunctionShellCallOutputItemParamParam
+    ShellCallOutputCaller = ToolCallCallerParam2Param
     ShellCallOutputCallerDirect = DirectToolCallCallerParam2Param
     ShellCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     ToolSearchCall = ToolSearchCallItemParamParam

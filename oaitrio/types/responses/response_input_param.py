@@ -10,6 +10,7 @@ from ..shared.apply_patch_create_file_operation_param_param import (
 from ..shared.apply_patch_delete_file_operation_param_param import (
     ApplyPatchDeleteFileOperationParamParam,
 )
+from ..shared.apply_patch_operation_param_param import ApplyPatchOperationParamParam
 from ..shared.apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParamParam
 from ..shared.apply_patch_tool_call_output_item_param_param import (
     ApplyPatchToolCallOutputItemParamParam,
@@ -38,6 +39,7 @@ from ..shared.mcp_tool_call_param import MCPToolCallParam
 from ..shared.program_item_param_param import ProgramItemParamParam
 from ..shared.program_output_item_param_param import ProgramOutputItemParamParam
 from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
+from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
 from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
 
 AdditionalTools = AdditionalToolsItemParamParam
@@ -46,10 +48,16 @@ AdditionalTools = AdditionalToolsItemParamParam
 ApplyPatchCall = ApplyPatchToolCallItemParamParam
 
 
+ApplyPatchCallCaller = ToolCallCallerParam2Param
+
+
 ApplyPatchCallCallerDirect = DirectToolCallCallerParam2Param
 
 
 ApplyPatchCallCallerProgram = ProgramToolCallCallerParam2Param
+
+
+ApplyPatchCallOperation = ApplyPatchOperationParamParam
 
 
 ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperationParamParam
@@ -62,6 +70,9 @@ ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperationParamParam
 
 
 ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParamParam
+
+
+ApplyPatchCallOutputCaller = ToolCallCallerParam2Param
 
 
 ApplyPatchCallOutputCallerDirect = DirectToolCallCallerParam2Param
@@ -80,6 +91,9 @@ ComputerCallOutputAcknowledgedSafetyCheck = ComputerCallSafetyCheckParamParam
 
 
 FunctionCallOutput = FunctionCallOutputItemParamParam
+
+
+FunctionCallOutputCaller = ToolCallCallerParam2Param
 
 
 FunctionCallOutputCallerDirect = DirectToolCallCallerParam2Param
@@ -130,6 +144,9 @@ ShellCall = FunctionShellCallItemParamParam
 ShellCallAction = FunctionShellActionParamParam
 
 
+ShellCallCaller = ToolCallCallerParam2Param
+
+
 ShellCallCallerDirect = DirectToolCallCallerParam2Param
 
 
@@ -137,6 +154,9 @@ ShellCallCallerProgram = ProgramToolCallCallerParam2Param
 
 
 ShellCallOutput = FunctionShellCallOutputItemParamParam
+
+
+ShellCallOutputCaller = ToolCallCallerParam2Param
 
 
 ShellCallOutputCallerDirect = DirectToolCallCallerParam2Param

@@ -10,6 +10,7 @@ from ..beta.chatkit.response_output_text import ResponseOutputText as ResponseOu
 if TYPE_CHECKING:
     from ..audio.create_transcription_response_json import Logprob as Logprob2
     from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+    from ..shared.annotation import Annotation as Annotation2
     from ..shared.container_file_citation_body import ContainerFileCitationBody
     from ..shared.file_citation_body import FileCitationBody
     from ..shared.file_path import FilePath
@@ -22,6 +23,7 @@ ResponseOutputText = ResponseOutputText2
 
 
 _ELSEWHERE = {
+    "Annotation": ("..shared.annotation", "Annotation"),
     "AnnotationContainerFileCitation": ("..shared.container_file_citation_body", "ContainerFileCitationBody"),
     "AnnotationFileCitation": ("..shared.file_citation_body", "FileCitationBody"),
     "AnnotationFilePath": ("..shared.file_path", "FilePath"),
@@ -31,6 +33,7 @@ _ELSEWHERE = {
 }
 
 if TYPE_CHECKING:
+    Annotation = Annotation2
     AnnotationContainerFileCitation = ContainerFileCitationBody
     AnnotationFileCitation = FileCitationBody
     AnnotationFilePath = FilePath
