@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     )
     from .eval_update_params import EvalUpdateParams as EvalUpdateParams
     from .eval_update_response import EvalUpdateResponse as EvalUpdateResponse
+    from .file_chunking_strategy import FileChunkingStrategy as FileChunkingStrategy
     from .file_chunking_strategy_param import FileChunkingStrategyParam as FileChunkingStrategyParam
     from .file_create_params import FileCreateParams as FileCreateParams
     from .file_deleted import FileDeleted as FileDeleted
@@ -302,6 +303,7 @@ _LAZY = {
     "EvalStoredCompletionsDataSourceConfig": ".eval_stored_completions_data_source_config",
     "EvalUpdateParams": ".eval_update_params",
     "EvalUpdateResponse": ".eval_update_response",
+    "FileChunkingStrategy": ".file_chunking_strategy",
     "FileChunkingStrategyParam": ".file_chunking_strategy_param",
     "FileCreateParams": ".file_create_params",
     "FileDeleted": ".file_deleted",

@@ -10,11 +10,3 @@ __all__ = ["FilePurpose"]
 
 
 FilePurpose: TypeAlias = OpenEnum[Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]]
-"""The intended purpose of the uploaded file. One of:
-- `assistants`: Used in the Assistants API
-- `batch`: Used in the Batch API
-- `fine-tune`: Used for fine-tuning
-- `vision`: Images used for vision fine-tuning
-- `user_data`: Flexible file type for any purpose
-- `evals`: Used for eval data sets
-"""

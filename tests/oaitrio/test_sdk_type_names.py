@@ -451,12 +451,19 @@ def union_members(alias: object) -> list[tuple[str, ...]] | None:
     put it in different places.
     """
     origin = typing.get_origin(alias)
+    forms: tuple[object, ...]
     if origin is typing.Annotated:
-        return union_members(typing.get_args(alias)[0])
-    if origin is not typing.Union:
+        inner, *metadata = typing.get_args(alias)
+        if inner is not Any or not metadata or not isinstance(metadata[0], tuple):
+            return union_members(inner)
+        # oaitrio's Untagged union: Any at run time, its forms in the metadata.
+        forms = metadata[0]  # type: ignore[assignment]
+    elif origin is typing.Union:
+        forms = typing.get_args(alias)
+    else:
         return None
     members: list[tuple[str, ...]] = []
-    for member in typing.get_args(alias):
+    for member in forms:
         fields = wire_fields(member) if isinstance(member, type) else None
         if fields is not None:
             members.append(tuple(sorted(fields)))
@@ -589,3 +596,24 @@ def test_the_tool_call_union_is_what_a_message_decodes_to() -> None:
     calls = decoded.choices[0].message.tool_calls or []
     members = typing.get_args(ChatCompletionMessageToolCallUnion)
     assert [type(call) for call in calls] == list(members)
+
+
+def test_every_schema_part_written_out_has_the_sdk_unions_members() -> None:
+    """``evals.eval_create_response.TestingCriterion`` and kin: the SDK's union, class for class."""
+    from protocols.openapi import sdk_aliases
+
+    unions = 0
+    wrong: list[str] = []
+    for where, target in sorted(sdk_aliases.SCHEMA_NAMES.items()):
+        if "/" not in target:
+            continue
+        module, name = where.split(":")
+        theirs = union_members(getattr(importlib.import_module(f"openai.types.{module}"), name))
+        own = union_members(getattr(importlib.import_module(f"oaitrio.types.{module}"), name))
+        if theirs is None:
+            continue
+        unions += 1
+        if theirs != own:
+            wrong.append(where)
+    assert unions > 100
+    assert not wrong, wrong

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .assistant_deleted import AssistantDeleted as AssistantDeleted
     from .assistant_list_params import AssistantListParams as AssistantListParams
     from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
+    from .assistant_tool import AssistantTool as AssistantTool
     from .assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
     from .assistant_tool_choice_function import (
         AssistantToolChoiceFunction as AssistantToolChoiceFunction,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam,
     )
     from .assistant_tool_choice_param import AssistantToolChoiceParam as AssistantToolChoiceParam
+    from .assistant_tool_param import AssistantToolParam as AssistantToolParam
     from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
     from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
     from .assistant_tools_file_search import AssistantToolsFileSearch as AssistantToolsFileSearch
@@ -893,6 +895,10 @@ if TYPE_CHECKING:
     from .beta_response_inject_failed_event import (
         BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
     )
+    from .beta_response_input_content import BetaResponseInputContent as BetaResponseInputContent
+    from .beta_response_input_content_param import (
+        BetaResponseInputContentParam as BetaResponseInputContentParam,
+    )
     from .beta_response_input_file import BetaResponseInputFile as BetaResponseInputFile
     from .beta_response_input_file_content import (
         BetaResponseInputFileContent as BetaResponseInputFileContent,
@@ -1252,6 +1258,7 @@ if TYPE_CHECKING:
     from .function_tool import FunctionTool as FunctionTool
     from .function_tool_param import FunctionToolParam as FunctionToolParam
     from .hosted_plugin_param import HostedPluginParam as HostedPluginParam
+    from .hosted_skill_param import HostedSkillParam as HostedSkillParam
     from .inline_capability_source_param import (
         InlineCapabilitySourceParam as InlineCapabilitySourceParam,
     )
@@ -1379,10 +1386,12 @@ _LAZY = {
     "AssistantDeleted": ".assistant_deleted",
     "AssistantListParams": ".assistant_list_params",
     "AssistantStreamEvent": ".assistant_stream_event",
+    "AssistantTool": ".assistant_tool",
     "AssistantToolChoice": ".assistant_tool_choice",
     "AssistantToolChoiceFunction": ".assistant_tool_choice_function",
     "AssistantToolChoiceFunctionParam": ".assistant_tool_choice_function_param",
     "AssistantToolChoiceParam": ".assistant_tool_choice_param",
+    "AssistantToolParam": ".assistant_tool_param",
     "AssistantToolsCode": ".assistant_tools_code",
     "AssistantToolsCodeParam": ".assistant_tools_code_param",
     "AssistantToolsFileSearch": ".assistant_tools_file_search",
@@ -1775,6 +1784,8 @@ _LAZY = {
     "BetaResponseInjectEvent": ".beta_response_inject_event",
     "BetaResponseInjectEventParam": ".beta_response_inject_event_param",
     "BetaResponseInjectFailedEvent": ".beta_response_inject_failed_event",
+    "BetaResponseInputContent": ".beta_response_input_content",
+    "BetaResponseInputContentParam": ".beta_response_input_content_param",
     "BetaResponseInputFile": ".beta_response_input_file",
     "BetaResponseInputFileContent": ".beta_response_input_file_content",
     "BetaResponseInputFileContentParam": ".beta_response_input_file_content_param",
@@ -1946,6 +1957,7 @@ _LAZY = {
     "FunctionTool": ".function_tool",
     "FunctionToolParam": ".function_tool_param",
     "HostedPluginParam": ".hosted_plugin_param",
+    "HostedSkillParam": ".hosted_skill_param",
     "InlineCapabilitySourceParam": ".inline_capability_source_param",
     "InputContent": ".input_content",
     "InputContentParam": ".input_content_param",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation
 from ..shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
 from ..shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
+from ..shared.container_reference_param import ContainerReferenceParam
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.local_environment_param import LocalEnvironmentParam
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
 from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
 from .beta_agent_message_item_param import BetaAgentMessageItemParam
 from .beta_agent_tag import BetaAgentTag
@@ -21,7 +27,9 @@ from .beta_function_call_output_item_param import BetaFunctionCallOutputItemPara
 from .beta_function_shell_action_param import BetaFunctionShellActionParam
 from .beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
 from .beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
+from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
 from .beta_input_message import BetaInputMessage
+from .beta_input_text_content_param2 import BetaInputTextContentParam2
 from .beta_item_reference_param import BetaItemReferenceParam
 from .beta_local_shell_exec_action import BetaLocalShellExecAction
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
@@ -39,6 +47,33 @@ from .beta_program_output_item_param import BetaProgramOutputItemParam
 from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam
 from .beta_url_citation_param import BetaUrlCitationParam
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContentParam2, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam]
+
+
+ApplyPatchCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ApplyPatchCallOperation: TypeAlias = Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
+
+
+ApplyPatchCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+FunctionCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+MultiAgentCallOutputOutputAnnotation: TypeAlias = Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]
+
+
+ShellCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]]
+
+
+ShellCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
 
 AdditionalTools = BetaAdditionalToolsItemParam
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.container_reference_param_param import ContainerReferenceParamParam
+from ..shared.local_environment_param_param import LocalEnvironmentParamParam
 from .beta_additional_tools_item_param_param import BetaAdditionalToolsItemParamParam
 from .beta_agent_message_item_param_param import BetaAgentMessageItemParamParam
 from .beta_agent_tag_param import BetaAgentTagParam
@@ -32,7 +36,11 @@ from .beta_function_shell_call_item_param_param import BetaFunctionShellCallItem
 from .beta_function_shell_call_output_item_param_param import (
     BetaFunctionShellCallOutputItemParamParam,
 )
+from .beta_input_image_content_param_auto_param_param import (
+    BetaInputImageContentParamAutoParamParam,
+)
 from .beta_input_message_param import BetaInputMessageParam
+from .beta_input_text_content_param2_param import BetaInputTextContentParam2Param
 from .beta_item_reference_param_param import BetaItemReferenceParamParam
 from .beta_local_shell_exec_action_param import BetaLocalShellExecActionParam
 from .beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam
@@ -51,6 +59,15 @@ from .beta_program_tool_call_caller_param2_param import BetaProgramToolCallCalle
 from .beta_tool_call_caller_param2_param import BetaToolCallCallerParam2Param
 from .beta_tool_search_call_item_param_param import BetaToolSearchCallItemParamParam
 from .beta_url_citation_param_param import BetaUrlCitationParamParam
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContentParam2Param, BetaInputImageContentParamAutoParamParam, BetaEncryptedContentParamParam]
+
+
+MultiAgentCallOutputOutputAnnotation: TypeAlias = Union[BetaFileCitationParamParam, BetaUrlCitationParamParam, BetaContainerFileCitationParamParam]
+
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParamParam, ContainerReferenceParamParam]]
+
 
 AdditionalTools = BetaAdditionalToolsItemParamParam
 

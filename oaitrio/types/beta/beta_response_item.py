@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from ..._models import Untagged
 from .beta_additional_tools import BetaAdditionalTools
@@ -12,14 +12,19 @@ from .beta_apply_patch_tool_call import BetaApplyPatchToolCall
 from .beta_apply_patch_tool_call_output import BetaApplyPatchToolCallOutput
 from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
 from .beta_compaction_body import BetaCompactionBody
+from .beta_computer_screenshot_content import BetaComputerScreenshotContent
 from .beta_computer_tool_call import BetaComputerToolCall
 from .beta_computer_tool_call_output_resource import BetaComputerToolCallOutputResource
 from .beta_custom_tool_call_output_resource import BetaCustomToolCallOutputResource
+from .beta_encrypted_content import BetaEncryptedContent
 from .beta_file_search_tool_call import BetaFileSearchToolCall
 from .beta_function_shell_call import BetaFunctionShellCall
 from .beta_function_shell_call_output import BetaFunctionShellCallOutput
 from .beta_function_tool_call_output_resource import BetaFunctionToolCallOutputResource
 from .beta_image_gen_tool_call import BetaImageGenToolCall
+from .beta_input_file_content import BetaInputFileContent
+from .beta_input_image_content import BetaInputImageContent
+from .beta_input_text_content import BetaInputTextContent
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
 from .beta_mcp_approval_request import BetaMCPApprovalRequest
@@ -29,9 +34,14 @@ from .beta_mcp_tool_call import BetaMCPToolCall
 from .beta_multi_agent_call import BetaMultiAgentCall
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput
 from .beta_output_message import BetaOutputMessage
+from .beta_output_text_content import BetaOutputTextContent
 from .beta_program import BetaProgram
 from .beta_program_output import BetaProgramOutput
 from .beta_reasoning_item import BetaReasoningItem
+from .beta_reasoning_text_content import BetaReasoningTextContent
+from .beta_refusal_content import BetaRefusalContent
+from .beta_summary_text_content import BetaSummaryTextContent
+from .beta_text_content import BetaTextContent
 from .beta_tool_search_call import BetaToolSearchCall
 from .beta_tool_search_output import BetaToolSearchOutput
 from .beta_web_search_tool_call import BetaWebSearchToolCall
@@ -47,7 +57,6 @@ if TYPE_CHECKING:
     from .beta_agent_message_item_param import BetaAgentMessageItemParam
     from .beta_agent_tag import BetaAgentTag
     from .beta_agent_tag_param2 import Beta_AgentTagParam2
-    from .beta_computer_screenshot_content import BetaComputerScreenshotContent
     from .beta_encrypted_content_param import BetaEncryptedContentParam
     from .beta_local_shell_exec_action import BetaLocalShellExecAction
     from .beta_mcp_approval_response import BetaMCPApprovalResponse
@@ -62,6 +71,12 @@ __all__ = ["BetaResponseItem"]
 
 BetaResponseItem: TypeAlias = Untagged[BetaInputMessageResource, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaWebSearchToolCall, BetaFunctionToolCallResource, BetaFunctionToolCallOutputResource, BetaAgentMessage, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaToolSearchCall, BetaToolSearchOutput, BetaAdditionalTools, BetaReasoningItem, BetaProgram, BetaProgramOutput, BetaCompactionBody, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPToolCall, BetaCustomToolCallResource, BetaCustomToolCallOutputResource, dict[str, Any]]
 """Content item used to generate a response."""
+
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContent, BetaOutputTextContent, BetaTextContent, BetaSummaryTextContent, BetaReasoningTextContent, BetaRefusalContent, BetaInputImageContent, BetaComputerScreenshotContent, BetaInputFileContent, BetaEncryptedContent]
+
+
+AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
 
 
 LocalShellCall = BetaLocalShellToolCall
@@ -84,7 +99,6 @@ _ELSEWHERE = {
     "AdditionalToolsAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "AgentMessage": (".beta_agent_message_item_param", "BetaAgentMessageItemParam"),
     "AgentMessageAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
-    "AgentMessageContentComputerScreenshot": (".beta_computer_screenshot_content", "BetaComputerScreenshotContent"),
     "AgentMessageContentEncryptedContent": (".beta_encrypted_content_param", "BetaEncryptedContentParam"),
     "AgentMessageContentReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
     "AgentMessageContentSummaryText": ("..shared.summary_text_content", "SummaryTextContent"),
@@ -113,7 +127,6 @@ if TYPE_CHECKING:
     AdditionalToolsAgent = Beta_AgentTagParam2
     AgentMessage = BetaAgentMessageItemParam
     AgentMessageAgent = Beta_AgentTagParam2
-    AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
     AgentMessageContentEncryptedContent = BetaEncryptedContentParam
     AgentMessageContentReasoningText = ReasoningTextContent
     AgentMessageContentSummaryText = SummaryTextContent

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from .beta_agent_tag import BetaAgentTag
 from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
 from .beta_code_interpreter_tool import BetaCodeInterpreterTool
@@ -13,6 +21,9 @@ from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingPar
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
 
 __all__ = ["BetaResponseToolSearchOutputItemParam"]
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
 
 
 Agent = BetaAgentTag

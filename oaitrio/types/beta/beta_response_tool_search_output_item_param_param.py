@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
@@ -13,6 +21,9 @@ from .beta_programmatic_tool_calling_param_param import BetaProgrammaticToolCall
 from .beta_tool_search_output_item_param_param import BetaToolSearchOutputItemParamParam
 
 __all__ = ["BetaResponseToolSearchOutputItemParamParam"]
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
 
 
 Agent = BetaAgentTagParam

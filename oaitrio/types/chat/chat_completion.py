@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
 from .chat_completion_message import ChatCompletionMessage
 from .chat_completion_moderation import ChatCompletionModeration
+from .chat_completion_moderation_error import ChatCompletionModerationError
+from .chat_completion_moderation_results import ChatCompletionModerationResults
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 if TYPE_CHECKING:
     from ..responses.moderation import Moderation as Moderation2
     from ..shared.moderation_result_body import ModerationResultBody
-    from .chat_completion_moderation_error import ChatCompletionModerationError
-    from .chat_completion_moderation_results import ChatCompletionModerationResults
 
 __all__ = ["ChatCompletion"]
 
@@ -63,23 +63,33 @@ class ChatCompletion(BaseModel, kw_only=True):
     moderation: Optional[ChatCompletionModeration] = None
 
 
+ModerationInput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationOutput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationInputError = ChatCompletionModerationError
+
+
+ModerationInputModerationResults = ChatCompletionModerationResults
+
+
+ModerationOutputError = ChatCompletionModerationError
+
+
+ModerationOutputModerationResults = ChatCompletionModerationResults
+
+
 _ELSEWHERE = {
     "Moderation": ("..responses.moderation", "Moderation"),
-    "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
     "ModerationInputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
-    "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
     "ModerationOutputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
 }
 
 if TYPE_CHECKING:
     Moderation = Moderation2
-    ModerationInputError = ChatCompletionModerationError
-    ModerationInputModerationResults = ChatCompletionModerationResults
     ModerationInputModerationResultsResult = ModerationResultBody
-    ModerationOutputError = ChatCompletionModerationError
-    ModerationOutputModerationResults = ChatCompletionModerationResults
     ModerationOutputModerationResultsResult = ModerationResultBody
 else:
 

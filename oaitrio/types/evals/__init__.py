@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .create_eval_responses_run_data_source_param import (
         CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
     )
+    from .eval_api_error import EvalAPIError as EvalAPIError
     from .eval_api_error import EvalApiError as EvalApiError
     from .eval_jsonl_file_content_source import (
         EvalJsonlFileContentSource as EvalJsonlFileContentSource,
@@ -71,6 +72,7 @@ _LAZY = {
     "CreateEvalJsonlRunDataSourceParam": ".create_eval_jsonl_run_data_source_param",
     "CreateEvalResponsesRunDataSource": ".create_eval_responses_run_data_source",
     "CreateEvalResponsesRunDataSourceParam": ".create_eval_responses_run_data_source_param",
+    "EvalAPIError": ".eval_api_error",
     "EvalApiError": ".eval_api_error",
     "EvalJsonlFileContentSource": ".eval_jsonl_file_content_source",
     "EvalJsonlFileContentSourceParam": ".eval_jsonl_file_content_source_param",

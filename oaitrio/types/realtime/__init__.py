@@ -77,6 +77,10 @@ if TYPE_CHECKING:
     from .realtime_session_create_response_ga import (
         RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
     )
+    from .realtime_tools_config_union import RealtimeToolsConfigUnion as RealtimeToolsConfigUnion
+    from .realtime_tools_config_union_param import (
+        RealtimeToolsConfigUnionParam as RealtimeToolsConfigUnionParam,
+    )
     from .realtime_transcription_session_audio import (
         RealtimeTranscriptionSessionAudio as RealtimeTranscriptionSessionAudio,
     )
@@ -198,6 +202,8 @@ _LAZY = {
     "RealtimeSessionCreateRequestParam": ".realtime_session_create_request_param",
     "RealtimeSessionCreateResponse": ".realtime_session_create_response",
     "RealtimeSessionCreateResponseGA": ".realtime_session_create_response_ga",
+    "RealtimeToolsConfigUnion": ".realtime_tools_config_union",
+    "RealtimeToolsConfigUnionParam": ".realtime_tools_config_union_param",
     "RealtimeTranscriptionSessionAudio": ".realtime_transcription_session_audio",
     "RealtimeTranscriptionSessionAudioInput": ".realtime_transcription_session_audio_input",
     "RealtimeTranscriptionSessionAudioInputParam": ".realtime_transcription_session_audio_input_param",

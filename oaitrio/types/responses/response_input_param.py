@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam
 from ..shared.additional_tools_item_param_param import AdditionalToolsItemParamParam
 from ..shared.apply_patch_create_file_operation_param_param import (
@@ -20,6 +22,7 @@ from ..shared.apply_patch_update_file_operation_param_param import (
 )
 from ..shared.computer_call_output_item_param_param import ComputerCallOutputItemParamParam
 from ..shared.computer_call_safety_check_param_param import ComputerCallSafetyCheckParamParam
+from ..shared.container_reference_param_param import ContainerReferenceParamParam
 from ..shared.direct_tool_call_caller_param2_param import DirectToolCallCallerParam2Param
 from ..shared.function_call_output_item_param_param import FunctionCallOutputItemParamParam
 from ..shared.function_shell_action_param_param import FunctionShellActionParamParam
@@ -29,6 +32,7 @@ from ..shared.function_shell_call_output_item_param_param import (
 )
 from ..shared.input_message_param import InputMessageParam
 from ..shared.item_reference_param_param import ItemReferenceParamParam
+from ..shared.local_environment_param_param import LocalEnvironmentParamParam
 from ..shared.local_shell_exec_action_param import LocalShellExecActionParam
 from ..shared.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
 from ..shared.local_shell_tool_call_param import LocalShellToolCallParam
@@ -41,6 +45,9 @@ from ..shared.program_output_item_param_param import ProgramOutputItemParamParam
 from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
 from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
 from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParamParam, ContainerReferenceParamParam]]
+
 
 AdditionalTools = AdditionalToolsItemParamParam
 

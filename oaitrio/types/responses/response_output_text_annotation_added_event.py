@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
+from typing import ClassVar, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel
 from ..shared.container_file_citation_body import ContainerFileCitationBody
@@ -29,6 +29,9 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_field=
     """The sequence number of this event."""
     annotation: Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
     """The annotation object being added. (See annotation schema for details.)"""
+
+
+Annotation: TypeAlias = Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
 
 
 AnnotationContainerFileCitation = ContainerFileCitationBody

@@ -191,6 +191,7 @@ if TYPE_CHECKING:
         CustomToolCallOutputParam as CustomToolCallOutputParam,
     )
     from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
+    from .custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from .custom_tool_param import CustomToolParam as CustomToolParam
     from .custom_tool_param_param import CustomToolParamParam as CustomToolParamParam
     from .decision_question_input_image import (
@@ -677,6 +678,7 @@ _LAZY = {
     "CustomToolCallOutput": ".custom_tool_call_output",
     "CustomToolCallOutputParam": ".custom_tool_call_output_param",
     "CustomToolCallParam": ".custom_tool_call_param",
+    "CustomToolInputFormat": ".custom_tool_input_format",
     "CustomToolParam": ".custom_tool_param",
     "CustomToolParamParam": ".custom_tool_param_param",
     "DecisionQuestionInputImage": ".decision_question_input_image",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .chat_model import ChatModel as ChatModel
     from .comparison_filter import ComparisonFilter as ComparisonFilter
     from .compound_filter import CompoundFilter as CompoundFilter
+    from .custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from .decision_question_input_image import (
         DecisionQuestionInputImage as DecisionQuestionInputImage,
     )
@@ -27,6 +28,7 @@ _LAZY = {
     "ChatModel": ".chat_model",
     "ComparisonFilter": ".comparison_filter",
     "CompoundFilter": ".compound_filter",
+    "CustomToolInputFormat": ".custom_tool_input_format",
     "DecisionQuestionInputImage": ".decision_question_input_image",
     "FunctionDefinition": ".function_definition",
     "FunctionParameters": ".function_parameters",

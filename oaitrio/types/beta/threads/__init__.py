@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .annotation import Annotation as Annotation
+    from .annotation_delta import AnnotationDelta as AnnotationDelta
     from .file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
     from .file_citation_delta_annotation import (
         FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from .image_url_delta_block import ImageURLDeltaBlock as ImageURLDeltaBlock
     from .image_url_param import ImageURLParam as ImageURLParam
     from .message import Message as Message
+    from .message_content import MessageContent as MessageContent
+    from .message_content_delta import MessageContentDelta as MessageContentDelta
+    from .message_content_part_param import MessageContentPartParam as MessageContentPartParam
     from .message_create_params import MessageCreateParams as MessageCreateParams
     from .message_delete_params import MessageDeleteParams as MessageDeleteParams
     from .message_deleted import MessageDeleted as MessageDeleted
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Annotation": ".annotation",
+    "AnnotationDelta": ".annotation_delta",
     "FileCitationAnnotation": ".file_citation_annotation",
     "FileCitationDeltaAnnotation": ".file_citation_delta_annotation",
     "FilePathAnnotation": ".file_path_annotation",
@@ -78,6 +83,9 @@ _LAZY = {
     "ImageURLDeltaBlock": ".image_url_delta_block",
     "ImageURLParam": ".image_url_param",
     "Message": ".message",
+    "MessageContent": ".message_content",
+    "MessageContentDelta": ".message_content_delta",
+    "MessageContentPartParam": ".message_content_part_param",
     "MessageCreateParams": ".message_create_params",
     "MessageDeleteParams": ".message_delete_params",
     "MessageDeleted": ".message_deleted",

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
     from .step_list_params import StepListParams as StepListParams
     from .step_retrieve_params import StepRetrieveParams as StepRetrieveParams
+    from .tool_call import ToolCall as ToolCall
+    from .tool_call_delta import ToolCallDelta as ToolCallDelta
     from .tool_call_delta_object import ToolCallDeltaObject as ToolCallDeltaObject
     from .tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
 
@@ -47,6 +49,8 @@ _LAZY = {
     "RunStepDeltaMessageDelta": ".run_step_delta_message_delta",
     "StepListParams": ".step_list_params",
     "StepRetrieveParams": ".step_retrieve_params",
+    "ToolCall": ".tool_call",
+    "ToolCallDelta": ".tool_call_delta",
     "ToolCallDeltaObject": ".tool_call_delta_object",
     "ToolCallsStepDetails": ".tool_calls_step_details",
 }
