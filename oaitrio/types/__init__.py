@@ -7,26 +7,38 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_model import AudioModel as AudioModel
     from .audio_response_format import AudioResponseFormat as AudioResponseFormat
     from .auto_chunking_strategy_request_param import (
         AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
     )
+    from .auto_file_chunking_strategy_param import (
+        AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam,
+    )
     from .batch import Batch as Batch
+    from .batch_create_params import BatchCreateParams as BatchCreateParams
     from .batch_error import BatchError as BatchError
     from .batch_file_expiration_after_param import (
         BatchFileExpirationAfterParam as BatchFileExpirationAfterParam,
     )
+    from .batch_list_params import BatchListParams as BatchListParams
     from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
     from .batch_usage import BatchUsage as BatchUsage
     from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
     from .completion import Completion as Completion
     from .completion_choice import CompletionChoice as CompletionChoice
+    from .completion_create_params import CompletionCreateParams as CompletionCreateParams
     from .completion_usage import CompletionUsage as CompletionUsage
+    from .container_create_params import ContainerCreateParams as ContainerCreateParams
     from .container_create_response import ContainerCreateResponse as ContainerCreateResponse
+    from .container_list_params import ContainerListParams as ContainerListParams
     from .container_list_response import ContainerListResponse as ContainerListResponse
     from .container_resource import ContainerResource as ContainerResource
     from .container_retrieve_response import ContainerRetrieveResponse as ContainerRetrieveResponse
     from .content_provenance_check import ContentProvenanceCheck as ContentProvenanceCheck
+    from .content_provenance_check_create_params import (
+        ContentProvenanceCheckCreateParams as ContentProvenanceCheckCreateParams,
+    )
     from .create_embedding_response import CreateEmbeddingResponse as CreateEmbeddingResponse
     from .create_eval_custom_data_source_config_param import (
         CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam,
@@ -42,13 +54,17 @@ if TYPE_CHECKING:
         CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
     )
     from .decision_input_message_param import DecisionInputMessageParam as DecisionInputMessageParam
+    from .decision_input_text_param import DecisionInputTextParam as DecisionInputTextParam
     from .decision_prompt_cache_breakpoint_param import (
         DecisionPromptCacheBreakpointParam as DecisionPromptCacheBreakpointParam,
     )
     from .deleted_skill import DeletedSkill as DeletedSkill
     from .embedding import Embedding as Embedding
+    from .embedding_create_params import EmbeddingCreateParams as EmbeddingCreateParams
+    from .embedding_model import EmbeddingModel as EmbeddingModel
     from .error2 import Error2 as Error2
     from .eval import Eval as Eval
+    from .eval_create_params import EvalCreateParams as EvalCreateParams
     from .eval_create_response import EvalCreateResponse as EvalCreateResponse
     from .eval_custom_data_source_config import (
         EvalCustomDataSourceConfig as EvalCustomDataSourceConfig,
@@ -69,17 +85,28 @@ if TYPE_CHECKING:
     from .eval_grader_text_similarity_param import (
         EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam,
     )
+    from .eval_list_params import EvalListParams as EvalListParams
     from .eval_list_response import EvalListResponse as EvalListResponse
     from .eval_logs_data_source_config import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
     from .eval_retrieve_response import EvalRetrieveResponse as EvalRetrieveResponse
     from .eval_stored_completions_data_source_config import (
         EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig,
     )
+    from .eval_update_params import EvalUpdateParams as EvalUpdateParams
     from .eval_update_response import EvalUpdateResponse as EvalUpdateResponse
+    from .file_chunking_strategy import FileChunkingStrategy as FileChunkingStrategy
+    from .file_chunking_strategy_param import FileChunkingStrategyParam as FileChunkingStrategyParam
+    from .file_create_params import FileCreateParams as FileCreateParams
     from .file_deleted import FileDeleted as FileDeleted
+    from .file_list_params import FileListParams as FileListParams
     from .file_object import FileObject as FileObject
+    from .file_purpose import FilePurpose as FilePurpose
     from .image import Image as Image
+    from .image_create_variation_params import (
+        ImageCreateVariationParams as ImageCreateVariationParams,
+    )
     from .image_edit_completed_event import ImageEditCompletedEvent as ImageEditCompletedEvent
+    from .image_edit_params import ImageEditParams as ImageEditParams
     from .image_edit_partial_image_event import (
         ImageEditPartialImageEvent as ImageEditPartialImageEvent,
     )
@@ -96,6 +123,7 @@ if TYPE_CHECKING:
     )
     from .image_gen_stream_event import ImageGenStreamEvent as ImageGenStreamEvent
     from .image_gen_usage import ImageGenUsage as ImageGenUsage
+    from .image_generate_params import ImageGenerateParams as ImageGenerateParams
     from .image_ref_param import ImageRefParam as ImageRefParam
     from .image_ref_param2_param import ImageRefParam2Param as ImageRefParam2Param
     from .images_response import ImagesResponse as ImagesResponse
@@ -103,11 +131,18 @@ if TYPE_CHECKING:
     from .model import Model as Model
     from .model_deleted import ModelDeleted as ModelDeleted
     from .moderation import Moderation as Moderation
+    from .moderation_create_params import ModerationCreateParams as ModerationCreateParams
     from .moderation_create_response import ModerationCreateResponse as ModerationCreateResponse
     from .moderation_image_url_input_param import (
         ModerationImageURLInputParam as ModerationImageURLInputParam,
     )
+    from .moderation_model import ModerationModel as ModerationModel
     from .moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
+    from .other_file_chunking_strategy_object import (
+        OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
+    )
+    from .shared.all_models import AllModels as AllModels
+    from .shared.chat_model import ChatModel as ChatModel
     from .shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from .shared.compound_filter import CompoundFilter as CompoundFilter
     from .shared.decision_question_input_image import (
@@ -134,7 +169,11 @@ if TYPE_CHECKING:
     from .shared.response_format_text_python import (
         ResponseFormatTextPython as ResponseFormatTextPython,
     )
+    from .shared.responses_model import ResponsesModel as ResponsesModel
     from .skill import Skill as Skill
+    from .skill_create_params import SkillCreateParams as SkillCreateParams
+    from .skill_list_params import SkillListParams as SkillListParams
+    from .skill_update_params import SkillUpdateParams as SkillUpdateParams
     from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
     from .static_chunking_strategy_param import (
         StaticChunkingStrategyParam as StaticChunkingStrategyParam,
@@ -156,7 +195,10 @@ if TYPE_CHECKING:
     )
     from .synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
     from .upload import Upload as Upload
+    from .upload_complete_params import UploadCompleteParams as UploadCompleteParams
+    from .upload_create_params import UploadCreateParams as UploadCreateParams
     from .vector_store import VectorStore as VectorStore
+    from .vector_store_create_params import VectorStoreCreateParams as VectorStoreCreateParams
     from .vector_store_deleted import VectorStoreDeleted as VectorStoreDeleted
     from .vector_store_expiration_after import (
         VectorStoreExpirationAfter as VectorStoreExpirationAfter,
@@ -164,42 +206,66 @@ if TYPE_CHECKING:
     from .vector_store_expiration_after_param import (
         VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam,
     )
+    from .vector_store_list_params import VectorStoreListParams as VectorStoreListParams
+    from .vector_store_search_params import VectorStoreSearchParams as VectorStoreSearchParams
     from .vector_store_search_response import VectorStoreSearchResponse as VectorStoreSearchResponse
     from .vector_store_search_result_content_object import (
         VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject,
     )
+    from .vector_store_update_params import VectorStoreUpdateParams as VectorStoreUpdateParams
     from .video import Video as Video
     from .video_character_resource import VideoCharacterResource as VideoCharacterResource
+    from .video_create_character_params import (
+        VideoCreateCharacterParams as VideoCreateCharacterParams,
+    )
     from .video_create_character_response import (
         VideoCreateCharacterResponse as VideoCreateCharacterResponse,
     )
+    from .video_create_params import VideoCreateParams as VideoCreateParams
     from .video_delete_response import VideoDeleteResponse as VideoDeleteResponse
+    from .video_download_content_params import (
+        VideoDownloadContentParams as VideoDownloadContentParams,
+    )
+    from .video_edit_params import VideoEditParams as VideoEditParams
+    from .video_extend_params import VideoExtendParams as VideoExtendParams
     from .video_get_character_response import VideoGetCharacterResponse as VideoGetCharacterResponse
+    from .video_list_params import VideoListParams as VideoListParams
     from .video_model import VideoModel as VideoModel
     from .video_model_param import VideoModelParam as VideoModelParam
     from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
+    from .video_remix_params import VideoRemixParams as VideoRemixParams
     from .video_seconds import VideoSeconds as VideoSeconds
     from .video_size import VideoSize as VideoSize
 
 _LAZY = {
+    "AllModels": ".shared.all_models",
+    "AudioModel": ".audio_model",
     "AudioResponseFormat": ".audio_response_format",
     "AutoChunkingStrategyRequestParam": ".auto_chunking_strategy_request_param",
+    "AutoFileChunkingStrategyParam": ".auto_file_chunking_strategy_param",
     "Batch": ".batch",
+    "BatchCreateParams": ".batch_create_params",
     "BatchError": ".batch_error",
     "BatchFileExpirationAfterParam": ".batch_file_expiration_after_param",
+    "BatchListParams": ".batch_list_params",
     "BatchRequestCounts": ".batch_request_counts",
     "BatchUsage": ".batch_usage",
     "C2PAProvenanceResult": ".c2_pa_provenance_result",
+    "ChatModel": ".shared.chat_model",
     "ComparisonFilter": ".shared.comparison_filter",
     "Completion": ".completion",
     "CompletionChoice": ".completion_choice",
+    "CompletionCreateParams": ".completion_create_params",
     "CompletionUsage": ".completion_usage",
     "CompoundFilter": ".shared.compound_filter",
+    "ContainerCreateParams": ".container_create_params",
     "ContainerCreateResponse": ".container_create_response",
+    "ContainerListParams": ".container_list_params",
     "ContainerListResponse": ".container_list_response",
     "ContainerResource": ".container_resource",
     "ContainerRetrieveResponse": ".container_retrieve_response",
     "ContentProvenanceCheck": ".content_provenance_check",
+    "ContentProvenanceCheckCreateParams": ".content_provenance_check_create_params",
     "CreateEmbeddingResponse": ".create_embedding_response",
     "CreateEvalCustomDataSourceConfigParam": ".create_eval_custom_data_source_config_param",
     "CreateEvalItemParam": ".create_eval_item_param",
@@ -207,13 +273,17 @@ _LAZY = {
     "CreateEvalLogsDataSourceConfigParam": ".create_eval_logs_data_source_config_param",
     "CreateEvalStoredCompletionsDataSourceConfigParam": ".create_eval_stored_completions_data_source_config_param",
     "DecisionInputMessageParam": ".decision_input_message_param",
+    "DecisionInputTextParam": ".decision_input_text_param",
     "DecisionPromptCacheBreakpointParam": ".decision_prompt_cache_breakpoint_param",
     "DecisionQuestionInputImage": ".shared.decision_question_input_image",
     "DecisionQuestionInputText": ".shared.decision_question_input_text",
     "DeletedSkill": ".deleted_skill",
     "Embedding": ".embedding",
+    "EmbeddingCreateParams": ".embedding_create_params",
+    "EmbeddingModel": ".embedding_model",
     "Error2": ".error2",
     "Eval": ".eval",
+    "EvalCreateParams": ".eval_create_params",
     "EvalCreateResponse": ".eval_create_response",
     "EvalCustomDataSourceConfig": ".eval_custom_data_source_config",
     "EvalDeleteResponse": ".eval_delete_response",
@@ -226,17 +296,26 @@ _LAZY = {
     "EvalGraderStringCheckParam": ".eval_grader_string_check_param",
     "EvalGraderTextSimilarity": ".eval_grader_text_similarity",
     "EvalGraderTextSimilarityParam": ".eval_grader_text_similarity_param",
+    "EvalListParams": ".eval_list_params",
     "EvalListResponse": ".eval_list_response",
     "EvalLogsDataSourceConfig": ".eval_logs_data_source_config",
     "EvalRetrieveResponse": ".eval_retrieve_response",
     "EvalStoredCompletionsDataSourceConfig": ".eval_stored_completions_data_source_config",
+    "EvalUpdateParams": ".eval_update_params",
     "EvalUpdateResponse": ".eval_update_response",
+    "FileChunkingStrategy": ".file_chunking_strategy",
+    "FileChunkingStrategyParam": ".file_chunking_strategy_param",
+    "FileCreateParams": ".file_create_params",
     "FileDeleted": ".file_deleted",
+    "FileListParams": ".file_list_params",
     "FileObject": ".file_object",
+    "FilePurpose": ".file_purpose",
     "FunctionDefinition": ".shared.function_definition",
     "FunctionParameters": ".shared.function_parameters",
     "Image": ".image",
+    "ImageCreateVariationParams": ".image_create_variation_params",
     "ImageEditCompletedEvent": ".image_edit_completed_event",
+    "ImageEditParams": ".image_edit_params",
     "ImageEditPartialImageEvent": ".image_edit_partial_image_event",
     "ImageEditStreamEvent": ".image_edit_stream_event",
     "ImageGenCompletedEvent": ".image_gen_completed_event",
@@ -245,6 +324,7 @@ _LAZY = {
     "ImageGenPartialImageEvent": ".image_gen_partial_image_event",
     "ImageGenStreamEvent": ".image_gen_stream_event",
     "ImageGenUsage": ".image_gen_usage",
+    "ImageGenerateParams": ".image_generate_params",
     "ImageRefParam": ".image_ref_param",
     "ImageRefParam2Param": ".image_ref_param2_param",
     "ImagesResponse": ".images_response",
@@ -253,9 +333,12 @@ _LAZY = {
     "Model": ".model",
     "ModelDeleted": ".model_deleted",
     "Moderation": ".moderation",
+    "ModerationCreateParams": ".moderation_create_params",
     "ModerationCreateResponse": ".moderation_create_response",
     "ModerationImageURLInputParam": ".moderation_image_url_input_param",
+    "ModerationModel": ".moderation_model",
     "ModerationTextInputParam": ".moderation_text_input_param",
+    "OtherFileChunkingStrategyObject": ".other_file_chunking_strategy_object",
     "Reasoning": ".shared.reasoning",
     "ReasoningEffort": ".shared.reasoning_effort",
     "ResponseFormatJSONObject": ".shared.response_format_json_object",
@@ -263,7 +346,11 @@ _LAZY = {
     "ResponseFormatText": ".shared.response_format_text",
     "ResponseFormatTextGrammar": ".shared.response_format_text_grammar",
     "ResponseFormatTextPython": ".shared.response_format_text_python",
+    "ResponsesModel": ".shared.responses_model",
     "Skill": ".skill",
+    "SkillCreateParams": ".skill_create_params",
+    "SkillListParams": ".skill_list_params",
+    "SkillUpdateParams": ".skill_update_params",
     "StaticChunkingStrategy": ".static_chunking_strategy",
     "StaticChunkingStrategyParam": ".static_chunking_strategy_param",
     "StaticChunkingStrategyRequestParam": ".static_chunking_strategy_request_param",
@@ -273,20 +360,33 @@ _LAZY = {
     "StaticFileChunkingStrategyParam": ".static_file_chunking_strategy_param",
     "SynthIDProvenanceResult": ".synth_id_provenance_result",
     "Upload": ".upload",
+    "UploadCompleteParams": ".upload_complete_params",
+    "UploadCreateParams": ".upload_create_params",
     "VectorStore": ".vector_store",
+    "VectorStoreCreateParams": ".vector_store_create_params",
     "VectorStoreDeleted": ".vector_store_deleted",
     "VectorStoreExpirationAfter": ".vector_store_expiration_after",
     "VectorStoreExpirationAfterParam": ".vector_store_expiration_after_param",
+    "VectorStoreListParams": ".vector_store_list_params",
+    "VectorStoreSearchParams": ".vector_store_search_params",
     "VectorStoreSearchResponse": ".vector_store_search_response",
     "VectorStoreSearchResultContentObject": ".vector_store_search_result_content_object",
+    "VectorStoreUpdateParams": ".vector_store_update_params",
     "Video": ".video",
     "VideoCharacterResource": ".video_character_resource",
+    "VideoCreateCharacterParams": ".video_create_character_params",
     "VideoCreateCharacterResponse": ".video_create_character_response",
+    "VideoCreateParams": ".video_create_params",
     "VideoDeleteResponse": ".video_delete_response",
+    "VideoDownloadContentParams": ".video_download_content_params",
+    "VideoEditParams": ".video_edit_params",
+    "VideoExtendParams": ".video_extend_params",
     "VideoGetCharacterResponse": ".video_get_character_response",
+    "VideoListParams": ".video_list_params",
     "VideoModel": ".video_model",
     "VideoModelParam": ".video_model_param",
     "VideoReferenceInputParam": ".video_reference_input_param",
+    "VideoRemixParams": ".video_remix_params",
     "VideoSeconds": ".video_seconds",
     "VideoSize": ".video_size",
 }

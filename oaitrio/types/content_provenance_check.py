@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, TypeAlias, Union
 
 from .._models import BaseModel, OpenEnum
 from .c2_pa_provenance_result import C2PAProvenanceResult
@@ -18,6 +18,9 @@ class ContentProvenanceCheck(BaseModel, kw_only=True):
     """The Unix timestamp, in seconds, when the provenance check was created."""
     results: list[Union[C2PAProvenanceResult, SynthIDProvenanceResult]]
     """The provenance results that apply to the uploaded file. Image results include C2PA and SynthID; audio results include SynthID."""
+
+
+Result: TypeAlias = Union[C2PAProvenanceResult, SynthIDProvenanceResult]
 
 
 ResultC2PA = C2PAProvenanceResult

@@ -3,5 +3,12 @@
 from __future__ import annotations
 
 from .beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam
+from .shared.input_text_content_param import InputTextContentParam
+
+__all__ = ["DecisionInputTextParam"]
+
+
+DecisionInputTextParam = InputTextContentParam
+
 
 PromptCacheBreakpoint = BetaPromptCacheBreakpointConfigParam

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Optional, Required, TypedDict, Union
+
 from .create_eval_custom_data_source_config_param import CreateEvalCustomDataSourceConfigParam
+from .create_eval_item_param import CreateEvalItemParamSimpleInputMessage
 from .create_eval_label_model_grader_param import CreateEvalLabelModelGraderParam
 from .create_eval_logs_data_source_config_param import CreateEvalLogsDataSourceConfigParam
 from .create_eval_stored_completions_data_source_config_param import (
@@ -10,10 +13,14 @@ from .create_eval_stored_completions_data_source_config_param import (
 )
 from .eval_grader_python_param import EvalGraderPythonParam
 from .eval_grader_score_model_param import EvalGraderScoreModelParam
+from .eval_grader_string_check_param import EvalGraderStringCheckParam
 from .eval_grader_text_similarity_param import EvalGraderTextSimilarityParam
 from .shared.eval_item_content_output_text_param import EvalItemContentOutputTextParam
 from .shared.eval_item_input_image_param import EvalItemInputImageParam
 from .shared.eval_item_param import EvalItemParam
+
+__all__ = ["EvalCreateParams"]
+
 
 DataSourceConfigCustom = CreateEvalCustomDataSourceConfigParam
 
@@ -36,6 +43,9 @@ TestingCriterionLabelModelInputEvalItemContentInputImage = EvalItemInputImagePar
 TestingCriterionLabelModelInputEvalItemContentOutputText = EvalItemContentOutputTextParam
 
 
+TestingCriterionLabelModelInputSimpleInputMessage = CreateEvalItemParamSimpleInputMessage
+
+
 TestingCriterionPython = EvalGraderPythonParam
 
 
@@ -43,3 +53,13 @@ TestingCriterionScoreModel = EvalGraderScoreModelParam
 
 
 TestingCriterionTextSimilarity = EvalGraderTextSimilarityParam
+
+
+class EvalCreateParams(TypedDict, total=False):
+    name: str
+    """The name of the evaluation."""
+    metadata: Optional[dict[str, str]]
+    data_source_config: Required[Union[CreateEvalCustomDataSourceConfigParam, CreateEvalLogsDataSourceConfigParam, CreateEvalStoredCompletionsDataSourceConfigParam]]
+    """The configuration for the data source used for the evaluation runs. Dictates the schema of the data used in the evaluation."""
+    testing_criteria: Required[list[Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]]]
+    """A list of graders for all eval runs in this group. Graders can reference variables in the data source using double curly braces notation, like `{{item.variable_name}}`. To reference the model's output, use the `sample` namespace (ie, `{{sample.output_text}}`)."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TypeAlias, Union
 
 from .eval import Eval
-
-if TYPE_CHECKING:
-    from .eval_grader_python import EvalGraderPython
-    from .eval_grader_score_model import EvalGraderScoreModel
-    from .eval_grader_text_similarity import EvalGraderTextSimilarity
-    from .eval_logs_data_source_config import EvalLogsDataSourceConfig
+from .eval_custom_data_source_config import EvalCustomDataSourceConfig
+from .eval_grader_label_model import EvalGraderLabelModel
+from .eval_grader_python import EvalGraderPython
+from .eval_grader_score_model import EvalGraderScoreModel
+from .eval_grader_string_check import EvalGraderStringCheck
+from .eval_grader_text_similarity import EvalGraderTextSimilarity
+from .eval_logs_data_source_config import EvalLogsDataSourceConfig
+from .eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig
 
 __all__ = ["EvalCreateResponse"]
 
@@ -26,25 +27,19 @@ class EvalCreateResponse(Eval, kw_only=True):
     """
 
 
-_ELSEWHERE = {
-    "DataSourceConfigLogs": (".eval_logs_data_source_config", "EvalLogsDataSourceConfig"),
-    "TestingCriterionEvalGraderPython": (".eval_grader_python", "EvalGraderPython"),
-    "TestingCriterionEvalGraderScoreModel": (".eval_grader_score_model", "EvalGraderScoreModel"),
-    "TestingCriterionEvalGraderTextSimilarity": (".eval_grader_text_similarity", "EvalGraderTextSimilarity"),
-}
+DataSourceConfig: TypeAlias = Union[EvalCustomDataSourceConfig, EvalLogsDataSourceConfig, EvalStoredCompletionsDataSourceConfig]
 
-if TYPE_CHECKING:
-    DataSourceConfigLogs = EvalLogsDataSourceConfig
-    TestingCriterionEvalGraderPython = EvalGraderPython
-    TestingCriterionEvalGraderScoreModel = EvalGraderScoreModel
-    TestingCriterionEvalGraderTextSimilarity = EvalGraderTextSimilarity
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+TestingCriterion: TypeAlias = Union[EvalGraderLabelModel, EvalGraderStringCheck, EvalGraderTextSimilarity, EvalGraderPython, EvalGraderScoreModel]
+
+
+DataSourceConfigLogs = EvalLogsDataSourceConfig
+
+
+TestingCriterionEvalGraderPython = EvalGraderPython
+
+
+TestingCriterionEvalGraderScoreModel = EvalGraderScoreModel
+
+
+TestingCriterionEvalGraderTextSimilarity = EvalGraderTextSimilarity

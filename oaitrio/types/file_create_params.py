@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
+
 from .beta.chatkit.expires_after_param import ExpiresAfterParam
+from .shared.file_expiration_after_param import FileExpirationAfterParam
+
+if TYPE_CHECKING:
+    from .._files import FileTypes
+
+__all__ = ["FileCreateParams"]
+
 
 ExpiresAfter = ExpiresAfterParam
+
+
+class FileCreateParams(TypedDict, total=False):
+    file: Required[FileTypes]
+    """The File object (not file name) to be uploaded."""
+    purpose: Required[Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]]
+    """The intended purpose of the uploaded file. One of:
+    - `assistants`: Used in the Assistants API
+    - `batch`: Used in the Batch API
+    - `fine-tune`: Used for fine-tuning
+    - `vision`: Images used for vision fine-tuning
+    - `user_data`: Flexible file type for any purpose
+    - `evals`: Used for eval data sets
+    """
+    expires_after: FileExpirationAfterParam

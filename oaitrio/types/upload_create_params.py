@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Literal, Required, TypedDict
+
 from .beta.chatkit.expires_after_param import ExpiresAfterParam
+from .shared.file_expiration_after_param import FileExpirationAfterParam
+
+__all__ = ["UploadCreateParams"]
+
 
 ExpiresAfter = ExpiresAfterParam
+
+
+class UploadCreateParams(TypedDict, total=False):
+    filename: Required[str]
+    """The name of the file to upload."""
+    purpose: Required[Literal["assistants", "batch", "fine-tune", "vision"]]
+    """The intended purpose of the uploaded file.
+
+    See the [documentation on File
+    purposes](/docs/api-reference/files/create#files-create-purpose).
+    """
+    bytes: Required[int]
+    """The number of bytes in the file you are uploading."""
+    mime_type: Required[str]
+    """The MIME type of the file.
+
+
+    This must fall within the supported MIME types for your file purpose. See
+    the supported MIME types for assistants and vision.
+    """
+    expires_after: FileExpirationAfterParam

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypedDict, Union
+
+from .auto_chunking_strategy_request_param import AutoChunkingStrategyRequestParam
+from .static_chunking_strategy_request_param import StaticChunkingStrategyRequestParam
 from .vector_store_expiration_after_param import VectorStoreExpirationAfterParam
 
+__all__ = ["VectorStoreCreateParams"]
+
+
 ExpiresAfter = VectorStoreExpirationAfterParam
+
+
+class VectorStoreCreateParams(TypedDict, total=False):
+    file_ids: list[str]
+    """A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files."""
+    name: str
+    """The name of the vector store."""
+    description: str
+    """A description for the vector store. Can be used to describe the vector store's purpose."""
+    expires_after: VectorStoreExpirationAfterParam
+    chunking_strategy: Union[AutoChunkingStrategyRequestParam, StaticChunkingStrategyRequestParam]
+    """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy. Only applicable if `file_ids` is non-empty."""
+    metadata: Optional[dict[str, str]]

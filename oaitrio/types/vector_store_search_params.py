@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Literal, Required, TypedDict, Union
+
 from .beta.file_search_ranking_options_param import FileSearchRankingOptionsParam
+from .shared.comparison_filter_param import ComparisonFilterParam
+from .shared.compound_filter_param import CompoundFilterParam
 from .shared.filters_param import FiltersParam
+
+__all__ = ["VectorStoreSearchParams"]
+
 
 Filters = FiltersParam
 
 
 RankingOptions = FileSearchRankingOptionsParam
+
+
+class RankingOptions2(TypedDict, total=False):
+    """Ranking options for search."""
+    ranker: Literal["none", "auto", "default-2024-11-15"]
+    """Enable re-ranking; set to `none` to disable, which can help reduce latency."""
+    score_threshold: float
+
+
+class VectorStoreSearchParams(TypedDict, total=False):
+    query: Required[Union[str, list[str]]]
+    """A query string for a search"""
+    rewrite_query: bool
+    """Whether to rewrite the natural language query for vector search."""
+    max_num_results: int
+    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+    filters: Union[ComparisonFilterParam, CompoundFilterParam]
+    """A filter to apply based on file attributes."""
+    ranking_options: RankingOptions2
+    """Ranking options for search."""

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, Required, TypedDict
+
 from .vector_store_expiration_after_param import VectorStoreExpirationAfterParam
 
+__all__ = ["VectorStoreUpdateParams"]
+
+
 ExpiresAfter = VectorStoreExpirationAfterParam
+
+
+class ExpiresAfter2(TypedDict, total=False):
+    """The expiration policy for a vector store."""
+    anchor: Required[Literal["last_active_at"]]
+    """Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`."""
+    days: Required[int]
+    """The number of days after the anchor time that the vector store will expire."""
+
+
+class VectorStoreUpdateParams(TypedDict, total=False):
+    name: Optional[str]
+    """The name of the vector store."""
+    expires_after: ExpiresAfter2
+    metadata: Optional[dict[str, str]]

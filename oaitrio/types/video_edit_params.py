@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Required, TypedDict, Union
+
 from .video_reference_input_param import VideoReferenceInputParam
 
+if TYPE_CHECKING:
+    from .._files import FileTypes
+
+__all__ = ["VideoEditParams"]
+
+
 VideoVideoReferenceInputParam = VideoReferenceInputParam
+
+
+class VideoEditParams(TypedDict, total=False):
+    video: Required[Union[FileTypes, VideoReferenceInputParam]]
+    prompt: Required[str]
+    """Text prompt that describes how to edit the source video."""

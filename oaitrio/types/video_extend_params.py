@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal, Required, TypedDict, Union
+
 from .video_reference_input_param import VideoReferenceInputParam
 
+if TYPE_CHECKING:
+    from .._files import FileTypes
+
+__all__ = ["VideoExtendParams"]
+
+
 VideoVideoReferenceInputParam = VideoReferenceInputParam
+
+
+class VideoExtendParams(TypedDict, total=False):
+    video: Required[Union[VideoReferenceInputParam, FileTypes]]
+    prompt: Required[str]
+    """Updated text prompt that directs the extension generation."""
+    seconds: Required[Literal["4", "8", "12"]]
+    """Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""

@@ -69,6 +69,10 @@ class Module:
         """Whether ``name`` of module ``target`` is already bound here at run time."""
         return target == self.path or (target, name) in self._runtime
 
+    def runtime_imports(self) -> set[tuple[tuple[str, ...], str]]:
+        """``(module, name)`` of every name bound here at run time by an import."""
+        return set(self._runtime)
+
     def typing_name(self, name: str) -> str:
         self.typing.add(name)
         return name

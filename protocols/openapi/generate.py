@@ -20,10 +20,11 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import overrides, sdk_aliases, sdk_names
 from ._module import Module, from_line
+from ._paramgen import add_params_modules
 from ._resgen import MethodPlan, ResourceNode, operation_kind, render_resource
 from ._schemas import Operation, SchemaIndex, dig
 from ._source import GENERATED_HEADER, docstring, relative_import
@@ -369,8 +370,10 @@ def _render_all(surface: Surface, writer: TypeWriter) -> dict[str, str]:
         doc = docstring(index.schemas[schema].get("description"), "    ") or "    pass\n"
         module.add(f"class {name}({base}, kw_only=True):\n{doc}", export=name)
         modules.append(module)
-    _sdk_schema_names(modules, surface, writer)
-    _sdk_aliases(modules)
+    generated = {module.path for module in modules}
+    _sdk_schema_names(modules, surface, writer, generated)
+    _sdk_aliases(modules, generated)
+    add_params_modules(modules, surface.plans, surface.names, writer)
     for node in surface.root.walk():
         if node.path:
             modules.append(render_resource(node, writer))
@@ -391,7 +394,12 @@ def _types_path(dotted: str) -> tuple[str, ...]:
     return ("types", *dotted.split(".")) if dotted else ("types", "__init__")
 
 
-def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWriter) -> None:
+def _sdk_schema_names(
+    modules: list[Module],
+    surface: Surface,
+    writer: TypeWriter,
+    answer_modules: set[tuple[str, ...]],
+) -> None:
     """Add the SDK's names that are a spec schema's own (``sdk_aliases.SCHEMA_NAMES``).
 
     A schema the generator placed under another name gets an alias of that
@@ -407,14 +415,22 @@ def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWrite
     by_path = {module.path: module for module in modules}
     packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
     index = surface.index
-    for where, schema in sorted(sdk_aliases.SCHEMA_NAMES.items()):
+    for where, target in sorted(sdk_aliases.SCHEMA_NAMES.items()):
         dotted, name = where.split(":")
+        schema, _, pointer = target.partition("/")
         if schema not in index.schemas:
             raise ValueError(f"SDK name {where}: the spec has no schema {schema}")
         path = _types_path(dotted)
         if path in packages:
             raise ValueError(f"SDK name {where}: {dotted} is a package here")
         world = PARAM if name.endswith("Param") else MODEL
+        if pointer:
+            # The SDK's *_param modules hold request types, whatever the name.
+            if dotted.endswith(("_param", "_params")):
+                world = PARAM
+            made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
+            _write_schema_part(by_path, modules, writer, where, target, world, made, answer_modules)
+            continue
         place = surface.placements.get(schema)
         generated = place is not None and by_path.get(place.module(world)) is not None
         made = set(surface.model_schemas if world == MODEL else surface.param_schemas)
@@ -453,19 +469,97 @@ def _sdk_schema_names(modules: list[Module], surface: Surface, writer: TypeWrite
         module.add(source, export=name if own else None)
 
 
-def _sdk_aliases(modules: list[Module]) -> None:
+def _write_schema_part(
+    by_path: dict[tuple[str, ...], Module],
+    modules: list[Module],
+    writer: TypeWriter,
+    where: str,
+    target: str,
+    world: str,
+    made: set[str],
+    generated: set[tuple[str, ...]],
+) -> None:
+    """Write out the part of a schema a ``SCHEMA_NAMES`` entry points into (``Schema/anyOf/1``).
+
+    Only enums, scalars and unions of generated classes: an inline object would
+    be a class the decoder never produces (it makes its own where the field is).
+    ``made`` holds the schemas generated in ``world``. The description is left
+    out: it is the field's, and the SDK names one shape for several fields.
+
+    Raises:
+        ValueError: the pointer leads nowhere, to an object, to a union of
+            classes not generated in ``world``, or, in a module of
+            ``generated`` (one the API's answers use), to one that would load
+            another package there.
+    """
+    dotted, name = where.split(":")
+    schema, _, pointer = target.partition("/")
+    node = _at_pointer(writer.index.schemas[schema], pointer)
+    if node is None:
+        raise ValueError(f"SDK name {where}: {target} leads nowhere")
+    if writer.index.object_view(node) is not None:
+        raise ValueError(f"SDK name {where}: {target} is not an enum, scalar or union")
+    index = writer.index
+    lacking = [
+        s for s in index.closure(list(index.refs_in(node))) if index.has_module(s) and s not in made
+    ]
+    if lacking:
+        raise ValueError(f"SDK name {where}: uses {lacking[0]}, not generated as a {world} type")
+    path = _types_path(dotted)
+    module = by_path.get(path)
+    if module is None:
+        module = by_path[path] = Module(path)
+        modules.append(module)
+    if name in module.names:
+        raise ValueError(f"SDK name {where}: the name is taken in {dotted}")
+    if path in generated:
+        scratch = Module(path)
+        writer.annotation(node, world, scratch, name + "Item")
+        elsewhere = [
+            target_module
+            for target_module, imported in scratch.runtime_imports()
+            if target_module[0] == "types"
+            and target_module[:-1] != path[:-1]
+            and not module.binds(target_module, imported)
+        ]
+        if elsewhere:
+            raise ValueError(f"SDK name {where}: would load {'.'.join(elsewhere[0])} in {dotted}")
+    module.names.claim(name)
+    ref = writer.annotation(node, world, module, name + "Item")
+    type_alias = module.typing_name("TypeAlias")
+    source = f"{name}: {type_alias} = {ref.text}\n"
+    module.add(source, export=name if snake_case(name) == path[-1] else None)
+
+
+def _at_pointer(root: Mapping[str, Any], pointer: str) -> Mapping[str, Any] | None:
+    """The schema node at ``pointer`` (``anyOf/1``, ``properties/model``) below ``root``."""
+    node: object = root
+    for part in pointer.split("/"):
+        if isinstance(node, list) and part.isdigit():
+            items = cast("list[object]", node)
+            node = items[int(part)] if int(part) < len(items) else None
+        elif isinstance(node, Mapping):
+            node = cast("Mapping[str, object]", node).get(part)
+        else:
+            return None
+    return cast("Mapping[str, Any]", node) if isinstance(node, Mapping) else None
+
+
+def _sdk_aliases(modules: list[Module], generated: set[tuple[str, ...]]) -> None:
     """Add the SDK's names for generated classes (``sdk_aliases.TYPE_ALIASES``) to ``modules``.
 
     Each alias goes into the module where the SDK defines the name, created
     when there is none; a module's own class (``SupervisedMethod`` in
-    ``supervised_method``) is exported, so its package exports it too.
+    ``supervised_method``) is exported, so its package exports it too. In a
+    module of ``generated`` (the types the API's answers use) an alias of a
+    class from elsewhere is imported on first use.
 
     Raises:
         ValueError: an entry names a class the generator did not make, or a
             name its module already binds.
     """
     by_path = {module.path: module for module in modules}
-    existing = set(by_path)
+    existing = generated
     packages = {module.path[:n] for module in modules for n in range(1, len(module.path))}
     planned: list[tuple[Module, str, Module, str]] = []
     for where, target in sorted(sdk_aliases.TYPE_ALIASES.items()):
@@ -497,6 +591,9 @@ def _sdk_aliases(modules: list[Module]) -> None:
             local = module.use(source.path, target_name, runtime=False)
             where = relative_import(module.package, source.path)
             lazy.setdefault(module.path, []).append((name, local, where, target_name))
+            if own:
+                # The module's own name: its package exports it, loaded on first use too.
+                module.exports.append(name)
             continue
         local = module.use(source.path, target_name)
         module.add(f"{name} = {local}\n", export=name if own else None)

@@ -130,3 +130,52 @@ def test_per_method_answer_classes_have_the_sdk_names(spec: dict[str, Any]) -> N
     for module_path, name in returns:
         cls = getattr(importlib.import_module("oaitrio." + ".".join(module_path)), name)
         assert len(cls.__mro__) > 2  # a subclass of the schema's own class
+
+
+def test_every_methods_params_typed_dict_unpacks_into_it(spec: dict[str, Any]) -> None:
+    """``create(**params)`` with a ``...Params`` dict: its keys are the method's keywords.
+
+    The TypedDict sits where the SDK keeps it (``chat.completion_create_params.
+    CompletionCreateParams``), holds every keyword but the ``extra_*`` options
+    and ``timeout``, and requires exactly the keywords the method requires.
+    """
+    import importlib
+
+    from protocols.openapi.naming import method_type_name, snake_case, types_package
+
+    surface = generate.plan_surface(spec)
+    client = oaitrio.AsyncOpenAI(api_key="sk-test")
+    extra = {"extra_headers", "extra_query", "extra_body", "timeout"}
+    checked = 0
+    for operation_id, name in sorted(surface.names.items()):
+        if operation_id not in surface.plans:
+            continue
+        method = _method(client, name.resource, name.method)
+        signature = inspect.signature(inspect.unwrap(method))
+        keywords = {
+            p.name: p.default is inspect.Parameter.empty
+            for p in signature.parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in extra
+        }
+        class_name = method_type_name(name, "Params")
+        dotted = ".".join(("oaitrio.types", *types_package(name.resource), snake_case(class_name)))
+        if not keywords:
+            continue
+        params = getattr(importlib.import_module(dotted), class_name)
+        variants = [params] if isinstance(params, type) else list(params.__args__)
+        for variant in variants:
+            annotations = {
+                key: str(getattr(value, "__forward_arg__", value))
+                for key, value in variant.__annotations__.items()
+            }
+            if operation_id in overrides.HAND_WRITTEN:
+                # A hand-written method may add options of its own (embeddings' as_numpy).
+                assert set(annotations) <= set(keywords), (operation_id, variant.__name__)
+            else:
+                assert set(annotations) == set(keywords), (operation_id, variant.__name__)
+            required = {key for key, text in annotations.items() if text.startswith("Required[")}
+            wanted = {key for key, needed in keywords.items() if needed}
+            # The streaming variant requires `stream=True`, which the method leaves optional.
+            assert required - {"stream"} == wanted - {"stream"}, (operation_id, variant.__name__)
+        checked += 1
+    assert checked > 200

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     )
     from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
     from .speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
+    from .speech_create_params import SpeechCreateParams as SpeechCreateParams
+    from .speech_model import SpeechModel as SpeechModel
     from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
     from .transcript_text_done_event import TranscriptTextDoneEvent as TranscriptTextDoneEvent
     from .transcript_text_segment_event import (
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     )
     from .transcript_text_usage_tokens import TranscriptTextUsageTokens as TranscriptTextUsageTokens
     from .transcription import Transcription as Transcription
+    from .transcription_create_params import TranscriptionCreateParams as TranscriptionCreateParams
     from .transcription_create_response import (
         TranscriptionCreateResponse as TranscriptionCreateResponse,
     )
@@ -60,12 +63,17 @@ if TYPE_CHECKING:
     from .transcription_verbose import TranscriptionVerbose as TranscriptionVerbose
     from .transcription_word import TranscriptionWord as TranscriptionWord
     from .translation import Translation as Translation
+    from .translation_create_params import TranslationCreateParams as TranslationCreateParams
     from .translation_create_response import TranslationCreateResponse as TranslationCreateResponse
     from .translation_verbose import TranslationVerbose as TranslationVerbose
     from .vad_config_param import VadConfigParam as VadConfigParam
     from .voice import Voice as Voice
     from .voice_consent import VoiceConsent as VoiceConsent
+    from .voice_consent_create_params import VoiceConsentCreateParams as VoiceConsentCreateParams
     from .voice_consent_deleted import VoiceConsentDeleted as VoiceConsentDeleted
+    from .voice_consent_list_params import VoiceConsentListParams as VoiceConsentListParams
+    from .voice_consent_update_params import VoiceConsentUpdateParams as VoiceConsentUpdateParams
+    from .voice_create_params import VoiceCreateParams as VoiceCreateParams
     from .voice_deleted import VoiceDeleted as VoiceDeleted
 
 _LAZY = {
@@ -77,12 +85,15 @@ _LAZY = {
     "CreateTranslationResponseVerboseJson": ".create_translation_response_verbose_json",
     "SpeechAudioDeltaEvent": ".speech_audio_delta_event",
     "SpeechAudioDoneEvent": ".speech_audio_done_event",
+    "SpeechCreateParams": ".speech_create_params",
+    "SpeechModel": ".speech_model",
     "TranscriptTextDeltaEvent": ".transcript_text_delta_event",
     "TranscriptTextDoneEvent": ".transcript_text_done_event",
     "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
     "TranscriptTextUsageDuration": ".transcript_text_usage_duration",
     "TranscriptTextUsageTokens": ".transcript_text_usage_tokens",
     "Transcription": ".transcription",
+    "TranscriptionCreateParams": ".transcription_create_params",
     "TranscriptionCreateResponse": ".transcription_create_response",
     "TranscriptionDiarized": ".transcription_diarized",
     "TranscriptionDiarizedSegment": ".transcription_diarized_segment",
@@ -96,12 +107,17 @@ _LAZY = {
     "TranscriptionVerbose": ".transcription_verbose",
     "TranscriptionWord": ".transcription_word",
     "Translation": ".translation",
+    "TranslationCreateParams": ".translation_create_params",
     "TranslationCreateResponse": ".translation_create_response",
     "TranslationVerbose": ".translation_verbose",
     "VadConfigParam": ".vad_config_param",
     "Voice": ".voice",
     "VoiceConsent": ".voice_consent",
+    "VoiceConsentCreateParams": ".voice_consent_create_params",
     "VoiceConsentDeleted": ".voice_consent_deleted",
+    "VoiceConsentListParams": ".voice_consent_list_params",
+    "VoiceConsentUpdateParams": ".voice_consent_update_params",
+    "VoiceCreateParams": ".voice_create_params",
     "VoiceDeleted": ".voice_deleted",
 }
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from .create_transcription_response_json import CreateTranscriptionResponseJson
 from .create_transcription_response_json import Logprob as Logprob2
 from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcript_text_usage_tokens import InputTokenDetails, TranscriptTextUsageTokens
 
 __all__ = ["Transcription"]
+
+
+Usage: TypeAlias = Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]
 
 
 Logprob = Logprob2

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from .create_transcription_response_diarized_json import CreateTranscriptionResponseDiarizedJson
 from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcript_text_usage_tokens import InputTokenDetails, TranscriptTextUsageTokens
 
 __all__ = ["TranscriptionDiarized"]
+
+
+Usage: TypeAlias = Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]
 
 
 TranscriptionDiarized = CreateTranscriptionResponseDiarizedJson

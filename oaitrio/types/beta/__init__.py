@@ -11,13 +11,20 @@ if TYPE_CHECKING:
         AgentSessionInputMessageParam as AgentSessionInputMessageParam,
     )
     from .assistant import Assistant as Assistant
+    from .assistant_create_params import AssistantCreateParams as AssistantCreateParams
     from .assistant_deleted import AssistantDeleted as AssistantDeleted
+    from .assistant_list_params import AssistantListParams as AssistantListParams
     from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
+    from .assistant_tool import AssistantTool as AssistantTool
     from .assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
     from .assistant_tool_choice_function import (
         AssistantToolChoiceFunction as AssistantToolChoiceFunction,
     )
+    from .assistant_tool_choice_function_param import (
+        AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam,
+    )
     from .assistant_tool_choice_param import AssistantToolChoiceParam as AssistantToolChoiceParam
+    from .assistant_tool_param import AssistantToolParam as AssistantToolParam
     from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
     from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
     from .assistant_tools_file_search import AssistantToolsFileSearch as AssistantToolsFileSearch
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
     from .assistant_tools_function_param import (
         AssistantToolsFunctionParam as AssistantToolsFunctionParam,
     )
+    from .assistant_update_params import AssistantUpdateParams as AssistantUpdateParams
     from .assistants_api_response_format_option import (
         AssistantsApiResponseFormatOption as AssistantsApiResponseFormatOption,
     )
@@ -757,6 +765,9 @@ if TYPE_CHECKING:
     from .beta_response_computer_tool_call_param import (
         BetaResponseComputerToolCallParam as BetaResponseComputerToolCallParam,
     )
+    from .beta_response_container_reference import (
+        BetaResponseContainerReference as BetaResponseContainerReference,
+    )
     from .beta_response_content_part_added_event import (
         BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent,
     )
@@ -766,6 +777,9 @@ if TYPE_CHECKING:
     from .beta_response_conversation import BetaResponseConversation as BetaResponseConversation
     from .beta_response_conversation_param import (
         BetaResponseConversationParam as BetaResponseConversationParam,
+    )
+    from .beta_response_conversation_param_param import (
+        BetaResponseConversationParamParam as BetaResponseConversationParamParam,
     )
     from .beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
     from .beta_response_custom_tool_call_input_delta_event import (
@@ -881,6 +895,11 @@ if TYPE_CHECKING:
     from .beta_response_inject_failed_event import (
         BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
     )
+    from .beta_response_input_content import BetaResponseInputContent as BetaResponseInputContent
+    from .beta_response_input_content_param import (
+        BetaResponseInputContentParam as BetaResponseInputContentParam,
+    )
+    from .beta_response_input_file import BetaResponseInputFile as BetaResponseInputFile
     from .beta_response_input_file_content import (
         BetaResponseInputFileContent as BetaResponseInputFileContent,
     )
@@ -903,6 +922,9 @@ if TYPE_CHECKING:
         BetaResponseInputTextContentParam as BetaResponseInputTextContentParam,
     )
     from .beta_response_item import BetaResponseItem as BetaResponseItem
+    from .beta_response_local_environment import (
+        BetaResponseLocalEnvironment as BetaResponseLocalEnvironment,
+    )
     from .beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
     from .beta_response_mcp_call_arguments_delta_event import (
         BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent,
@@ -961,6 +983,10 @@ if TYPE_CHECKING:
     from .beta_response_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
     from .beta_response_output_message_param import (
         BetaResponseOutputMessageParam as BetaResponseOutputMessageParam,
+    )
+    from .beta_response_output_refusal import BetaResponseOutputRefusal as BetaResponseOutputRefusal
+    from .beta_response_output_refusal_param import (
+        BetaResponseOutputRefusalParam as BetaResponseOutputRefusalParam,
     )
     from .beta_response_output_text import BetaResponseOutputText as BetaResponseOutputText
     from .beta_response_output_text_annotation_added_event import (
@@ -1038,6 +1064,7 @@ if TYPE_CHECKING:
         BetaResponseSteerInputContentParam as BetaResponseSteerInputContentParam,
     )
     from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
+    from .beta_response_text_config import BetaResponseTextConfig as BetaResponseTextConfig
     from .beta_response_text_config_param import (
         BetaResponseTextConfigParam as BetaResponseTextConfigParam,
     )
@@ -1129,6 +1156,9 @@ if TYPE_CHECKING:
     from .beta_tool_choice_allowed_param import (
         BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam,
     )
+    from .beta_tool_choice_apply_patch_param import (
+        BetaToolChoiceApplyPatchParam as BetaToolChoiceApplyPatchParam,
+    )
     from .beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
     from .beta_tool_choice_custom_param import (
         BetaToolChoiceCustomParam as BetaToolChoiceCustomParam,
@@ -1144,6 +1174,7 @@ if TYPE_CHECKING:
     from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
     from .beta_tool_choice_param import BetaToolChoiceParam as BetaToolChoiceParam
     from .beta_tool_choice_param_param import BetaToolChoiceParamParam as BetaToolChoiceParamParam
+    from .beta_tool_choice_shell_param import BetaToolChoiceShellParam as BetaToolChoiceShellParam
     from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
     from .beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
     from .beta_tool_param import BetaToolParam as BetaToolParam
@@ -1227,6 +1258,7 @@ if TYPE_CHECKING:
     from .function_tool import FunctionTool as FunctionTool
     from .function_tool_param import FunctionToolParam as FunctionToolParam
     from .hosted_plugin_param import HostedPluginParam as HostedPluginParam
+    from .hosted_skill_param import HostedSkillParam as HostedSkillParam
     from .inline_capability_source_param import (
         InlineCapabilitySourceParam as InlineCapabilitySourceParam,
     )
@@ -1279,6 +1311,11 @@ if TYPE_CHECKING:
     from .message_stream_event import MessageStreamEvent as MessageStreamEvent
     from .multi_agent_config_param import MultiAgentConfigParam as MultiAgentConfigParam
     from .output_text import OutputText as OutputText
+    from .response_cancel_params import ResponseCancelParams as ResponseCancelParams
+    from .response_compact_params import ResponseCompactParams as ResponseCompactParams
+    from .response_create_params import ResponseCreateParams as ResponseCreateParams
+    from .response_delete_params import ResponseDeleteParams as ResponseDeleteParams
+    from .response_retrieve_params import ResponseRetrieveParams as ResponseRetrieveParams
     from .run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
     from .run_step_delta_step_details_message_creation_object import (
         RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject,
@@ -1334,8 +1371,10 @@ if TYPE_CHECKING:
     from .session_turn_error import SessionTurnError as SessionTurnError
     from .summary_text import SummaryText as SummaryText
     from .thread import Thread as Thread
+    from .thread_create_and_run_params import ThreadCreateAndRunParams as ThreadCreateAndRunParams
     from .thread_create_params import ThreadCreateParams as ThreadCreateParams
     from .thread_deleted import ThreadDeleted as ThreadDeleted
+    from .thread_update_params import ThreadUpdateParams as ThreadUpdateParams
     from .token_usage import TokenUsage as TokenUsage
     from .truncation_object import TruncationObject as TruncationObject
     from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
@@ -1343,11 +1382,16 @@ if TYPE_CHECKING:
 _LAZY = {
     "AgentSessionInputMessageParam": ".agent_session_input_message_param",
     "Assistant": ".assistant",
+    "AssistantCreateParams": ".assistant_create_params",
     "AssistantDeleted": ".assistant_deleted",
+    "AssistantListParams": ".assistant_list_params",
     "AssistantStreamEvent": ".assistant_stream_event",
+    "AssistantTool": ".assistant_tool",
     "AssistantToolChoice": ".assistant_tool_choice",
     "AssistantToolChoiceFunction": ".assistant_tool_choice_function",
+    "AssistantToolChoiceFunctionParam": ".assistant_tool_choice_function_param",
     "AssistantToolChoiceParam": ".assistant_tool_choice_param",
+    "AssistantToolParam": ".assistant_tool_param",
     "AssistantToolsCode": ".assistant_tools_code",
     "AssistantToolsCodeParam": ".assistant_tools_code_param",
     "AssistantToolsFileSearch": ".assistant_tools_file_search",
@@ -1356,6 +1400,7 @@ _LAZY = {
     "AssistantToolsFileSearchTypeOnlyParam": ".assistant_tools_file_search_type_only_param",
     "AssistantToolsFunction": ".assistant_tools_function",
     "AssistantToolsFunctionParam": ".assistant_tools_function_param",
+    "AssistantUpdateParams": ".assistant_update_params",
     "AssistantsApiResponseFormatOption": ".assistants_api_response_format_option",
     "AssistantsApiResponseFormatOptionParam": ".assistants_api_response_format_option_param",
     "AssistantsApiToolChoiceOption": ".assistants_api_tool_choice_option",
@@ -1691,10 +1736,12 @@ _LAZY = {
     "BetaResponseComputerToolCallOutputScreenshot": ".beta_response_computer_tool_call_output_screenshot",
     "BetaResponseComputerToolCallOutputScreenshotParam": ".beta_response_computer_tool_call_output_screenshot_param",
     "BetaResponseComputerToolCallParam": ".beta_response_computer_tool_call_param",
+    "BetaResponseContainerReference": ".beta_response_container_reference",
     "BetaResponseContentPartAddedEvent": ".beta_response_content_part_added_event",
     "BetaResponseContentPartDoneEvent": ".beta_response_content_part_done_event",
     "BetaResponseConversation": ".beta_response_conversation",
     "BetaResponseConversationParam": ".beta_response_conversation_param",
+    "BetaResponseConversationParamParam": ".beta_response_conversation_param_param",
     "BetaResponseCreatedEvent": ".beta_response_created_event",
     "BetaResponseCustomToolCallInputDeltaEvent": ".beta_response_custom_tool_call_input_delta_event",
     "BetaResponseCustomToolCallInputDoneEvent": ".beta_response_custom_tool_call_input_done_event",
@@ -1737,6 +1784,9 @@ _LAZY = {
     "BetaResponseInjectEvent": ".beta_response_inject_event",
     "BetaResponseInjectEventParam": ".beta_response_inject_event_param",
     "BetaResponseInjectFailedEvent": ".beta_response_inject_failed_event",
+    "BetaResponseInputContent": ".beta_response_input_content",
+    "BetaResponseInputContentParam": ".beta_response_input_content_param",
+    "BetaResponseInputFile": ".beta_response_input_file",
     "BetaResponseInputFileContent": ".beta_response_input_file_content",
     "BetaResponseInputFileContentParam": ".beta_response_input_file_content_param",
     "BetaResponseInputImageContent": ".beta_response_input_image_content",
@@ -1745,6 +1795,7 @@ _LAZY = {
     "BetaResponseInputTextContent": ".beta_response_input_text_content",
     "BetaResponseInputTextContentParam": ".beta_response_input_text_content_param",
     "BetaResponseItem": ".beta_response_item",
+    "BetaResponseLocalEnvironment": ".beta_response_local_environment",
     "BetaResponseLogProb": ".beta_response_log_prob",
     "BetaResponseMCPCallArgumentsDeltaEvent": ".beta_response_mcp_call_arguments_delta_event",
     "BetaResponseMCPCallArgumentsDoneEvent": ".beta_response_mcp_call_arguments_done_event",
@@ -1766,6 +1817,8 @@ _LAZY = {
     "BetaResponseOutputItemDoneEvent": ".beta_response_output_item_done_event",
     "BetaResponseOutputMessage": ".beta_response_output_message",
     "BetaResponseOutputMessageParam": ".beta_response_output_message_param",
+    "BetaResponseOutputRefusal": ".beta_response_output_refusal",
+    "BetaResponseOutputRefusalParam": ".beta_response_output_refusal_param",
     "BetaResponseOutputText": ".beta_response_output_text",
     "BetaResponseOutputTextAnnotationAddedEvent": ".beta_response_output_text_annotation_added_event",
     "BetaResponseOutputTextParam": ".beta_response_output_text_param",
@@ -1796,6 +1849,7 @@ _LAZY = {
     "BetaResponseSteerInputContent": ".beta_response_steer_input_content",
     "BetaResponseSteerInputContentParam": ".beta_response_steer_input_content_param",
     "BetaResponseStreamEvent": ".beta_response_stream_event",
+    "BetaResponseTextConfig": ".beta_response_text_config",
     "BetaResponseTextConfigParam": ".beta_response_text_config_param",
     "BetaResponseTextDeltaEvent": ".beta_response_text_delta_event",
     "BetaResponseTextDoneEvent": ".beta_response_text_done_event",
@@ -1837,6 +1891,7 @@ _LAZY = {
     "BetaToolCallCallerParam2Param": ".beta_tool_call_caller_param2_param",
     "BetaToolChoiceAllowed": ".beta_tool_choice_allowed",
     "BetaToolChoiceAllowedParam": ".beta_tool_choice_allowed_param",
+    "BetaToolChoiceApplyPatchParam": ".beta_tool_choice_apply_patch_param",
     "BetaToolChoiceCustom": ".beta_tool_choice_custom",
     "BetaToolChoiceCustomParam": ".beta_tool_choice_custom_param",
     "BetaToolChoiceFunction": ".beta_tool_choice_function",
@@ -1848,6 +1903,7 @@ _LAZY = {
     "BetaToolChoiceOptions": ".beta_tool_choice_options",
     "BetaToolChoiceParam": ".beta_tool_choice_param",
     "BetaToolChoiceParamParam": ".beta_tool_choice_param_param",
+    "BetaToolChoiceShellParam": ".beta_tool_choice_shell_param",
     "BetaToolChoiceTypes": ".beta_tool_choice_types",
     "BetaToolChoiceTypesParam": ".beta_tool_choice_types_param",
     "BetaToolParam": ".beta_tool_param",
@@ -1901,6 +1957,7 @@ _LAZY = {
     "FunctionTool": ".function_tool",
     "FunctionToolParam": ".function_tool_param",
     "HostedPluginParam": ".hosted_plugin_param",
+    "HostedSkillParam": ".hosted_skill_param",
     "InlineCapabilitySourceParam": ".inline_capability_source_param",
     "InputContent": ".input_content",
     "InputContentParam": ".input_content_param",
@@ -1923,6 +1980,11 @@ _LAZY = {
     "MessageStreamEvent": ".message_stream_event",
     "MultiAgentConfigParam": ".multi_agent_config_param",
     "OutputText": ".output_text",
+    "ResponseCancelParams": ".response_cancel_params",
+    "ResponseCompactParams": ".response_compact_params",
+    "ResponseCreateParams": ".response_create_params",
+    "ResponseDeleteParams": ".response_delete_params",
+    "ResponseRetrieveParams": ".response_retrieve_params",
     "RunStepDeltaObject": ".run_step_delta_object",
     "RunStepDeltaStepDetailsMessageCreationObject": ".run_step_delta_step_details_message_creation_object",
     "RunStepDeltaStepDetailsToolCallsCodeObject": ".run_step_delta_step_details_tool_calls_code_object",
@@ -1946,8 +2008,10 @@ _LAZY = {
     "SessionTurnError": ".session_turn_error",
     "SummaryText": ".summary_text",
     "Thread": ".thread",
+    "ThreadCreateAndRunParams": ".thread_create_and_run_params",
     "ThreadCreateParams": ".thread_create_params",
     "ThreadDeleted": ".thread_deleted",
+    "ThreadUpdateParams": ".thread_update_params",
     "TokenUsage": ".token_usage",
     "TruncationObject": ".truncation_object",
     "TruncationObjectParam": ".truncation_object_param",

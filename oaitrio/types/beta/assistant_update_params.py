@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, TypedDict, Union
+
+from .assistant_tools_code_param import AssistantToolsCodeParam
+from .assistant_tools_file_search_param import AssistantToolsFileSearchParam
+from .assistant_tools_function_param import AssistantToolsFunctionParam
+from .assistants_api_response_format_option_param import AssistantsApiResponseFormatOptionParam
 from .create_thread_request_param import ToolResources as ToolResources2
 from .create_thread_request_param import (
     ToolResourcesCodeInterpreter as ToolResourcesCodeInterpreter2,
 )
 
+__all__ = ["AssistantUpdateParams"]
+
+
 ToolResources = ToolResources2
 
 
 ToolResourcesCodeInterpreter = ToolResourcesCodeInterpreter2
+
+
+class ToolResources3CodeInterpreter(TypedDict, total=False):
+    file_ids: list[str]
+    """Overrides the list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
+
+
+class ToolResources3FileSearch(TypedDict, total=False):
+    vector_store_ids: list[str]
+    """Overrides the [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant."""
+
+
+class ToolResources3(TypedDict, total=False):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    code_interpreter: ToolResources3CodeInterpreter
+    file_search: ToolResources3FileSearch
+
+
+class AssistantUpdateParams(TypedDict, total=False):
+    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    """ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them."""
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+    name: Optional[str]
+    description: Optional[str]
+    instructions: Optional[str]
+    tools: list[Union[AssistantToolsCodeParam, AssistantToolsFileSearchParam, AssistantToolsFunctionParam]]
+    """A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`."""
+    tool_resources: Optional[ToolResources3]
+    metadata: Optional[dict[str, str]]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    response_format: Optional[AssistantsApiResponseFormatOptionParam]

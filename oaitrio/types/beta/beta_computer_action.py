@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from .beta_click_param import BetaClickParam
 from .beta_double_click_action import BetaDoubleClickAction
@@ -13,6 +14,9 @@ from .beta_screenshot_param import BetaScreenshotParam
 from .beta_scroll_param import BetaScrollParam
 from .beta_type_param import BetaTypeParam
 from .beta_wait_param import BetaWaitParam
+
+if TYPE_CHECKING:
+    from .beta_coord_param import BetaCoordParam
 
 __all__ = ["BetaComputerAction"]
 
@@ -45,3 +49,21 @@ Type = BetaTypeParam
 
 
 Wait = BetaWaitParam
+
+
+_ELSEWHERE = {
+    "DragPath": (".beta_coord_param", "BetaCoordParam"),
+}
+
+if TYPE_CHECKING:
+    DragPath = BetaCoordParam
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

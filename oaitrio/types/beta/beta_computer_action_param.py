@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, Union
+import importlib
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from .beta_click_param_param import BetaClickParamParam
 from .beta_double_click_action_param import BetaDoubleClickActionParam
@@ -13,6 +14,9 @@ from .beta_screenshot_param_param import BetaScreenshotParamParam
 from .beta_scroll_param_param import BetaScrollParamParam
 from .beta_type_param_param import BetaTypeParamParam
 from .beta_wait_param_param import BetaWaitParamParam
+
+if TYPE_CHECKING:
+    from .beta_coord_param_param import BetaCoordParamParam
 
 __all__ = ["BetaComputerActionParam"]
 
@@ -45,3 +49,21 @@ Type = BetaTypeParamParam
 
 
 Wait = BetaWaitParamParam
+
+
+_ELSEWHERE = {
+    "DragPath": (".beta_coord_param_param", "BetaCoordParamParam"),
+}
+
+if TYPE_CHECKING:
+    DragPath = BetaCoordParamParam
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

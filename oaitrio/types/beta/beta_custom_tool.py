@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.custom_grammar_format_param import CustomGrammarFormatParam
+from ..shared.custom_text_format_param import CustomTextFormatParam
 from .beta_custom_grammar_format_param import BetaCustomGrammarFormatParam
 from .beta_response_format_text import BetaResponseFormatText
+
+Format: TypeAlias = Union[CustomTextFormatParam, CustomGrammarFormatParam]
+
 
 FormatGrammar = BetaCustomGrammarFormatParam
 

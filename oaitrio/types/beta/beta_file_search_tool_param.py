@@ -10,6 +10,8 @@ from .beta_ranking_options_param import BetaRankingOptionsParam
 
 if TYPE_CHECKING:
     from .beta_comparison_filter_param import BetaComparisonFilterParam
+    from .beta_compound_filter_param import BetaCompoundFilterParam
+    from .beta_hybrid_search_options_param import BetaHybridSearchOptionsParam
 
 __all__ = ["BetaFileSearchToolParam"]
 
@@ -27,17 +29,24 @@ class BetaFileSearchToolParam(TypedDict, total=False):
     filters: Optional[BetaFiltersParam]
 
 
+Filters = BetaFiltersParam
+
+
 RankingOptions = BetaRankingOptionsParam
 
 
 _ELSEWHERE = {
     "FiltersComparisonFilter": (".beta_comparison_filter_param", "BetaComparisonFilterParam"),
+    "FiltersCompoundFilter": (".beta_compound_filter_param", "BetaCompoundFilterParam"),
     "FiltersCompoundFilterFilterComparisonFilter": (".beta_comparison_filter_param", "BetaComparisonFilterParam"),
+    "RankingOptionsHybridSearch": (".beta_hybrid_search_options_param", "BetaHybridSearchOptionsParam"),
 }
 
 if TYPE_CHECKING:
     FiltersComparisonFilter = BetaComparisonFilterParam
+    FiltersCompoundFilter = BetaCompoundFilterParam
     FiltersCompoundFilterFilterComparisonFilter = BetaComparisonFilterParam
+    RankingOptionsHybridSearch = BetaHybridSearchOptionsParam
 else:
 
     def __getattr__(name: str) -> Any:

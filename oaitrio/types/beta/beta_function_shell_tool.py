@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.container_auto_param import ContainerAutoParam
+from ..shared.container_reference_param import ContainerReferenceParam
+from ..shared.local_environment_param import LocalEnvironmentParam
 from .beta_function_shell_tool_param import BetaFunctionShellToolParam
 
 __all__ = ["BetaFunctionShellTool"]
+
+
+Environment: TypeAlias = Optional[Union[ContainerAutoParam, LocalEnvironmentParam, ContainerReferenceParam]]
 
 
 BetaFunctionShellTool = BetaFunctionShellToolParam

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation
+from ..shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
+from ..shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
 from .beta_agent_tag import BetaAgentTag
 from .beta_apply_patch_create_file_operation import BetaApplyPatchCreateFileOperation
 from .beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOperation
@@ -12,6 +17,9 @@ from .beta_program_tool_call_caller import BetaProgramToolCallCaller
 from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseApplyPatchToolCall"]
+
+
+Operation: TypeAlias = Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
 
 
 Agent = BetaAgentTag

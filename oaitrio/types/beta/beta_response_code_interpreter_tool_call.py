@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.code_interpreter_output_image import CodeInterpreterOutputImage
+from ..shared.code_interpreter_output_logs import CodeInterpreterOutputLogs
 from .beta_agent_tag import BetaAgentTag
 from .beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage
 from .beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs
 from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
 
 __all__ = ["BetaResponseCodeInterpreterToolCall"]
+
+
+Output: TypeAlias = Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage]
 
 
 Agent = BetaAgentTag

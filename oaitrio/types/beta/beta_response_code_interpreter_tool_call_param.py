@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.code_interpreter_output_image_param import CodeInterpreterOutputImageParam
+from ..shared.code_interpreter_output_logs_param import CodeInterpreterOutputLogsParam
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam
 from .beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam
 from .beta_code_interpreter_tool_call_param import BetaCodeInterpreterToolCallParam
 
 __all__ = ["BetaResponseCodeInterpreterToolCallParam"]
+
+
+Output: TypeAlias = Union[CodeInterpreterOutputLogsParam, CodeInterpreterOutputImageParam]
 
 
 Agent = BetaAgentTagParam

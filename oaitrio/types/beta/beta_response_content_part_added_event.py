@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional
 
 from ..._models import BaseModel
 from .beta_agent_tag import BetaAgentTag
 from .beta_output_content import BetaOutputContent
+
+if TYPE_CHECKING:
+    from .beta_reasoning_text_content import BetaReasoningTextContent
 
 __all__ = ["BetaResponseContentPartAddedEvent"]
 
@@ -30,3 +34,24 @@ class BetaResponseContentPartAddedEvent(BaseModel, kw_only=True, tag_field="type
 
 
 Agent = BetaAgentTag
+
+
+Part = BetaOutputContent
+
+
+_ELSEWHERE = {
+    "PartReasoningText": (".beta_reasoning_text_content", "BetaReasoningTextContent"),
+}
+
+if TYPE_CHECKING:
+    PartReasoningText = BetaReasoningTextContent
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.input_file_content_param2_param import InputFileContentParam2Param
+from ..shared.input_image_content_param_auto_param_param import InputImageContentParamAutoParamParam
+from ..shared.input_text_content_param2_param import InputTextContentParam2Param
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_custom_tool_call_output_param import BetaCustomToolCallOutputParam
 from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
@@ -9,6 +14,9 @@ from .beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
 from .beta_tool_call_caller_param import BetaToolCallCallerParam
 
 __all__ = ["BetaResponseCustomToolCallOutputParam"]
+
+
+OutputOutputContentList: TypeAlias = Union[InputTextContentParam2Param, InputImageContentParamAutoParamParam, InputFileContentParam2Param]
 
 
 Agent = BetaAgentTagParam

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
 from .beta_function_shell_call_output_content_param import BetaFunctionShellCallOutputContentParam
 from .beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome
 from .beta_function_shell_call_output_timeout_outcome import (
@@ -9,6 +15,9 @@ from .beta_function_shell_call_output_timeout_outcome import (
 )
 
 __all__ = ["BetaResponseFunctionShellCallOutputContent"]
+
+
+Outcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
 
 
 BetaResponseFunctionShellCallOutputContent = BetaFunctionShellCallOutputContentParam

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.container_reference_resource import ContainerReferenceResource
+from ..shared.local_environment_resource import LocalEnvironmentResource
 from .beta_agent_tag import BetaAgentTag
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_function_shell_action import BetaFunctionShellAction
@@ -10,6 +14,9 @@ from .beta_program_tool_call_caller import BetaProgramToolCallCaller
 from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionShellToolCall"]
+
+
+Environment: TypeAlias = Optional[Union[LocalEnvironmentResource, ContainerReferenceResource]]
 
 
 Action = BetaFunctionShellAction

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
 from .beta_agent_tag import BetaAgentTag
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_function_shell_call_output import BetaFunctionShellCallOutput
@@ -14,6 +20,9 @@ from .beta_program_tool_call_caller import BetaProgramToolCallCaller
 from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionShellToolCallOutput"]
+
+
+OutputOutcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
 
 
 Agent = BetaAgentTag

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.input_file_content_param2 import InputFileContentParam2
+from ..shared.input_image_content_param_auto_param import InputImageContentParamAutoParam
+from ..shared.input_text_content_param2 import InputTextContentParam2
 from .beta_agent_tag import BetaAgentTag
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from .beta_function_tool_call_output_resource import BetaFunctionToolCallOutputResource
@@ -9,6 +14,9 @@ from .beta_program_tool_call_caller import BetaProgramToolCallCaller
 from .beta_tool_call_caller import BetaToolCallCaller
 
 __all__ = ["BetaResponseFunctionToolCallOutputItem"]
+
+
+OutputOutputContentList: TypeAlias = Union[InputTextContentParam2, InputImageContentParamAutoParam, InputFileContentParam2]
 
 
 Agent = BetaAgentTag

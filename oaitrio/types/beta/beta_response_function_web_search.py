@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.web_search_action_find import WebSearchActionFind
+from ..shared.web_search_action_open_page import WebSearchActionOpenPage
+from ..shared.web_search_action_search import WebSearchActionSearch
 from .beta_agent_tag import BetaAgentTag
 from .beta_web_search_action_find import BetaWebSearchActionFind
 from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage
@@ -9,6 +14,9 @@ from .beta_web_search_action_search import BetaWebSearchActionSearch, Source
 from .beta_web_search_tool_call import BetaWebSearchToolCall
 
 __all__ = ["BetaResponseFunctionWebSearch"]
+
+
+Action: TypeAlias = Union[WebSearchActionSearch, WebSearchActionOpenPage, WebSearchActionFind]
 
 
 ActionFindInPage = BetaWebSearchActionFind

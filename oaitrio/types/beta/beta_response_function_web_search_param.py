@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.web_search_action_find_param import WebSearchActionFindParam
+from ..shared.web_search_action_open_page_param import WebSearchActionOpenPageParam
+from ..shared.web_search_action_search_param import WebSearchActionSearchParam
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_web_search_action_find_param import BetaWebSearchActionFindParam
 from .beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam
@@ -9,6 +14,9 @@ from .beta_web_search_action_search_param import BetaWebSearchActionSearchParam,
 from .beta_web_search_tool_call_param import BetaWebSearchToolCallParam
 
 __all__ = ["BetaResponseFunctionWebSearchParam"]
+
+
+Action: TypeAlias = Union[WebSearchActionSearchParam, WebSearchActionOpenPageParam, WebSearchActionFindParam]
 
 
 ActionFindInPage = BetaWebSearchActionFindParam

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation
 from ..shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
 from ..shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
+from ..shared.container_reference_param import ContainerReferenceParam
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.local_environment_param import LocalEnvironmentParam
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
 from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
 from .beta_agent_message_item_param import BetaAgentMessageItemParam
+from .beta_agent_tag import BetaAgentTag
+from .beta_agent_tag_param2 import Beta_AgentTagParam2
 from .beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
 from .beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
 from .beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
+from .beta_container_file_citation_param import BetaContainerFileCitationParam
+from .beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
+from .beta_encrypted_content_param import BetaEncryptedContentParam
+from .beta_file_citation_param import BetaFileCitationParam
 from .beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
+from .beta_function_shell_action_param import BetaFunctionShellActionParam
 from .beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
 from .beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
+from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
 from .beta_input_message import BetaInputMessage
+from .beta_input_text_content_param2 import BetaInputTextContentParam2
 from .beta_item_reference_param import BetaItemReferenceParam
 from .beta_local_shell_exec_action import BetaLocalShellExecAction
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
@@ -29,15 +44,62 @@ from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputIte
 from .beta_output_text_content_param2 import BetaOutputTextContentParam2
 from .beta_program_item_param import BetaProgramItemParam
 from .beta_program_output_item_param import BetaProgramOutputItemParam
+from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam
+from .beta_url_citation_param import BetaUrlCitationParam
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContentParam2, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam]
+
+
+ApplyPatchCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ApplyPatchCallOperation: TypeAlias = Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
+
+
+ApplyPatchCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+FunctionCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+MultiAgentCallOutputOutputAnnotation: TypeAlias = Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]
+
+
+ShellCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]]
+
+
+ShellCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
 
 AdditionalTools = BetaAdditionalToolsItemParam
+
+
+AdditionalToolsAgent = Beta_AgentTagParam2
 
 
 AgentMessage = BetaAgentMessageItemParam
 
 
+AgentMessageAgent = Beta_AgentTagParam2
+
+
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam
+
+
 ApplyPatchCall = BetaApplyPatchToolCallItemParam
+
+
+ApplyPatchCallAgent = Beta_AgentTagParam2
+
+
+ApplyPatchCallCallerDirect = BetaDirectToolCallCallerParam2
+
+
+ApplyPatchCallCallerProgram = BetaProgramToolCallCallerParam2
 
 
 ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation
@@ -52,16 +114,40 @@ ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation
 ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam
 
 
+ApplyPatchCallOutputAgent = Beta_AgentTagParam2
+
+
+ApplyPatchCallOutputCallerDirect = BetaDirectToolCallCallerParam2
+
+
+ApplyPatchCallOutputCallerProgram = BetaProgramToolCallCallerParam2
+
+
 ComputerCallOutput = BetaComputerCallOutputItemParam
 
 
 ComputerCallOutputAcknowledgedSafetyCheck = BetaComputerCallSafetyCheckParam
 
 
+ComputerCallOutputAgent = Beta_AgentTagParam2
+
+
 FunctionCallOutput = BetaFunctionCallOutputItemParam
 
 
+FunctionCallOutputAgent = Beta_AgentTagParam2
+
+
+FunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2
+
+
+FunctionCallOutputCallerProgram = BetaProgramToolCallCallerParam2
+
+
 ItemReference = BetaItemReferenceParam
+
+
+ItemReferenceAgent = Beta_AgentTagParam2
 
 
 LocalShellCall = BetaLocalShellToolCall
@@ -70,19 +156,37 @@ LocalShellCall = BetaLocalShellToolCall
 LocalShellCallAction = BetaLocalShellExecAction
 
 
+LocalShellCallAgent = BetaAgentTag
+
+
 LocalShellCallOutput = BetaLocalShellToolCallOutput
+
+
+LocalShellCallOutputAgent = BetaAgentTag
 
 
 McpApprovalRequest = BetaMCPApprovalRequest
 
 
+McpApprovalRequestAgent = BetaAgentTag
+
+
 McpApprovalResponse = BetaMCPApprovalResponse
+
+
+McpApprovalResponseAgent = BetaAgentTag
 
 
 McpCall = BetaMCPToolCall
 
 
+McpCallAgent = BetaAgentTag
+
+
 McpListTools = BetaMCPListTools
+
+
+McpListToolsAgent = BetaAgentTag
 
 
 McpListToolsTool = BetaMCPListToolsTool
@@ -91,25 +195,73 @@ McpListToolsTool = BetaMCPListToolsTool
 Message = BetaInputMessage
 
 
+MessageAgent = BetaAgentTag
+
+
 MultiAgentCall = BetaMultiAgentCallItemParam
+
+
+MultiAgentCallAgent = Beta_AgentTagParam2
 
 
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
 
 
+MultiAgentCallOutputAgent = Beta_AgentTagParam2
+
+
 MultiAgentCallOutputOutput = BetaOutputTextContentParam2
+
+
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam
+
+
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam
+
+
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam
 
 
 Program = BetaProgramItemParam
 
 
+ProgramAgent = Beta_AgentTagParam2
+
+
 ProgramOutput = BetaProgramOutputItemParam
+
+
+ProgramOutputAgent = Beta_AgentTagParam2
 
 
 ShellCall = BetaFunctionShellCallItemParam
 
 
+ShellCallAction = BetaFunctionShellActionParam
+
+
+ShellCallAgent = Beta_AgentTagParam2
+
+
+ShellCallCallerDirect = BetaDirectToolCallCallerParam2
+
+
+ShellCallCallerProgram = BetaProgramToolCallCallerParam2
+
+
 ShellCallOutput = BetaFunctionShellCallOutputItemParam
 
 
+ShellCallOutputAgent = Beta_AgentTagParam2
+
+
+ShellCallOutputCallerDirect = BetaDirectToolCallCallerParam2
+
+
+ShellCallOutputCallerProgram = BetaProgramToolCallCallerParam2
+
+
 ToolSearchCall = BetaToolSearchCallItemParam
+
+
+ToolSearchCallAgent = Beta_AgentTagParam2

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.container_reference_param_param import ContainerReferenceParamParam
+from ..shared.local_environment_param_param import LocalEnvironmentParamParam
 from .beta_additional_tools_item_param_param import BetaAdditionalToolsItemParamParam
 from .beta_agent_message_item_param_param import BetaAgentMessageItemParamParam
+from .beta_agent_tag_param import BetaAgentTagParam
+from .beta_agent_tag_param2_param import Beta_AgentTagParam2Param
 from .beta_apply_patch_create_file_operation_param_param import (
     BetaApplyPatchCreateFileOperationParamParam,
 )
+from .beta_apply_patch_delete_file_operation_param_param import (
+    BetaApplyPatchDeleteFileOperationParamParam,
+)
+from .beta_apply_patch_operation_param_param import BetaApplyPatchOperationParamParam
 from .beta_apply_patch_tool_call_item_param_param import BetaApplyPatchToolCallItemParamParam
 from .beta_apply_patch_tool_call_output_item_param_param import (
     BetaApplyPatchToolCallOutputItemParamParam,
@@ -16,14 +26,21 @@ from .beta_apply_patch_update_file_operation_param_param import (
 )
 from .beta_computer_call_output_item_param_param import BetaComputerCallOutputItemParamParam
 from .beta_computer_call_safety_check_param_param import BetaComputerCallSafetyCheckParamParam
+from .beta_container_file_citation_param_param import BetaContainerFileCitationParamParam
+from .beta_direct_tool_call_caller_param2_param import BetaDirectToolCallCallerParam2Param
 from .beta_encrypted_content_param_param import BetaEncryptedContentParamParam
+from .beta_file_citation_param_param import BetaFileCitationParamParam
 from .beta_function_call_output_item_param_param import BetaFunctionCallOutputItemParamParam
 from .beta_function_shell_action_param_param import BetaFunctionShellActionParamParam
 from .beta_function_shell_call_item_param_param import BetaFunctionShellCallItemParamParam
 from .beta_function_shell_call_output_item_param_param import (
     BetaFunctionShellCallOutputItemParamParam,
 )
+from .beta_input_image_content_param_auto_param_param import (
+    BetaInputImageContentParamAutoParamParam,
+)
 from .beta_input_message_param import BetaInputMessageParam
+from .beta_input_text_content_param2_param import BetaInputTextContentParam2Param
 from .beta_item_reference_param_param import BetaItemReferenceParamParam
 from .beta_local_shell_exec_action_param import BetaLocalShellExecActionParam
 from .beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam
@@ -38,12 +55,30 @@ from .beta_multi_agent_call_output_item_param_param import BetaMultiAgentCallOut
 from .beta_output_text_content_param2_param import BetaOutputTextContentParam2Param
 from .beta_program_item_param_param import BetaProgramItemParamParam
 from .beta_program_output_item_param_param import BetaProgramOutputItemParamParam
+from .beta_program_tool_call_caller_param2_param import BetaProgramToolCallCallerParam2Param
+from .beta_tool_call_caller_param2_param import BetaToolCallCallerParam2Param
 from .beta_tool_search_call_item_param_param import BetaToolSearchCallItemParamParam
+from .beta_url_citation_param_param import BetaUrlCitationParamParam
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContentParam2Param, BetaInputImageContentParamAutoParamParam, BetaEncryptedContentParamParam]
+
+
+MultiAgentCallOutputOutputAnnotation: TypeAlias = Union[BetaFileCitationParamParam, BetaUrlCitationParamParam, BetaContainerFileCitationParamParam]
+
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParamParam, ContainerReferenceParamParam]]
+
 
 AdditionalTools = BetaAdditionalToolsItemParamParam
 
 
+AdditionalToolsAgent = Beta_AgentTagParam2Param
+
+
 AgentMessage = BetaAgentMessageItemParamParam
+
+
+AgentMessageAgent = Beta_AgentTagParam2Param
 
 
 AgentMessageContentEncryptedContent = BetaEncryptedContentParamParam
@@ -52,7 +87,25 @@ AgentMessageContentEncryptedContent = BetaEncryptedContentParamParam
 ApplyPatchCall = BetaApplyPatchToolCallItemParamParam
 
 
+ApplyPatchCallAgent = Beta_AgentTagParam2Param
+
+
+ApplyPatchCallCaller = BetaToolCallCallerParam2Param
+
+
+ApplyPatchCallCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ApplyPatchCallCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
+ApplyPatchCallOperation = BetaApplyPatchOperationParamParam
+
+
 ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParamParam
+
+
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParamParam
 
 
 ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParamParam
@@ -61,16 +114,52 @@ ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParamParam
 ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParamParam
 
 
+ApplyPatchCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ApplyPatchCallOutputCaller = BetaToolCallCallerParam2Param
+
+
+ApplyPatchCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ApplyPatchCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
+CompactionTrigger = BetaItemReferenceParamParam
+
+
+CompactionTriggerAgent = Beta_AgentTagParam2Param
+
+
 ComputerCallOutput = BetaComputerCallOutputItemParamParam
 
 
 ComputerCallOutputAcknowledgedSafetyCheck = BetaComputerCallSafetyCheckParamParam
 
 
+ComputerCallOutputAgent = Beta_AgentTagParam2Param
+
+
 FunctionCallOutput = BetaFunctionCallOutputItemParamParam
 
 
+FunctionCallOutputAgent = Beta_AgentTagParam2Param
+
+
+FunctionCallOutputCaller = BetaToolCallCallerParam2Param
+
+
+FunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+FunctionCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ItemReference = BetaItemReferenceParamParam
+
+
+ItemReferenceAgent = Beta_AgentTagParam2Param
 
 
 LocalShellCall = BetaLocalShellToolCallParam
@@ -79,19 +168,37 @@ LocalShellCall = BetaLocalShellToolCallParam
 LocalShellCallAction = BetaLocalShellExecActionParam
 
 
+LocalShellCallAgent = BetaAgentTagParam
+
+
 LocalShellCallOutput = BetaLocalShellToolCallOutputParam
+
+
+LocalShellCallOutputAgent = BetaAgentTagParam
 
 
 McpApprovalRequest = BetaMCPApprovalRequestParam
 
 
+McpApprovalRequestAgent = BetaAgentTagParam
+
+
 McpApprovalResponse = BetaMCPApprovalResponseParam
+
+
+McpApprovalResponseAgent = BetaAgentTagParam
 
 
 McpCall = BetaMCPToolCallParam
 
 
+McpCallAgent = BetaAgentTagParam
+
+
 McpListTools = BetaMCPListToolsParam
+
+
+McpListToolsAgent = BetaAgentTagParam
 
 
 McpListToolsTool = BetaMCPListToolsToolParam
@@ -100,19 +207,43 @@ McpListToolsTool = BetaMCPListToolsToolParam
 Message = BetaInputMessageParam
 
 
+MessageAgent = BetaAgentTagParam
+
+
 MultiAgentCall = BetaMultiAgentCallItemParamParam
+
+
+MultiAgentCallAgent = Beta_AgentTagParam2Param
 
 
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParamParam
 
 
+MultiAgentCallOutputAgent = Beta_AgentTagParam2Param
+
+
 MultiAgentCallOutputOutput = BetaOutputTextContentParam2Param
+
+
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParamParam
+
+
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParamParam
+
+
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParamParam
 
 
 Program = BetaProgramItemParamParam
 
 
+ProgramAgent = Beta_AgentTagParam2Param
+
+
 ProgramOutput = BetaProgramOutputItemParamParam
+
+
+ProgramOutputAgent = Beta_AgentTagParam2Param
 
 
 ShellCall = BetaFunctionShellCallItemParamParam
@@ -121,7 +252,34 @@ ShellCall = BetaFunctionShellCallItemParamParam
 ShellCallAction = BetaFunctionShellActionParamParam
 
 
+ShellCallAgent = Beta_AgentTagParam2Param
+
+
+ShellCallCaller = BetaToolCallCallerParam2Param
+
+
+ShellCallCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ShellCallCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ShellCallOutput = BetaFunctionShellCallOutputItemParamParam
 
 
+ShellCallOutputAgent = Beta_AgentTagParam2Param
+
+
+ShellCallOutputCaller = BetaToolCallCallerParam2Param
+
+
+ShellCallOutputCallerDirect = BetaDirectToolCallCallerParam2Param
+
+
+ShellCallOutputCallerProgram = BetaProgramToolCallCallerParam2Param
+
+
 ToolSearchCall = BetaToolSearchCallItemParamParam
+
+
+ToolSearchCallAgent = Beta_AgentTagParam2Param

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from ..._models import Untagged
 from .beta_additional_tools import BetaAdditionalTools
@@ -12,14 +12,19 @@ from .beta_apply_patch_tool_call import BetaApplyPatchToolCall
 from .beta_apply_patch_tool_call_output import BetaApplyPatchToolCallOutput
 from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
 from .beta_compaction_body import BetaCompactionBody
+from .beta_computer_screenshot_content import BetaComputerScreenshotContent
 from .beta_computer_tool_call import BetaComputerToolCall
 from .beta_computer_tool_call_output_resource import BetaComputerToolCallOutputResource
 from .beta_custom_tool_call_output_resource import BetaCustomToolCallOutputResource
+from .beta_encrypted_content import BetaEncryptedContent
 from .beta_file_search_tool_call import BetaFileSearchToolCall
 from .beta_function_shell_call import BetaFunctionShellCall
 from .beta_function_shell_call_output import BetaFunctionShellCallOutput
 from .beta_function_tool_call_output_resource import BetaFunctionToolCallOutputResource
 from .beta_image_gen_tool_call import BetaImageGenToolCall
+from .beta_input_file_content import BetaInputFileContent
+from .beta_input_image_content import BetaInputImageContent
+from .beta_input_text_content import BetaInputTextContent
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
 from .beta_mcp_approval_request import BetaMCPApprovalRequest
@@ -29,9 +34,14 @@ from .beta_mcp_tool_call import BetaMCPToolCall
 from .beta_multi_agent_call import BetaMultiAgentCall
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput
 from .beta_output_message import BetaOutputMessage
+from .beta_output_text_content import BetaOutputTextContent
 from .beta_program import BetaProgram
 from .beta_program_output import BetaProgramOutput
 from .beta_reasoning_item import BetaReasoningItem
+from .beta_reasoning_text_content import BetaReasoningTextContent
+from .beta_refusal_content import BetaRefusalContent
+from .beta_summary_text_content import BetaSummaryTextContent
+from .beta_text_content import BetaTextContent
 from .beta_tool_search_call import BetaToolSearchCall
 from .beta_tool_search_output import BetaToolSearchOutput
 from .beta_web_search_tool_call import BetaWebSearchToolCall
@@ -45,7 +55,9 @@ if TYPE_CHECKING:
     from ..shared.text_content import TextContent
     from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
     from .beta_agent_message_item_param import BetaAgentMessageItemParam
-    from .beta_computer_screenshot_content import BetaComputerScreenshotContent
+    from .beta_agent_tag import BetaAgentTag
+    from .beta_agent_tag_param2 import Beta_AgentTagParam2
+    from .beta_encrypted_content_param import BetaEncryptedContentParam
     from .beta_local_shell_exec_action import BetaLocalShellExecAction
     from .beta_mcp_approval_response import BetaMCPApprovalResponse
     from .beta_mcp_list_tools_tool import BetaMCPListToolsTool
@@ -59,6 +71,12 @@ __all__ = ["BetaResponseItem"]
 
 BetaResponseItem: TypeAlias = Untagged[BetaInputMessageResource, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaWebSearchToolCall, BetaFunctionToolCallResource, BetaFunctionToolCallOutputResource, BetaAgentMessage, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaToolSearchCall, BetaToolSearchOutput, BetaAdditionalTools, BetaReasoningItem, BetaProgram, BetaProgramOutput, BetaCompactionBody, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPToolCall, BetaCustomToolCallResource, BetaCustomToolCallOutputResource, dict[str, Any]]
 """Content item used to generate a response."""
+
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContent, BetaOutputTextContent, BetaTextContent, BetaSummaryTextContent, BetaReasoningTextContent, BetaRefusalContent, BetaInputImageContent, BetaComputerScreenshotContent, BetaInputFileContent, BetaEncryptedContent]
+
+
+AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
 
 
 LocalShellCall = BetaLocalShellToolCall
@@ -78,34 +96,58 @@ McpListTools = BetaMCPListTools
 
 _ELSEWHERE = {
     "AdditionalTools": (".beta_additional_tools_item_param", "BetaAdditionalToolsItemParam"),
+    "AdditionalToolsAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "AgentMessage": (".beta_agent_message_item_param", "BetaAgentMessageItemParam"),
-    "AgentMessageContentComputerScreenshot": (".beta_computer_screenshot_content", "BetaComputerScreenshotContent"),
+    "AgentMessageAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
+    "AgentMessageContentEncryptedContent": (".beta_encrypted_content_param", "BetaEncryptedContentParam"),
     "AgentMessageContentReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
     "AgentMessageContentSummaryText": ("..shared.summary_text_content", "SummaryTextContent"),
     "AgentMessageContentText": ("..shared.text_content", "TextContent"),
     "LocalShellCallAction": (".beta_local_shell_exec_action", "BetaLocalShellExecAction"),
+    "LocalShellCallAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "LocalShellCallOutputAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpApprovalRequestAgent": (".beta_agent_tag", "BetaAgentTag"),
     "McpApprovalResponse": (".beta_mcp_approval_response", "BetaMCPApprovalResponse"),
+    "McpApprovalResponseAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpCallAgent": (".beta_agent_tag", "BetaAgentTag"),
+    "McpListToolsAgent": (".beta_agent_tag", "BetaAgentTag"),
     "McpListToolsTool": (".beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
     "MultiAgentCall": (".beta_multi_agent_call_item_param", "BetaMultiAgentCallItemParam"),
+    "MultiAgentCallAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "MultiAgentCallOutput": (".beta_multi_agent_call_output_item_param", "BetaMultiAgentCallOutputItemParam"),
+    "MultiAgentCallOutputAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "Program": (".beta_program_item_param", "BetaProgramItemParam"),
+    "ProgramAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
     "ProgramOutput": (".beta_program_output_item_param", "BetaProgramOutputItemParam"),
+    "ProgramOutputAgent": (".beta_agent_tag_param2", "Beta_AgentTagParam2"),
 }
 
 if TYPE_CHECKING:
     AdditionalTools = BetaAdditionalToolsItemParam
+    AdditionalToolsAgent = Beta_AgentTagParam2
     AgentMessage = BetaAgentMessageItemParam
-    AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+    AgentMessageAgent = Beta_AgentTagParam2
+    AgentMessageContentEncryptedContent = BetaEncryptedContentParam
     AgentMessageContentReasoningText = ReasoningTextContent
     AgentMessageContentSummaryText = SummaryTextContent
     AgentMessageContentText = TextContent
     LocalShellCallAction = BetaLocalShellExecAction
+    LocalShellCallAgent = BetaAgentTag
+    LocalShellCallOutputAgent = BetaAgentTag
+    McpApprovalRequestAgent = BetaAgentTag
     McpApprovalResponse = BetaMCPApprovalResponse
+    McpApprovalResponseAgent = BetaAgentTag
+    McpCallAgent = BetaAgentTag
+    McpListToolsAgent = BetaAgentTag
     McpListToolsTool = BetaMCPListToolsTool
     MultiAgentCall = BetaMultiAgentCallItemParam
+    MultiAgentCallAgent = Beta_AgentTagParam2
     MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+    MultiAgentCallOutputAgent = Beta_AgentTagParam2
     Program = BetaProgramItemParam
+    ProgramAgent = Beta_AgentTagParam2
     ProgramOutput = BetaProgramOutputItemParam
+    ProgramOutputAgent = Beta_AgentTagParam2
 else:
 
     def __getattr__(name: str) -> Any:

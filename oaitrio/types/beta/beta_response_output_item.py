@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..shared.reasoning_text_content import ReasoningTextContent
 from ..shared.summary_text_content import SummaryTextContent
 from ..shared.text_content import TextContent
 from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
 from .beta_agent_message_item_param import BetaAgentMessageItemParam
+from .beta_agent_tag import BetaAgentTag
+from .beta_agent_tag_param2 import Beta_AgentTagParam2
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent
+from .beta_encrypted_content import BetaEncryptedContent
+from .beta_encrypted_content_param import BetaEncryptedContentParam
+from .beta_input_file_content import BetaInputFileContent
+from .beta_input_image_content import BetaInputImageContent
+from .beta_input_text_content import BetaInputTextContent
 from .beta_local_shell_exec_action import BetaLocalShellExecAction
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
@@ -18,16 +27,33 @@ from .beta_mcp_list_tools_tool import BetaMCPListToolsTool
 from .beta_mcp_tool_call import BetaMCPToolCall
 from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
 from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
+from .beta_output_text_content import BetaOutputTextContent
 from .beta_program_item_param import BetaProgramItemParam
 from .beta_program_output_item_param import BetaProgramOutputItemParam
+from .beta_reasoning_text_content import BetaReasoningTextContent
+from .beta_refusal_content import BetaRefusalContent
+from .beta_summary_text_content import BetaSummaryTextContent
+from .beta_text_content import BetaTextContent
+
+AgentMessageContent: TypeAlias = Union[BetaInputTextContent, BetaOutputTextContent, BetaTextContent, BetaSummaryTextContent, BetaReasoningTextContent, BetaRefusalContent, BetaInputImageContent, BetaComputerScreenshotContent, BetaInputFileContent, BetaEncryptedContent]
+
 
 AdditionalTools = BetaAdditionalToolsItemParam
+
+
+AdditionalToolsAgent = Beta_AgentTagParam2
 
 
 AgentMessage = BetaAgentMessageItemParam
 
 
+AgentMessageAgent = Beta_AgentTagParam2
+
+
 AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+
+
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam
 
 
 AgentMessageContentReasoningText = ReasoningTextContent
@@ -45,19 +71,37 @@ LocalShellCall = BetaLocalShellToolCall
 LocalShellCallAction = BetaLocalShellExecAction
 
 
+LocalShellCallAgent = BetaAgentTag
+
+
 LocalShellCallOutput = BetaLocalShellToolCallOutput
+
+
+LocalShellCallOutputAgent = BetaAgentTag
 
 
 McpApprovalRequest = BetaMCPApprovalRequest
 
 
+McpApprovalRequestAgent = BetaAgentTag
+
+
 McpApprovalResponse = BetaMCPApprovalResponse
+
+
+McpApprovalResponseAgent = BetaAgentTag
 
 
 McpCall = BetaMCPToolCall
 
 
+McpCallAgent = BetaAgentTag
+
+
 McpListTools = BetaMCPListTools
+
+
+McpListToolsAgent = BetaAgentTag
 
 
 McpListToolsTool = BetaMCPListToolsTool
@@ -66,10 +110,22 @@ McpListToolsTool = BetaMCPListToolsTool
 MultiAgentCall = BetaMultiAgentCallItemParam
 
 
+MultiAgentCallAgent = Beta_AgentTagParam2
+
+
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+
+
+MultiAgentCallOutputAgent = Beta_AgentTagParam2
 
 
 Program = BetaProgramItemParam
 
 
+ProgramAgent = Beta_AgentTagParam2
+
+
 ProgramOutput = BetaProgramOutputItemParam
+
+
+ProgramOutputAgent = Beta_AgentTagParam2

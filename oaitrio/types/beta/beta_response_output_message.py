@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .beta_agent_tag import BetaAgentTag
 from .beta_message import BetaMessage
+from .beta_output_message_content import BetaOutputMessageContent
 
 __all__ = ["BetaResponseOutputMessage"]
 
@@ -12,3 +13,6 @@ Agent = BetaAgentTag
 
 
 BetaResponseOutputMessage = BetaMessage
+
+
+Content = BetaOutputMessageContent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .beta_agent_tag_param import BetaAgentTagParam
+from .beta_output_message_content_param import BetaOutputMessageContentParam
 from .beta_output_message_param import BetaOutputMessageParam
 
 __all__ = ["BetaResponseOutputMessageParam"]
@@ -12,3 +13,6 @@ Agent = BetaAgentTagParam
 
 
 BetaResponseOutputMessageParam = BetaOutputMessageParam
+
+
+Content = BetaOutputMessageContentParam

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..audio.create_transcription_response_json import Logprob as Logprob2
 from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+from ..shared.container_file_citation_body import ContainerFileCitationBody
+from ..shared.file_citation_body import FileCitationBody
 from ..shared.file_path import FilePath
+from ..shared.url_citation_body import UrlCitationBody
+from .beta_container_file_citation_body import BetaContainerFileCitationBody
+from .beta_file_citation_body import BetaFileCitationBody
 from .beta_output_text_content import BetaOutputTextContent
+from .beta_url_citation_body import BetaUrlCitationBody
 
 __all__ = ["BetaResponseOutputText"]
 
 
+Annotation: TypeAlias = Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
+
+
+AnnotationContainerFileCitation = BetaContainerFileCitationBody
+
+
+AnnotationFileCitation = BetaFileCitationBody
+
+
 AnnotationFilePath = FilePath
+
+
+AnnotationURLCitation = BetaUrlCitationBody
 
 
 BetaResponseOutputText = BetaOutputTextContent

@@ -41,6 +41,15 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_fi
 Agent = BetaAgentTag
 
 
+AnnotationContainerFileCitation = BetaContainerFileCitationBody
+
+
+AnnotationFileCitation = BetaFileCitationBody
+
+
+AnnotationURLCitation = BetaUrlCitationBody
+
+
 _ELSEWHERE = {
     "AnnotationFilePath": ("..shared.file_path", "FilePath"),
 }

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from .beta_annotation_param import BetaAnnotationParam
+from .beta_container_file_citation_body_param import BetaContainerFileCitationBodyParam
+from .beta_file_citation_body_param import BetaFileCitationBodyParam
 from .beta_file_path_param import BetaFilePathParam
 from .beta_log_prob_param import BetaLogProbParam
 from .beta_output_text_content_param import BetaOutputTextContentParam
 from .beta_top_log_prob_param import BetaTopLogProbParam
+from .beta_url_citation_body_param import BetaUrlCitationBodyParam
 
 __all__ = ["BetaResponseOutputTextParam"]
 
 
+Annotation = BetaAnnotationParam
+
+
+AnnotationContainerFileCitation = BetaContainerFileCitationBodyParam
+
+
+AnnotationFileCitation = BetaFileCitationBodyParam
+
+
 AnnotationFilePath = BetaFilePathParam
+
+
+AnnotationURLCitation = BetaUrlCitationBodyParam
 
 
 BetaResponseOutputTextParam = BetaOutputTextContentParam

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
 from .beta_agent_tag import BetaAgentTag
 from .beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
 from .beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome
@@ -13,6 +19,9 @@ from .beta_response_shell_call_output_content_done_streaming_event import (
 )
 
 __all__ = ["BetaResponseShellCallOutputContentDoneEvent"]
+
+
+OutputOutcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
 
 
 Agent = BetaAgentTag

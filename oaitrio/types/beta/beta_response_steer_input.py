@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
+from .beta_agent_tag import BetaAgentTag
+from .beta_agent_tag_param2 import Beta_AgentTagParam2
+from .beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
 from .beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
+from .beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
 from .responses.beta_input_message_resource import BetaInputMessageResource
+
+ResponseSteerInputItemListFunctionCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
 
 ResponseSteerInputItemListFunctionCallOutput = BetaFunctionCallOutputItemParam
 
 
+ResponseSteerInputItemListFunctionCallOutputAgent = Beta_AgentTagParam2
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerDirect = BetaDirectToolCallCallerParam2
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerProgram = BetaProgramToolCallCallerParam2
+
+
 ResponseSteerInputItemListMessage = BetaInputMessageResource
+
+
+ResponseSteerInputItemListMessageAgent = BetaAgentTag

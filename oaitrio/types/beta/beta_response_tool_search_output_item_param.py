@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from .beta_agent_tag import BetaAgentTag
 from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
 from .beta_code_interpreter_tool import BetaCodeInterpreterTool
 from .beta_image_gen_tool import InputImageMask
 from .beta_local_shell_tool_param import BetaLocalShellToolParam
 from .beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from .beta_mcp_tool_filter import BetaMCPToolFilter
 from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
 
 __all__ = ["BetaResponseToolSearchOutputItemParam"]
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
 
 
 Agent = BetaAgentTag
@@ -35,7 +47,16 @@ ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPTool
 
 
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 
 
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
 from .beta_image_gen_tool_param import InputImageMask
 from .beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
+from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from .beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
 from .beta_programmatic_tool_calling_param_param import BetaProgrammaticToolCallingParamParam
 from .beta_tool_search_output_item_param_param import BetaToolSearchOutputItemParamParam
 
 __all__ = ["BetaResponseToolSearchOutputItemParamParam"]
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
 
 
 Agent = BetaAgentTagParam
@@ -35,7 +47,16 @@ ToolLocalShell = BetaLocalShellToolParamParam
 ToolMcp = BetaMCPToolParam
 
 
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 
 
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParamParam

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
     from .beta_image_gen_tool import InputImageMask
     from .beta_mcp_tool import RequireApprovalMcpToolApprovalFilter
+    from .beta_mcp_tool_filter import BetaMCPToolFilter
 
 __all__ = ["BetaTool"]
 
@@ -50,13 +51,19 @@ ProgrammaticToolCalling = BetaProgrammaticToolCallingParam
 _ELSEWHERE = {
     "CodeInterpreterContainerCodeInterpreterToolAuto": (".beta_auto_code_interpreter_tool_param", "BetaAutoCodeInterpreterToolParam"),
     "ImageGenerationInputImageMask": (".beta_image_gen_tool", "InputImageMask"),
+    "McpAllowedToolsMcpToolFilter": (".beta_mcp_tool_filter", "BetaMCPToolFilter"),
     "McpRequireApprovalMcpToolApprovalFilter": (".beta_mcp_tool", "RequireApprovalMcpToolApprovalFilter"),
+    "McpRequireApprovalMcpToolApprovalFilterAlways": (".beta_mcp_tool_filter", "BetaMCPToolFilter"),
+    "McpRequireApprovalMcpToolApprovalFilterNever": (".beta_mcp_tool_filter", "BetaMCPToolFilter"),
 }
 
 if TYPE_CHECKING:
     CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
     ImageGenerationInputImageMask = InputImageMask
+    McpAllowedToolsMcpToolFilter = BetaMCPToolFilter
     McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+    McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+    McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 else:
 
     def __getattr__(name: str) -> Any:

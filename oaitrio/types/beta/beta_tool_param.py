@@ -25,6 +25,7 @@ from .beta_web_search_tool_param import BetaWebSearchToolParam
 if TYPE_CHECKING:
     from .beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
     from .beta_image_gen_tool_param import InputImageMask
+    from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam
     from .beta_mcp_tool_param import RequireApprovalMcpToolApprovalFilter
 
 __all__ = ["BetaToolParam"]
@@ -49,13 +50,19 @@ ProgrammaticToolCalling = BetaProgrammaticToolCallingParamParam
 _ELSEWHERE = {
     "CodeInterpreterContainerCodeInterpreterToolAuto": (".beta_auto_code_interpreter_tool_param_param", "BetaAutoCodeInterpreterToolParamParam"),
     "ImageGenerationInputImageMask": (".beta_image_gen_tool_param", "InputImageMask"),
+    "McpAllowedToolsMcpToolFilter": (".beta_mcp_tool_filter_param", "BetaMCPToolFilterParam"),
     "McpRequireApprovalMcpToolApprovalFilter": (".beta_mcp_tool_param", "RequireApprovalMcpToolApprovalFilter"),
+    "McpRequireApprovalMcpToolApprovalFilterAlways": (".beta_mcp_tool_filter_param", "BetaMCPToolFilterParam"),
+    "McpRequireApprovalMcpToolApprovalFilterNever": (".beta_mcp_tool_filter_param", "BetaMCPToolFilterParam"),
 }
 
 if TYPE_CHECKING:
     CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParamParam
     ImageGenerationInputImageMask = InputImageMask
+    McpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
     McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+    McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+    McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 else:
 
     def __getattr__(name: str) -> Any:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..shared.inline_skill_param_param import InlineSkillParamParam
 from ..shared.skill_reference_param_param import SkillReferenceParamParam
+
+__all__ = ["HostedSkillParam"]
+
+
+HostedSkillParam: TypeAlias = Union[SkillReferenceParamParam, InlineSkillParamParam]
+
 
 HostedSkillParamInline = InlineSkillParamParam
 

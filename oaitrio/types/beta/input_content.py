@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ..shared.input_content import InputContent as InputContent2
-
-if TYPE_CHECKING:
-    from .chatkit.user_message_input_text import UserMessageInputText
+from .chatkit.user_message_input_text import UserMessageInputText
 
 __all__ = ["InputContent"]
 
@@ -16,19 +11,4 @@ __all__ = ["InputContent"]
 InputContent = InputContent2
 
 
-_ELSEWHERE = {
-    "InputContentResourceInputText": (".chatkit.user_message_input_text", "UserMessageInputText"),
-}
-
-if TYPE_CHECKING:
-    InputContentResourceInputText = UserMessageInputText
-else:
-
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+InputContentResourceInputText = UserMessageInputText

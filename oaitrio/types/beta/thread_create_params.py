@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..static_chunking_strategy_param import StaticChunkingStrategyParam
 from ..static_chunking_strategy_request_param import StaticChunkingStrategyRequestParam
+from .assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
 from .create_message_request_param import Attachment, CreateMessageRequestParam
 from .create_thread_request_param import CreateThreadRequestParam
 from .create_thread_request_param import ToolResources as ToolResources2
@@ -18,6 +19,9 @@ Message = CreateMessageRequestParam
 
 
 MessageAttachment = Attachment
+
+
+MessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
 
 
 ThreadCreateParams = CreateThreadRequestParam

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypedDict
+
 from .create_thread_request_param import ToolResources as ToolResources2
 from .create_thread_request_param import (
     ToolResourcesCodeInterpreter as ToolResourcesCodeInterpreter2,
 )
 
+__all__ = ["ThreadUpdateParams"]
+
+
 ToolResources = ToolResources2
 
 
 ToolResourcesCodeInterpreter = ToolResourcesCodeInterpreter2
+
+
+class ToolResources3CodeInterpreter(TypedDict, total=False):
+    file_ids: list[str]
+    """A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
+
+
+class ToolResources3FileSearch(TypedDict, total=False):
+    vector_store_ids: list[str]
+    """The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread."""
+
+
+class ToolResources3(TypedDict, total=False):
+    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    code_interpreter: ToolResources3CodeInterpreter
+    file_search: ToolResources3FileSearch
+
+
+class ThreadUpdateParams(TypedDict, total=False):
+    tool_resources: Optional[ToolResources3]
+    metadata: Optional[dict[str, str]]

@@ -87,12 +87,19 @@ if TYPE_CHECKING:
     from .chat_completion_message_tool_call import (
         ChatCompletionMessageToolCall as ChatCompletionMessageToolCall,
     )
+    from .chat_completion_message_tool_call import (
+        ChatCompletionMessageToolCallUnion as ChatCompletionMessageToolCallUnion,
+    )
     from .chat_completion_message_tool_call_chunk import (
         ChatCompletionMessageToolCallChunk as ChatCompletionMessageToolCallChunk,
     )
     from .chat_completion_message_tool_call_param import (
         ChatCompletionMessageToolCallParam as ChatCompletionMessageToolCallParam,
     )
+    from .chat_completion_message_tool_call_union_param import (
+        ChatCompletionMessageToolCallUnionParam as ChatCompletionMessageToolCallUnionParam,
+    )
+    from .chat_completion_modality import ChatCompletionModality as ChatCompletionModality
     from .chat_completion_moderation import ChatCompletionModeration as ChatCompletionModeration
     from .chat_completion_moderation_error import (
         ChatCompletionModerationError as ChatCompletionModerationError,
@@ -108,6 +115,9 @@ if TYPE_CHECKING:
     )
     from .chat_completion_prediction_content_param import (
         ChatCompletionPredictionContentParam as ChatCompletionPredictionContentParam,
+    )
+    from .chat_completion_reasoning_effort import (
+        ChatCompletionReasoningEffort as ChatCompletionReasoningEffort,
     )
     from .chat_completion_request_assistant_message_content_part_param import (
         ChatCompletionRequestAssistantMessageContentPartParam as ChatCompletionRequestAssistantMessageContentPartParam,
@@ -143,9 +153,15 @@ if TYPE_CHECKING:
     from .chat_completion_tool_message_param import (
         ChatCompletionToolMessageParam as ChatCompletionToolMessageParam,
     )
+    from .chat_completion_tool_union_param import (
+        ChatCompletionToolUnionParam as ChatCompletionToolUnionParam,
+    )
     from .chat_completion_user_message_param import (
         ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
     )
+    from .completion_create_params import CompletionCreateParams as CompletionCreateParams
+    from .completion_list_params import CompletionListParams as CompletionListParams
+    from .completion_update_params import CompletionUpdateParams as CompletionUpdateParams
     from .create_chat_completion_request_message_param import (
         CreateChatCompletionRequestMessageParam as CreateChatCompletionRequestMessageParam,
     )
@@ -187,12 +203,16 @@ _LAZY = {
     "ChatCompletionMessageToolCall": ".chat_completion_message_tool_call",
     "ChatCompletionMessageToolCallChunk": ".chat_completion_message_tool_call_chunk",
     "ChatCompletionMessageToolCallParam": ".chat_completion_message_tool_call_param",
+    "ChatCompletionMessageToolCallUnion": ".chat_completion_message_tool_call",
+    "ChatCompletionMessageToolCallUnionParam": ".chat_completion_message_tool_call_union_param",
+    "ChatCompletionModality": ".chat_completion_modality",
     "ChatCompletionModeration": ".chat_completion_moderation",
     "ChatCompletionModerationError": ".chat_completion_moderation_error",
     "ChatCompletionModerationResults": ".chat_completion_moderation_results",
     "ChatCompletionNamedToolChoiceCustomParam": ".chat_completion_named_tool_choice_custom_param",
     "ChatCompletionNamedToolChoiceParam": ".chat_completion_named_tool_choice_param",
     "ChatCompletionPredictionContentParam": ".chat_completion_prediction_content_param",
+    "ChatCompletionReasoningEffort": ".chat_completion_reasoning_effort",
     "ChatCompletionRequestAssistantMessageContentPartParam": ".chat_completion_request_assistant_message_content_part_param",
     "ChatCompletionRequestMessageContentPartFileParam": ".chat_completion_request_message_content_part_file_param",
     "ChatCompletionRequestMessageContentPartImage": ".chat_completion_request_message_content_part_image",
@@ -206,7 +226,11 @@ _LAZY = {
     "ChatCompletionToolChoiceOptionParam": ".chat_completion_tool_choice_option_param",
     "ChatCompletionToolMessageParam": ".chat_completion_tool_message_param",
     "ChatCompletionToolParam": ".chat_completion_function_tool_param",
+    "ChatCompletionToolUnionParam": ".chat_completion_tool_union_param",
     "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
+    "CompletionCreateParams": ".completion_create_params",
+    "CompletionListParams": ".completion_list_params",
+    "CompletionUpdateParams": ".completion_update_params",
     "CreateChatCompletionRequestMessageParam": ".create_chat_completion_request_message_param",
     "CustomToolChatCompletionsParam": ".custom_tool_chat_completions_param",
     "PredictionContentParam": ".prediction_content_param",

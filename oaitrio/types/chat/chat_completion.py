@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
 from .chat_completion_message import ChatCompletionMessage
 from .chat_completion_moderation import ChatCompletionModeration
+from .chat_completion_moderation_error import ChatCompletionModerationError
+from .chat_completion_moderation_results import ChatCompletionModerationResults
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 if TYPE_CHECKING:
     from ..responses.moderation import Moderation as Moderation2
-    from .chat_completion_moderation_error import ChatCompletionModerationError
-    from .chat_completion_moderation_results import ChatCompletionModerationResults
+    from ..shared.moderation_result_body import ModerationResultBody
 
 __all__ = ["ChatCompletion"]
 
@@ -62,20 +63,34 @@ class ChatCompletion(BaseModel, kw_only=True):
     moderation: Optional[ChatCompletionModeration] = None
 
 
+ModerationInput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationOutput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationInputError = ChatCompletionModerationError
+
+
+ModerationInputModerationResults = ChatCompletionModerationResults
+
+
+ModerationOutputError = ChatCompletionModerationError
+
+
+ModerationOutputModerationResults = ChatCompletionModerationResults
+
+
 _ELSEWHERE = {
     "Moderation": ("..responses.moderation", "Moderation"),
-    "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
-    "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationInputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
+    "ModerationOutputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
 }
 
 if TYPE_CHECKING:
     Moderation = Moderation2
-    ModerationInputError = ChatCompletionModerationError
-    ModerationInputModerationResults = ChatCompletionModerationResults
-    ModerationOutputError = ChatCompletionModerationError
-    ModerationOutputModerationResults = ChatCompletionModerationResults
+    ModerationInputModerationResultsResult = ModerationResultBody
+    ModerationOutputModerationResultsResult = ModerationResultBody
 else:
 
     def __getattr__(name: str) -> Any:

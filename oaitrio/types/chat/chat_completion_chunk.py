@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel, OpenEnum
 from ..shared.completion_usage import CompletionUsage
 from .chat_completion_moderation import ChatCompletionModeration
+from .chat_completion_moderation_error import ChatCompletionModerationError
+from .chat_completion_moderation_results import ChatCompletionModerationResults
 from .chat_completion_stream_response_delta import ChatCompletionStreamResponseDelta
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 if TYPE_CHECKING:
     from ..responses.moderation import Moderation as Moderation2
+    from ..shared.moderation_result_body import ModerationResultBody
     from .chat_completion_message import Audio, FunctionCall
     from .chat_completion_message_tool_call import Function
     from .chat_completion_message_tool_call_chunk import ChatCompletionMessageToolCallChunk
-    from .chat_completion_moderation_error import ChatCompletionModerationError
-    from .chat_completion_moderation_results import ChatCompletionModerationResults
 
 __all__ = ["ChatCompletionChunk"]
 
@@ -84,16 +85,32 @@ class ChatCompletionChunk(BaseModel, kw_only=True):
     moderation: Optional[ChatCompletionModeration] = None
 
 
+ModerationInput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationOutput: TypeAlias = Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+
+
+ModerationInputError = ChatCompletionModerationError
+
+
+ModerationInputModerationResults = ChatCompletionModerationResults
+
+
+ModerationOutputError = ChatCompletionModerationError
+
+
+ModerationOutputModerationResults = ChatCompletionModerationResults
+
+
 _ELSEWHERE = {
     "ChoiceDeltaAudio": (".chat_completion_message", "Audio"),
     "ChoiceDeltaFunctionCall": (".chat_completion_message", "FunctionCall"),
     "ChoiceDeltaToolCall": (".chat_completion_message_tool_call_chunk", "ChatCompletionMessageToolCallChunk"),
     "ChoiceDeltaToolCallFunction": (".chat_completion_message_tool_call", "Function"),
     "Moderation": ("..responses.moderation", "Moderation"),
-    "ModerationInputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationInputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
-    "ModerationOutputError": (".chat_completion_moderation_error", "ChatCompletionModerationError"),
-    "ModerationOutputModerationResults": (".chat_completion_moderation_results", "ChatCompletionModerationResults"),
+    "ModerationInputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
+    "ModerationOutputModerationResultsResult": ("..shared.moderation_result_body", "ModerationResultBody"),
 }
 
 if TYPE_CHECKING:
@@ -102,10 +119,8 @@ if TYPE_CHECKING:
     ChoiceDeltaToolCall = ChatCompletionMessageToolCallChunk
     ChoiceDeltaToolCallFunction = Function
     Moderation = Moderation2
-    ModerationInputError = ChatCompletionModerationError
-    ModerationInputModerationResults = ChatCompletionModerationResults
-    ModerationOutputError = ChatCompletionModerationError
-    ModerationOutputModerationResults = ChatCompletionModerationResults
+    ModerationInputModerationResultsResult = ModerationResultBody
+    ModerationOutputModerationResultsResult = ModerationResultBody
 else:
 
     def __getattr__(name: str) -> Any:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeAlias, Union
 
 from ..._models import BaseModel
+from .chat_completion_message_custom_tool_call import ChatCompletionMessageCustomToolCall
 
 __all__ = ["ChatCompletionMessageToolCall"]
 
@@ -25,3 +26,6 @@ class ChatCompletionMessageToolCall(BaseModel, kw_only=True, tag_field="type", t
     """The type of the tool. Currently, only `function` is supported."""
     function: Function
     """The function that the model called."""
+
+
+ChatCompletionMessageToolCallUnion: TypeAlias = Union[ChatCompletionMessageToolCall, ChatCompletionMessageCustomToolCall]

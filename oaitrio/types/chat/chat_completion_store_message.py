@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from .chat_completion_request_message_content_part_image import (
+    ChatCompletionRequestMessageContentPartImage,
+)
+from .chat_completion_request_message_content_part_text import (
+    ChatCompletionRequestMessageContentPartText,
+)
 from .completions.chat_completion_message_list import DataItem
 
 __all__ = ["ChatCompletionStoreMessage"]
+
+
+ChatCompletionStoreMessageContentPart: TypeAlias = Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage]
 
 
 ChatCompletionStoreMessage = DataItem

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, Required, TypedDict, Union
+
 from ..beta.assistants_api_response_format_option_param import (
     AssistantsApiResponseFormatOptionParam,
 )
+from ..beta.beta_moderation_config_param import BetaModerationConfigParam
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
 from ..beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
+from ..shared.chat_completion_tool_param import ChatCompletionToolParam
+from ..shared.moderation_param import ModerationParam
+from ..shared.prompt_cache_options_param import PromptCacheOptionsParam
+from ..shared.response_format_json_object_param import ResponseFormatJsonObjectParam
+from ..shared.response_format_json_schema_param import ResponseFormatJsonSchemaParam
+from ..shared.response_format_text_param import ResponseFormatTextParam
+from ..shared.voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam
+from .chat_completion_function_call_option_param import ChatCompletionFunctionCallOptionParam
 from .chat_completion_functions_param import ChatCompletionFunctionsParam
+from .chat_completion_message_param import ChatCompletionMessageParam
+from .chat_completion_tool_choice_option_param import ChatCompletionToolChoiceOptionParam
+from .custom_tool_chat_completions_param import CustomToolChatCompletionsParam
+from .prediction_content_param import PredictionContentParam
 from .web_search_location_param import WebSearchLocationParam
+
+__all__ = ["CompletionCreateParams"]
+
 
 Function = ChatCompletionFunctionsParam
 
@@ -20,6 +38,12 @@ Moderation = BetaModerationParam
 ModerationPolicy = BetaModerationPolicyParam
 
 
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
+
+
 PromptCacheOptions = BetaPromptCacheOptionsParam
 
 
@@ -27,3 +51,226 @@ ResponseFormat = AssistantsApiResponseFormatOptionParam
 
 
 WebSearchOptionsUserLocationApproximate = WebSearchLocationParam
+
+
+class WebSearchOptionsUserLocation(TypedDict, total=False):
+    """Approximate location parameters for the search."""
+    type: Required[Literal["approximate"]]
+    """The type of location approximation. Always `approximate`."""
+    approximate: Required[WebSearchLocationParam]
+
+
+class WebSearchOptions(TypedDict, total=False):
+    """This tool searches the web for relevant results to use in a response.
+    Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
+    """
+    user_location: Optional[WebSearchOptionsUserLocation]
+    """Approximate location parameters for the search."""
+    search_context_size: Literal["low", "medium", "high"]
+
+
+class Audio(TypedDict, total=False):
+    """Parameters for audio output. Required when audio output is requested with
+    `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
+    """
+    voice: Required[VoiceIdsOrCustomVoiceParam]
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `nova`, `onyx`,
+    `sage`, `shimmer`, `marin`, and `cedar`. You may also provide a
+    custom voice object with an `id`, for example `{ "id": "voice_1234" }`.
+    """
+    format: Required[Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]]
+    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`,
+    `opus`, or `pcm16`.
+    """
+
+
+class StreamOptions(TypedDict, total=False):
+    """Options for streaming response. Only set this when you set `stream: true`."""
+    include_usage: bool
+    """If set, an additional chunk will be streamed before the `data: [DONE]`
+    message. The `usage` field on this chunk shows the token usage statistics
+    for the entire request, and the `choices` field will always be an empty
+    array.
+
+    All other chunks will also include a `usage` field, but with a null
+    value. **NOTE:** If the stream is interrupted, you may not receive the
+    final usage chunk which contains the total token usage for the request.
+    """
+    include_obfuscation: bool
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
+
+
+class CompletionCreateParamsBase(TypedDict, total=False):
+    metadata: Optional[dict[str, str]]
+    top_logprobs: Optional[int]
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    `logprobs` must be set to `true` if this parameter is used.
+    """
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+    """
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    prompt_cache_options: PromptCacheOptionsParam
+    messages: Required[list[ChatCompletionMessageParam]]
+    """A list of messages comprising the conversation so far. Depending on the
+    [model](/docs/models) you use, different message types (modalities) are
+    supported, like [text](/docs/guides/text-generation),
+    [images](/docs/guides/vision), and [audio](/docs/guides/audio).
+    """
+    model: Required[Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]]
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model guide](/docs/models)
+    to browse and compare available models.
+    """
+    service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast"]]
+    modalities: Optional[list[Literal["text", "audio"]]]
+    verbosity: Optional[Literal["low", "medium", "high"]]
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+    max_completion_tokens: Optional[int]
+    """An upper bound for the number of tokens that can be generated for a completion, including visible output tokens and [reasoning tokens](/docs/guides/reasoning)."""
+    frequency_penalty: Optional[float]
+    """Number between -2.0 and 2.0. Positive values penalize new tokens based on
+    their existing frequency in the text so far, decreasing the model's
+    likelihood to repeat the same line verbatim.
+    """
+    presence_penalty: Optional[float]
+    """Number between -2.0 and 2.0. Positive values penalize new tokens based on
+    whether they appear in the text so far, increasing the model's likelihood
+    to talk about new topics.
+    """
+    web_search_options: WebSearchOptions
+    """This tool searches the web for relevant results to use in a response.
+    Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
+    """
+    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    """An object specifying the format that the model must output.
+
+    Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
+    Structured Outputs which ensures the model will match your supplied JSON
+    schema. Learn more in the [Structured Outputs
+    guide](/docs/guides/structured-outputs).
+
+    Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+    ensures the message the model generates is valid JSON. Using `json_schema`
+    is preferred for models that support it.
+    """
+    audio: Optional[Audio]
+    """Parameters for audio output. Required when audio output is requested with
+    `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
+    """
+    store: Optional[bool]
+    """Whether or not to store the output of this chat completion request for
+    use in our [model distillation](/docs/guides/distillation) or
+    [evals](/docs/guides/evals) products.
+
+    Supports text and image inputs. Note: image inputs over 8MB will be dropped.
+    """
+    moderation: Optional[ModerationParam]
+    stop: Optional[Union[Optional[str], list[str]]]
+    logit_bias: Optional[dict[str, int]]
+    """Modify the likelihood of specified tokens appearing in the completion.
+
+    Accepts a JSON object that maps tokens (specified by their token ID in the
+    tokenizer) to an associated bias value from -100 to 100. Mathematically,
+    the bias is added to the logits generated by the model prior to sampling.
+    The exact effect will vary per model, but values between -1 and 1 should
+    decrease or increase likelihood of selection; values like -100 or 100
+    should result in a ban or exclusive selection of the relevant token.
+    """
+    logprobs: Optional[bool]
+    """Whether to return log probabilities of the output tokens or not. If true,
+    returns the log probabilities of each output token returned in the
+    `content` of `message`.
+    """
+    max_tokens: Optional[int]
+    """The maximum number of [tokens](/tokenizer) that can be generated in the
+    chat completion. This value can be used to control
+    [costs](https://openai.com/api/pricing/) for text generated via API.
+
+    This value is now deprecated in favor of `max_completion_tokens`, and is
+    not compatible with [o-series models](/docs/guides/reasoning).
+    """
+    n: Optional[int]
+    """How many chat completion choices to generate for each input message. Note that you will be charged based on the number of generated tokens across all of the choices. Keep `n` as `1` to minimize costs."""
+    prediction: Optional[PredictionContentParam]
+    """Configuration for a [Predicted Output](/docs/guides/predicted-outputs),
+    which can greatly improve response times when large parts of the model
+    response are known ahead of time. This is most common when you are
+    regenerating a file with only minor changes to most of the content.
+    """
+    seed: Optional[int]
+    """This feature is in Beta.
+    If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
+    Determinism is not guaranteed, and you should refer to the `system_fingerprint` response parameter to monitor changes in the backend.
+    """
+    stream_options: Optional[StreamOptions]
+    tools: list[Union[ChatCompletionToolParam, CustomToolChatCompletionsParam]]
+    """A list of tools the model may call. You can provide either
+    [custom tools](/docs/guides/function-calling#custom-tools) or
+    [function tools](/docs/guides/function-calling).
+    """
+    tool_choice: ChatCompletionToolChoiceOptionParam
+    parallel_tool_calls: bool
+    function_call: Union[Literal["none", "auto"], ChatCompletionFunctionCallOptionParam]
+    """Deprecated in favor of `tool_choice`.
+
+    Controls which (if any) function is called by the model.
+
+    `none` means the model will not call a function and instead generates a
+    message.
+
+    `auto` means the model can pick between generating a message or calling a
+    function.
+
+    Specifying a particular function via `{"name": "my_function"}` forces the
+    model to call that function.
+
+    `none` is the default when no functions are present. `auto` is the default
+    if functions are present.
+    """
+    functions: list[ChatCompletionFunctionsParam]
+    """Deprecated in favor of `tools`.
+
+    A list of functions the model may generate JSON inputs for.
+    """
+
+
+class CompletionCreateParamsNonStreaming(CompletionCreateParamsBase, total=False):
+    stream: Literal[False] | None
+    """If set to true, the model response data will be streamed to the client
+    as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    See the [Streaming section below](/docs/api-reference/chat/streaming)
+    for more information, along with the [streaming responses](/docs/guides/streaming-responses)
+    guide for more information on how to handle the streaming events.
+    """
+
+
+class CompletionCreateParamsStreaming(CompletionCreateParamsBase):
+    stream: Required[Literal[True]]
+    """If set to true, the model response data will be streamed to the client
+    as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    See the [Streaming section below](/docs/api-reference/chat/streaming)
+    for more information, along with the [streaming responses](/docs/guides/streaming-responses)
+    guide for more information on how to handle the streaming events.
+    """
+
+
+CompletionCreateParams = Union[CompletionCreateParamsNonStreaming, CompletionCreateParamsStreaming]

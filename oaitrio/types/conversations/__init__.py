@@ -9,17 +9,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
     from .conversation import Conversation as Conversation
+    from .conversation_create_params import ConversationCreateParams as ConversationCreateParams
     from .conversation_deleted_resource import (
         ConversationDeletedResource as ConversationDeletedResource,
     )
     from .conversation_item import ConversationItem as ConversationItem
     from .conversation_item_list import ConversationItemList as ConversationItemList
+    from .conversation_update_params import ConversationUpdateParams as ConversationUpdateParams
     from .input_file_content import InputFileContent as InputFileContent
     from .input_file_content_param import InputFileContentParam as InputFileContentParam
     from .input_image_content import InputImageContent as InputImageContent
     from .input_image_content_param import InputImageContentParam as InputImageContentParam
     from .input_text_content import InputTextContent as InputTextContent
     from .input_text_content_param import InputTextContentParam as InputTextContentParam
+    from .item_create_params import ItemCreateParams as ItemCreateParams
+    from .item_delete_params import ItemDeleteParams as ItemDeleteParams
+    from .item_list_params import ItemListParams as ItemListParams
+    from .item_retrieve_params import ItemRetrieveParams as ItemRetrieveParams
     from .message import Message as Message
     from .output_text_content import OutputTextContent as OutputTextContent
     from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
@@ -31,15 +37,21 @@ if TYPE_CHECKING:
 _LAZY = {
     "ComputerScreenshotContent": ".computer_screenshot_content",
     "Conversation": ".conversation",
+    "ConversationCreateParams": ".conversation_create_params",
     "ConversationDeletedResource": ".conversation_deleted_resource",
     "ConversationItem": ".conversation_item",
     "ConversationItemList": ".conversation_item_list",
+    "ConversationUpdateParams": ".conversation_update_params",
     "InputFileContent": ".input_file_content",
     "InputFileContentParam": ".input_file_content_param",
     "InputImageContent": ".input_image_content",
     "InputImageContentParam": ".input_image_content_param",
     "InputTextContent": ".input_text_content",
     "InputTextContentParam": ".input_text_content_param",
+    "ItemCreateParams": ".item_create_params",
+    "ItemDeleteParams": ".item_delete_params",
+    "ItemListParams": ".item_list_params",
+    "ItemRetrieveParams": ".item_retrieve_params",
     "Message": ".message",
     "OutputTextContent": ".output_text_content",
     "OutputTextContentParam": ".output_text_content_param",

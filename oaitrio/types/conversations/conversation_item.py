@@ -36,6 +36,7 @@ from ..shared.web_search_tool_call import WebSearchToolCall
 
 if TYPE_CHECKING:
     from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
+    from ..shared.local_shell_exec_action import LocalShellExecAction
     from ..shared.mcp_approval_response import MCPApprovalResponse
 
 __all__ = ["ConversationItem"]
@@ -61,11 +62,13 @@ McpListTools = MCPListTools
 
 
 _ELSEWHERE = {
+    "LocalShellCallAction": ("..shared.local_shell_exec_action", "LocalShellExecAction"),
     "McpApprovalResponse": ("..shared.mcp_approval_response", "MCPApprovalResponse"),
     "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
 }
 
 if TYPE_CHECKING:
+    LocalShellCallAction = LocalShellExecAction
     McpApprovalResponse = MCPApprovalResponse
     McpListToolsTool = BetaMCPListToolsTool
 else:

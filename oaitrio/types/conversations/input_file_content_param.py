@@ -8,3 +8,6 @@ __all__ = ["InputFileContentParam"]
 
 
 InputFileContentParam = InputFileContentParam2
+
+
+ResponseInputFileParam = InputFileContentParam2

@@ -8,3 +8,6 @@ __all__ = ["InputImageContentParam"]
 
 
 InputImageContentParam = InputImageContentParam2
+
+
+ResponseInputImageParam = InputImageContentParam2

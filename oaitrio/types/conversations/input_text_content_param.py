@@ -8,3 +8,6 @@ __all__ = ["InputTextContentParam"]
 
 
 InputTextContentParam = InputTextContentParam2
+
+
+ResponseInputTextParam = InputTextContentParam2

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.computer_screenshot_content import ComputerScreenshotContent
+from ..shared.input_file_content import InputFileContent
+from ..shared.input_image_content import InputImageContent
+from ..shared.input_text_content import InputTextContent
 from ..shared.message import Message as Message2
+from ..shared.output_text_content import OutputTextContent
 from ..shared.reasoning_text_content import ReasoningTextContent
+from ..shared.refusal_content import RefusalContent
+from ..shared.summary_text_content import SummaryTextContent
+from ..shared.text_content import TextContent
 
 __all__ = ["Message"]
+
+
+Content: TypeAlias = Union[InputTextContent, OutputTextContent, TextContent, SummaryTextContent, ReasoningTextContent, RefusalContent, InputImageContent, ComputerScreenshotContent, InputFileContent]
 
 
 ContentReasoningText = ReasoningTextContent

@@ -8,3 +8,6 @@ __all__ = ["OutputTextContentParam"]
 
 
 OutputTextContentParam = OutputTextContentParam2
+
+
+ResponseOutputTextParam = OutputTextContentParam2

@@ -8,3 +8,6 @@ __all__ = ["RefusalContentParam"]
 
 
 RefusalContentParam = RefusalContentParam2
+
+
+ResponseOutputRefusalParam = RefusalContentParam2

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .create_eval_responses_run_data_source_param import (
         CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
     )
+    from .eval_api_error import EvalAPIError as EvalAPIError
     from .eval_api_error import EvalApiError as EvalApiError
     from .eval_jsonl_file_content_source import (
         EvalJsonlFileContentSource as EvalJsonlFileContentSource,
@@ -51,10 +52,15 @@ if TYPE_CHECKING:
     from .eval_stored_completions_source_param import (
         EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
     )
+    from .run_cancel_params import RunCancelParams as RunCancelParams
     from .run_cancel_response import RunCancelResponse as RunCancelResponse
+    from .run_create_params import RunCreateParams as RunCreateParams
     from .run_create_response import RunCreateResponse as RunCreateResponse
+    from .run_delete_params import RunDeleteParams as RunDeleteParams
     from .run_delete_response import RunDeleteResponse as RunDeleteResponse
+    from .run_list_params import RunListParams as RunListParams
     from .run_list_response import RunListResponse as RunListResponse
+    from .run_retrieve_params import RunRetrieveParams as RunRetrieveParams
     from .run_retrieve_response import RunRetrieveResponse as RunRetrieveResponse
 
 _LAZY = {
@@ -66,6 +72,7 @@ _LAZY = {
     "CreateEvalJsonlRunDataSourceParam": ".create_eval_jsonl_run_data_source_param",
     "CreateEvalResponsesRunDataSource": ".create_eval_responses_run_data_source",
     "CreateEvalResponsesRunDataSourceParam": ".create_eval_responses_run_data_source_param",
+    "EvalAPIError": ".eval_api_error",
     "EvalApiError": ".eval_api_error",
     "EvalJsonlFileContentSource": ".eval_jsonl_file_content_source",
     "EvalJsonlFileContentSourceParam": ".eval_jsonl_file_content_source_param",
@@ -76,10 +83,15 @@ _LAZY = {
     "EvalRun": ".eval_run",
     "EvalStoredCompletionsSource": ".eval_stored_completions_source",
     "EvalStoredCompletionsSourceParam": ".eval_stored_completions_source_param",
+    "RunCancelParams": ".run_cancel_params",
     "RunCancelResponse": ".run_cancel_response",
+    "RunCreateParams": ".run_create_params",
     "RunCreateResponse": ".run_create_response",
+    "RunDeleteParams": ".run_delete_params",
     "RunDeleteResponse": ".run_delete_response",
+    "RunListParams": ".run_list_params",
     "RunListResponse": ".run_list_response",
+    "RunRetrieveParams": ".run_retrieve_params",
     "RunRetrieveResponse": ".run_retrieve_response",
 }
 

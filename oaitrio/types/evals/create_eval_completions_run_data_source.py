@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel, OpenEnum, Untagged
 from ..shared.chat_completion_tool import ChatCompletionTool
@@ -75,6 +75,15 @@ class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True, tag_field="typ
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
     source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource, EvalStoredCompletionsSource]
     """Determines what populates the `item` namespace in this run's data source."""
+
+
+InputMessagesTemplateTemplate: TypeAlias = Untagged[EasyInputMessage, EvalItem, dict[str, Any]]
+
+
+SamplingParamsResponseFormat: TypeAlias = Union[ResponseFormatText, ResponseFormatJsonSchema, ResponseFormatJsonObject]
+
+
+Source: TypeAlias = Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource, EvalStoredCompletionsSource]
 
 
 InputMessagesTemplateTemplateEvalItem = EvalItem

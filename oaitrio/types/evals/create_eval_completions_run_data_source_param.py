@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, Optional, Required, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Required, TypeAlias, TypedDict, Union
 
 from ..shared.chat_completion_tool_param import ChatCompletionToolParam
 from ..shared.easy_input_message_param import EasyInputMessageParam
@@ -77,6 +77,12 @@ class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]]
     """Determines what populates the `item` namespace in this run's data source."""
+
+
+InputMessagesTemplateTemplate: TypeAlias = Union[EasyInputMessageParam, EvalItemParam]
+
+
+Source: TypeAlias = Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]
 
 
 InputMessagesTemplateTemplateEvalItem = EvalItemParam

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, Union
 
 from ..._models import BaseModel
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
@@ -21,6 +21,9 @@ class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True, tag_field="type", ta
     """The type of data source. Always `jsonl`."""
     source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource]
     """Determines what populates the `item` namespace in the data source."""
+
+
+Source: TypeAlias = Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource]
 
 
 CreateEvalJSONLRunDataSource = CreateEvalJsonlRunDataSource

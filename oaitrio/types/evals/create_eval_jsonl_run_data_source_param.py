@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypedDict, Union
 
 from .eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam
 from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
@@ -20,6 +20,9 @@ class CreateEvalJsonlRunDataSourceParam(TypedDict, total=False):
     """The type of data source. Always `jsonl`."""
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam]]
     """Determines what populates the `item` namespace in the data source."""
+
+
+Source: TypeAlias = Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam]
 
 
 CreateEvalJSONLRunDataSourceParam = CreateEvalJsonlRunDataSourceParam

@@ -10,7 +10,7 @@ from ..._models import BaseModel
 if TYPE_CHECKING:
     from ..beta.beta_response import Error
 
-__all__ = ["EvalApiError"]
+__all__ = ["EvalAPIError", "EvalApiError"]
 
 
 class EvalApiError(BaseModel, kw_only=True):

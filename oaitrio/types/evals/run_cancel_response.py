@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+from .create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource
+from .create_eval_jsonl_run_data_source import CreateEvalJsonlRunDataSource
+from .create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource
+from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
+from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
+from .eval_responses_source import EvalResponsesSource
 from .eval_run import EvalRun
 
 if TYPE_CHECKING:
@@ -15,14 +21,8 @@ if TYPE_CHECKING:
         InputMessagesItemReference,
         InputMessagesTemplate,
     )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSource,
-        SamplingParams,
-        SamplingParamsText,
-    )
-    from .eval_jsonl_file_content_source import ContentItem, EvalJsonlFileContentSource
-    from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
-    from .eval_responses_source import EvalResponsesSource
+    from .create_eval_responses_run_data_source import SamplingParams, SamplingParamsText
+    from .eval_jsonl_file_content_source import ContentItem
     from .eval_run import PerModelUsageItem
     from .eval_run import PerTestingCriteriaResult as PerTestingCriteriaResult2
     from .eval_run import ResultCounts as ResultCounts2
@@ -34,8 +34,25 @@ class RunCancelResponse(EvalRun, kw_only=True):
     """A schema representing an evaluation run."""
 
 
+DataSource: TypeAlias = Union[CreateEvalJsonlRunDataSource, CreateEvalCompletionsRunDataSource, CreateEvalResponsesRunDataSource]
+
+
+DataSourceResponsesSource: TypeAlias = Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource, EvalResponsesSource]
+
+
+DataSourceResponses = CreateEvalResponsesRunDataSource
+
+
+DataSourceResponsesSourceFileContent = EvalJsonlFileContentSource
+
+
+DataSourceResponsesSourceFileID = EvalJsonlFileIdSource
+
+
+DataSourceResponsesSourceResponses = EvalResponsesSource
+
+
 _ELSEWHERE = {
-    "DataSourceResponses": (".create_eval_responses_run_data_source", "CreateEvalResponsesRunDataSource"),
     "DataSourceResponsesInputMessagesItemReference": (".create_eval_completions_run_data_source", "InputMessagesItemReference"),
     "DataSourceResponsesInputMessagesTemplate": (".create_eval_completions_run_data_source", "InputMessagesTemplate"),
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItem": ("..shared.eval_item", "EvalItem"),
@@ -43,17 +60,13 @@ _ELSEWHERE = {
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": ("..shared.eval_item_content_output_text", "EvalItemContentOutputText"),
     "DataSourceResponsesSamplingParams": (".create_eval_responses_run_data_source", "SamplingParams"),
     "DataSourceResponsesSamplingParamsText": (".create_eval_responses_run_data_source", "SamplingParamsText"),
-    "DataSourceResponsesSourceFileContent": (".eval_jsonl_file_content_source", "EvalJsonlFileContentSource"),
     "DataSourceResponsesSourceFileContentContent": (".eval_jsonl_file_content_source", "ContentItem"),
-    "DataSourceResponsesSourceFileID": (".eval_jsonl_file_id_source", "EvalJsonlFileIdSource"),
-    "DataSourceResponsesSourceResponses": (".eval_responses_source", "EvalResponsesSource"),
     "PerModelUsage": (".eval_run", "PerModelUsageItem"),
     "PerTestingCriteriaResult": (".eval_run", "PerTestingCriteriaResult"),
     "ResultCounts": (".eval_run", "ResultCounts"),
 }
 
 if TYPE_CHECKING:
-    DataSourceResponses = CreateEvalResponsesRunDataSource
     DataSourceResponsesInputMessagesItemReference = InputMessagesItemReference
     DataSourceResponsesInputMessagesTemplate = InputMessagesTemplate
     DataSourceResponsesInputMessagesTemplateTemplateEvalItem = EvalItem
@@ -61,10 +74,7 @@ if TYPE_CHECKING:
     DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputText
     DataSourceResponsesSamplingParams = SamplingParams
     DataSourceResponsesSamplingParamsText = SamplingParamsText
-    DataSourceResponsesSourceFileContent = EvalJsonlFileContentSource
     DataSourceResponsesSourceFileContentContent = ContentItem
-    DataSourceResponsesSourceFileID = EvalJsonlFileIdSource
-    DataSourceResponsesSourceResponses = EvalResponsesSource
     PerModelUsage = PerModelUsageItem
     PerTestingCriteriaResult = PerTestingCriteriaResult2
     ResultCounts = ResultCounts2

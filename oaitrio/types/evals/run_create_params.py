@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Optional, Required, TypedDict, Union
+
 from ..shared.eval_item_content_output_text_param import EvalItemContentOutputTextParam
 from ..shared.eval_item_input_image_param import EvalItemInputImageParam
 from ..shared.eval_item_param import EvalItemParam
 from .create_eval_completions_run_data_source_param import (
+    CreateEvalCompletionsRunDataSourceParam,
     InputMessagesItemReference,
     InputMessagesTemplate,
 )
+from .create_eval_jsonl_run_data_source_param import CreateEvalJsonlRunDataSourceParam
 from .create_eval_responses_run_data_source_param import (
     CreateEvalResponsesRunDataSourceParam,
     SamplingParams,
@@ -17,6 +21,9 @@ from .create_eval_responses_run_data_source_param import (
 from .eval_jsonl_file_content_source_param import ContentItem, EvalJsonlFileContentSourceParam
 from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
 from .eval_responses_source_param import EvalResponsesSourceParam
+
+__all__ = ["RunCreateParams"]
+
 
 DataSourceCreateEvalResponsesRunDataSource = CreateEvalResponsesRunDataSourceParam
 
@@ -52,3 +59,11 @@ DataSourceCreateEvalResponsesRunDataSourceSourceFileID = EvalJsonlFileIdSourcePa
 
 
 DataSourceCreateEvalResponsesRunDataSourceSourceResponses = EvalResponsesSourceParam
+
+
+class RunCreateParams(TypedDict, total=False):
+    name: str
+    """The name of the run."""
+    metadata: Optional[dict[str, str]]
+    data_source: Required[Union[CreateEvalJsonlRunDataSourceParam, CreateEvalCompletionsRunDataSourceParam, CreateEvalResponsesRunDataSourceParam]]
+    """Details about the run's data source."""

@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     )
     from .grader_multi import GraderMulti as GraderMulti
     from .grader_multi_param import GraderMultiParam as GraderMultiParam
+    from .job_create_params import JobCreateParams as JobCreateParams
+    from .job_list_events_params import JobListEventsParams as JobListEventsParams
+    from .job_list_params import JobListParams as JobListParams
     from .reinforcement_hyperparameters import (
         ReinforcementHyperparameters as ReinforcementHyperparameters,
     )
@@ -99,6 +102,9 @@ _LAZY = {
     "FineTuningJobWandbIntegrationObject": ".fine_tuning_job_wandb_integration_object",
     "GraderMulti": ".grader_multi",
     "GraderMultiParam": ".grader_multi_param",
+    "JobCreateParams": ".job_create_params",
+    "JobListEventsParams": ".job_list_events_params",
+    "JobListParams": ".job_list_params",
     "ReinforcementHyperparameters": ".reinforcement_hyperparameters",
     "ReinforcementHyperparametersParam": ".reinforcement_hyperparameters_param",
     "ReinforcementMethod": ".reinforcement_method",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.grader_python import GraderPython
+from ..shared.grader_score_model import GraderScoreModel
+from ..shared.grader_string_check import GraderStringCheck
+from ..shared.grader_text_similarity import GraderTextSimilarity
 from .fine_tune_reinforcement_method import FineTuneReinforcementMethod
+from .grader_multi import GraderMulti
 
 __all__ = ["ReinforcementMethod"]
+
+
+Grader: TypeAlias = Union[GraderStringCheck, GraderTextSimilarity, GraderPython, GraderScoreModel, GraderMulti]
 
 
 ReinforcementMethod = FineTuneReinforcementMethod

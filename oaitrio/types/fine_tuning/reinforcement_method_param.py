@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..shared.grader_python_param import GraderPythonParam
+from ..shared.grader_score_model_param import GraderScoreModelParam
+from ..shared.grader_string_check_param import GraderStringCheckParam
+from ..shared.grader_text_similarity_param import GraderTextSimilarityParam
 from .fine_tune_reinforcement_method_param import FineTuneReinforcementMethodParam
+from .grader_multi_param import GraderMultiParam
 
 __all__ = ["ReinforcementMethodParam"]
+
+
+Grader: TypeAlias = Union[GraderStringCheckParam, GraderTextSimilarityParam, GraderPythonParam, GraderScoreModelParam, GraderMultiParam]
 
 
 ReinforcementMethodParam = FineTuneReinforcementMethodParam

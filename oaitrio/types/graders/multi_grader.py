@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..fine_tuning.grader_multi import GraderMulti
+from ..shared.grader_label_model import GraderLabelModel
+from ..shared.grader_python import GraderPython
+from ..shared.grader_score_model import GraderScoreModel
+from ..shared.grader_string_check import GraderStringCheck
+from ..shared.grader_text_similarity import GraderTextSimilarity
 
 __all__ = ["MultiGrader"]
+
+
+Graders: TypeAlias = Union[GraderStringCheck, GraderTextSimilarity, GraderPython, GraderScoreModel, GraderLabelModel]
 
 
 MultiGrader = GraderMulti

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..fine_tuning.grader_multi_param import GraderMultiParam
+from ..shared.grader_label_model_param import GraderLabelModelParam
+from ..shared.grader_python_param import GraderPythonParam
+from ..shared.grader_score_model_param import GraderScoreModelParam
+from ..shared.grader_string_check_param import GraderStringCheckParam
+from ..shared.grader_text_similarity_param import GraderTextSimilarityParam
 
 __all__ = ["MultiGraderParam"]
+
+
+Graders: TypeAlias = Union[GraderStringCheckParam, GraderTextSimilarityParam, GraderPythonParam, GraderScoreModelParam, GraderLabelModelParam]
 
 
 MultiGraderParam = GraderMultiParam

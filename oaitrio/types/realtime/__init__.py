@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .audio_transcription import AudioTranscription as AudioTranscription
     from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
+    from .call_accept_params import CallAcceptParams as CallAcceptParams
+    from .call_create_params import CallCreateParams as CallCreateParams
+    from .call_refer_params import CallReferParams as CallReferParams
+    from .call_reject_params import CallRejectParams as CallRejectParams
+    from .client_secret_create_params import ClientSecretCreateParams as ClientSecretCreateParams
     from .client_secret_create_response import (
         ClientSecretCreateResponse as ClientSecretCreateResponse,
     )
@@ -72,6 +77,10 @@ if TYPE_CHECKING:
     from .realtime_session_create_response_ga import (
         RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
     )
+    from .realtime_tools_config_union import RealtimeToolsConfigUnion as RealtimeToolsConfigUnion
+    from .realtime_tools_config_union_param import (
+        RealtimeToolsConfigUnionParam as RealtimeToolsConfigUnionParam,
+    )
     from .realtime_transcription_session_audio import (
         RealtimeTranscriptionSessionAudio as RealtimeTranscriptionSessionAudio,
     )
@@ -80,6 +89,9 @@ if TYPE_CHECKING:
     )
     from .realtime_transcription_session_audio_input_param import (
         RealtimeTranscriptionSessionAudioInputParam as RealtimeTranscriptionSessionAudioInputParam,
+    )
+    from .realtime_transcription_session_audio_param import (
+        RealtimeTranscriptionSessionAudioParam as RealtimeTranscriptionSessionAudioParam,
     )
     from .realtime_transcription_session_create_request_ga_param import (
         RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
@@ -156,6 +168,11 @@ if TYPE_CHECKING:
 _LAZY = {
     "AudioTranscription": ".audio_transcription",
     "AudioTranscriptionParam": ".audio_transcription_param",
+    "CallAcceptParams": ".call_accept_params",
+    "CallCreateParams": ".call_create_params",
+    "CallReferParams": ".call_refer_params",
+    "CallRejectParams": ".call_reject_params",
+    "ClientSecretCreateParams": ".client_secret_create_params",
     "ClientSecretCreateResponse": ".client_secret_create_response",
     "ConversationItem": ".conversation_item",
     "LogProbProperties": ".log_prob_properties",
@@ -185,9 +202,12 @@ _LAZY = {
     "RealtimeSessionCreateRequestParam": ".realtime_session_create_request_param",
     "RealtimeSessionCreateResponse": ".realtime_session_create_response",
     "RealtimeSessionCreateResponseGA": ".realtime_session_create_response_ga",
+    "RealtimeToolsConfigUnion": ".realtime_tools_config_union",
+    "RealtimeToolsConfigUnionParam": ".realtime_tools_config_union_param",
     "RealtimeTranscriptionSessionAudio": ".realtime_transcription_session_audio",
     "RealtimeTranscriptionSessionAudioInput": ".realtime_transcription_session_audio_input",
     "RealtimeTranscriptionSessionAudioInputParam": ".realtime_transcription_session_audio_input_param",
+    "RealtimeTranscriptionSessionAudioParam": ".realtime_transcription_session_audio_param",
     "RealtimeTranscriptionSessionCreateRequestGAParam": ".realtime_transcription_session_create_request_ga_param",
     "RealtimeTranscriptionSessionCreateRequestParam": ".realtime_transcription_session_create_request_param",
     "RealtimeTranscriptionSessionCreateResponse": ".realtime_transcription_session_create_response",

@@ -2,6 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict, Union
+
 from ..beta.chatkit.expires_after_param import ExpiresAfterParam
+from .realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAParam
+from .realtime_transcription_session_create_request_ga_param import (
+    RealtimeTranscriptionSessionCreateRequestGAParam,
+)
+
+__all__ = ["ClientSecretCreateParams"]
+
 
 ExpiresAfter = ExpiresAfterParam
+
+
+class ExpiresAfter2(TypedDict, total=False):
+    """Configuration for the client secret expiration. Expiration refers to the time after which
+    a client secret will no longer be valid for creating sessions. The session itself may
+    continue after that time once started. A secret can be used to create multiple sessions
+    until it expires.
+    """
+    anchor: Literal["created_at"]
+    """The anchor point for the client secret expiration, meaning that `seconds` will be added to the `created_at` time of the client secret to produce an expiration timestamp. Only `created_at` is currently supported."""
+    seconds: int
+    """The number of seconds from the anchor point to the expiration. Select a value between `10` and `7200` (2 hours). This default to 600 seconds (10 minutes) if not specified."""
+
+
+class ClientSecretCreateParams(TypedDict, total=False):
+    expires_after: ExpiresAfter2
+    """Configuration for the client secret expiration. Expiration refers to the time after which
+    a client secret will no longer be valid for creating sessions. The session itself may
+    continue after that time once started. A secret can be used to create multiple sessions
+    until it expires.
+    """
+    session: Union[RealtimeSessionCreateRequestGAParam, RealtimeTranscriptionSessionCreateRequestGAParam]
+    """Session configuration to use for the client secret. Choose either a realtime
+    session or a transcription session.
+    """

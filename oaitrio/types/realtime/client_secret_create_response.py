@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TypeAlias, Union
 
 from ..._models import BaseModel
 from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
@@ -21,3 +21,6 @@ class ClientSecretCreateResponse(BaseModel, kw_only=True):
     """Expiration timestamp for the client secret, in seconds since epoch."""
     session: Union[RealtimeSessionCreateResponseGA, RealtimeTranscriptionSessionCreateResponseGA]
     """The session configuration for either a realtime or transcription session."""
+
+
+Session: TypeAlias = Union[RealtimeSessionCreateResponseGA, RealtimeTranscriptionSessionCreateResponseGA]

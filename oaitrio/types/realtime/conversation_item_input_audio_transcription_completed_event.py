@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..audio.transcript_text_usage_duration import TranscriptTextUsageDuration
 from ..audio.transcript_text_usage_tokens import InputTokenDetails, TranscriptTextUsageTokens
+
+Usage: TypeAlias = Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]
+
 
 UsageTranscriptTextUsageDuration = TranscriptTextUsageDuration
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ..shared.realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats2
-
-if TYPE_CHECKING:
-    from ..shared.realtime_audio_formats import (
-        RealtimeAudioFormatsAudioPCM,
-        RealtimeAudioFormatsAudioPCMA,
-        RealtimeAudioFormatsAudioPCMU,
-    )
+from ..shared.realtime_audio_formats import (
+    RealtimeAudioFormatsAudioPCM,
+    RealtimeAudioFormatsAudioPCMA,
+    RealtimeAudioFormatsAudioPCMU,
+)
 
 __all__ = ["RealtimeAudioFormats"]
 
@@ -20,23 +15,10 @@ __all__ = ["RealtimeAudioFormats"]
 RealtimeAudioFormats = RealtimeAudioFormats2
 
 
-_ELSEWHERE = {
-    "AudioPCM": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCM"),
-    "AudioPCMA": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCMA"),
-    "AudioPCMU": ("..shared.realtime_audio_formats", "RealtimeAudioFormatsAudioPCMU"),
-}
+AudioPCM = RealtimeAudioFormatsAudioPCM
 
-if TYPE_CHECKING:
-    AudioPCM = RealtimeAudioFormatsAudioPCM
-    AudioPCMA = RealtimeAudioFormatsAudioPCMA
-    AudioPCMU = RealtimeAudioFormatsAudioPCMU
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+AudioPCMA = RealtimeAudioFormatsAudioPCMA
+
+
+AudioPCMU = RealtimeAudioFormatsAudioPCMU

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ..shared.realtime_audio_formats_param import (
     RealtimeAudioFormatsParam as RealtimeAudioFormatsParam2,
 )
-
-if TYPE_CHECKING:
-    from ..shared.realtime_audio_formats_param import (
-        RealtimeAudioFormatsParamAudioPCM,
-        RealtimeAudioFormatsParamAudioPCMA,
-        RealtimeAudioFormatsParamAudioPCMU,
-    )
+from ..shared.realtime_audio_formats_param import (
+    RealtimeAudioFormatsParamAudioPCM,
+    RealtimeAudioFormatsParamAudioPCMA,
+    RealtimeAudioFormatsParamAudioPCMU,
+)
 
 __all__ = ["RealtimeAudioFormatsParam"]
 
@@ -22,23 +17,10 @@ __all__ = ["RealtimeAudioFormatsParam"]
 RealtimeAudioFormatsParam = RealtimeAudioFormatsParam2
 
 
-_ELSEWHERE = {
-    "AudioPCM": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCM"),
-    "AudioPCMA": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCMA"),
-    "AudioPCMU": ("..shared.realtime_audio_formats_param", "RealtimeAudioFormatsParamAudioPCMU"),
-}
+AudioPCM = RealtimeAudioFormatsParamAudioPCM
 
-if TYPE_CHECKING:
-    AudioPCM = RealtimeAudioFormatsParamAudioPCM
-    AudioPCMA = RealtimeAudioFormatsParamAudioPCMA
-    AudioPCMU = RealtimeAudioFormatsParamAudioPCMU
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+AudioPCMA = RealtimeAudioFormatsParamAudioPCMA
+
+
+AudioPCMU = RealtimeAudioFormatsParamAudioPCMU

@@ -6,11 +6,21 @@ from ..beta.beta_mcp_tool import BetaMCPTool
 from ..beta.beta_mcp_tool import (
     RequireApprovalMcpToolApprovalFilter as RequireApprovalMcpToolApprovalFilter2,
 )
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
 
 __all__ = ["RealtimeResponseCreateMcpTool"]
+
+
+AllowedToolsMcpToolFilter = BetaMCPToolFilter
 
 
 RealtimeResponseCreateMcpTool = BetaMCPTool
 
 
 RequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter2
+
+
+RequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+RequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter

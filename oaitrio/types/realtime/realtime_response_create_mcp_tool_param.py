@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from ..beta.beta_mcp_tool_param import (
     RequireApprovalMcpToolApprovalFilter as RequireApprovalMcpToolApprovalFilter2,
 )
 
 RequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter2
+
+
+RequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+RequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
+from ..shared.mcp_tool import MCPTool
+from ..shared.realtime_function_tool import RealtimeFunctionTool
 from .realtime_session_create_response_ga import Audio as Audio2
 from .realtime_session_create_response_ga import AudioInput as AudioInput2
 from .realtime_session_create_response_ga import (
@@ -18,6 +23,9 @@ from .realtime_session_create_response_ga import (
 )
 
 __all__ = ["RealtimeSessionCreateResponse"]
+
+
+Tool: TypeAlias = Union[RealtimeFunctionTool, MCPTool]
 
 
 Audio = Audio2
@@ -41,7 +49,16 @@ RealtimeSessionCreateResponse = RealtimeSessionCreateResponseGA
 ToolMcpTool = BetaMCPTool
 
 
+ToolMcpToolAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 ToolMcpToolRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+ToolMcpToolRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 
 
 TracingTracingConfiguration = TracingTracingConfiguration2

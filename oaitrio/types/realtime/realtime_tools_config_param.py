@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from ..beta.beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
+from ..shared.mcp_tool_param import MCPToolParam
+from ..shared.realtime_function_tool_param import RealtimeFunctionToolParam
+
+RealtimeToolsConfigUnionParam: TypeAlias = Union[RealtimeFunctionToolParam, MCPToolParam]
+
 
 Mcp = BetaMCPToolParam
 
 
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+
+
 McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
+from ..shared.mcp_tool import MCPTool
+from ..shared.realtime_function_tool import RealtimeFunctionTool
+
+__all__ = ["RealtimeToolsConfigUnion"]
+
+
+RealtimeToolsConfigUnion: TypeAlias = Union[RealtimeFunctionTool, MCPTool]
+
 
 Mcp = BetaMCPTool
 
 
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter

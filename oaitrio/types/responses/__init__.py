@@ -64,7 +64,9 @@ if TYPE_CHECKING:
     from .inline_skill_source import InlineSkillSource as InlineSkillSource
     from .inline_skill_source_param import InlineSkillSourceParam as InlineSkillSourceParam
     from .input_item import InputItem as InputItem
+    from .input_item_list_params import InputItemListParams as InputItemListParams
     from .input_message_resource import InputMessageResource as InputMessageResource
+    from .input_token_count_params import InputTokenCountParams as InputTokenCountParams
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
     from .item_field import ItemField as ItemField
     from .local_environment import LocalEnvironment as LocalEnvironment
@@ -118,6 +120,7 @@ if TYPE_CHECKING:
     from .response_code_interpreter_tool_call_param import (
         ResponseCodeInterpreterToolCallParam as ResponseCodeInterpreterToolCallParam,
     )
+    from .response_compact_params import ResponseCompactParams as ResponseCompactParams
     from .response_compaction_item import ResponseCompactionItem as ResponseCompactionItem
     from .response_compaction_item_param import (
         ResponseCompactionItemParam as ResponseCompactionItemParam,
@@ -130,8 +133,17 @@ if TYPE_CHECKING:
     from .response_computer_tool_call_output_item import (
         ResponseComputerToolCallOutputItem as ResponseComputerToolCallOutputItem,
     )
+    from .response_computer_tool_call_output_screenshot import (
+        ResponseComputerToolCallOutputScreenshot as ResponseComputerToolCallOutputScreenshot,
+    )
+    from .response_computer_tool_call_output_screenshot_param import (
+        ResponseComputerToolCallOutputScreenshotParam as ResponseComputerToolCallOutputScreenshotParam,
+    )
     from .response_computer_tool_call_param import (
         ResponseComputerToolCallParam as ResponseComputerToolCallParam,
+    )
+    from .response_container_reference import (
+        ResponseContainerReference as ResponseContainerReference,
     )
     from .response_content_part_added_event import (
         ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
@@ -141,6 +153,10 @@ if TYPE_CHECKING:
     )
     from .response_conversation import ResponseConversation as ResponseConversation
     from .response_conversation_param import ResponseConversationParam as ResponseConversationParam
+    from .response_conversation_param_param import (
+        ResponseConversationParamParam as ResponseConversationParamParam,
+    )
+    from .response_create_params import ResponseCreateParams as ResponseCreateParams
     from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from .response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
@@ -175,6 +191,16 @@ if TYPE_CHECKING:
     from .response_file_search_tool_call_param import (
         ResponseFileSearchToolCallParam as ResponseFileSearchToolCallParam,
     )
+    from .response_format_text_config import ResponseFormatTextConfig as ResponseFormatTextConfig
+    from .response_format_text_config_param import (
+        ResponseFormatTextConfigParam as ResponseFormatTextConfigParam,
+    )
+    from .response_format_text_json_schema_config import (
+        ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
+    )
+    from .response_format_text_json_schema_config_param import (
+        ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam,
+    )
     from .response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
@@ -186,6 +212,9 @@ if TYPE_CHECKING:
     )
     from .response_function_call_output_item_param import (
         ResponseFunctionCallOutputItemParam as ResponseFunctionCallOutputItemParam,
+    )
+    from .response_function_shell_call_output_content import (
+        ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
     )
     from .response_function_shell_call_output_content_param import (
         ResponseFunctionShellCallOutputContentParam as ResponseFunctionShellCallOutputContentParam,
@@ -219,22 +248,31 @@ if TYPE_CHECKING:
     from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
     from .response_input_audio import ResponseInputAudio as ResponseInputAudio
     from .response_input_audio_param import ResponseInputAudioParam as ResponseInputAudioParam
+    from .response_input_content import ResponseInputContent as ResponseInputContent
+    from .response_input_content_param import ResponseInputContentParam as ResponseInputContentParam
+    from .response_input_file import ResponseInputFile as ResponseInputFile
     from .response_input_file_content import ResponseInputFileContent as ResponseInputFileContent
     from .response_input_file_content_param import (
         ResponseInputFileContentParam as ResponseInputFileContentParam,
     )
+    from .response_input_file_param import ResponseInputFileParam as ResponseInputFileParam
+    from .response_input_image import ResponseInputImage as ResponseInputImage
     from .response_input_image_content import ResponseInputImageContent as ResponseInputImageContent
     from .response_input_image_content_param import (
         ResponseInputImageContentParam as ResponseInputImageContentParam,
     )
+    from .response_input_image_param import ResponseInputImageParam as ResponseInputImageParam
     from .response_input_item_param import ResponseInputItemParam as ResponseInputItemParam
     from .response_input_message_item import ResponseInputMessageItem as ResponseInputMessageItem
+    from .response_input_text import ResponseInputText as ResponseInputText
     from .response_input_text_content import ResponseInputTextContent as ResponseInputTextContent
     from .response_input_text_content_param import (
         ResponseInputTextContentParam as ResponseInputTextContentParam,
     )
+    from .response_input_text_param import ResponseInputTextParam as ResponseInputTextParam
     from .response_item import ResponseItem as ResponseItem
     from .response_item_list import ResponseItemList as ResponseItemList
+    from .response_local_environment import ResponseLocalEnvironment as ResponseLocalEnvironment
     from .response_log_prob import ResponseLogProb as ResponseLogProb
     from .response_mcp_call_arguments_delta_event import (
         ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
@@ -294,10 +332,15 @@ if TYPE_CHECKING:
     from .response_output_message_param import (
         ResponseOutputMessageParam as ResponseOutputMessageParam,
     )
+    from .response_output_refusal import ResponseOutputRefusal as ResponseOutputRefusal
+    from .response_output_refusal_param import (
+        ResponseOutputRefusalParam as ResponseOutputRefusalParam,
+    )
     from .response_output_text import ResponseOutputText as ResponseOutputText
     from .response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
     )
+    from .response_output_text_param import ResponseOutputTextParam as ResponseOutputTextParam
     from .response_prompt import ResponsePrompt as ResponsePrompt
     from .response_prompt_param import ResponsePromptParam as ResponsePromptParam
     from .response_properties import ResponseProperties as ResponseProperties
@@ -326,6 +369,7 @@ if TYPE_CHECKING:
     )
     from .response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
     from .response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
+    from .response_retrieve_params import ResponseRetrieveParams as ResponseRetrieveParams
     from .response_shell_call_command_added_event import (
         ResponseShellCallCommandAddedEvent as ResponseShellCallCommandAddedEvent,
     )
@@ -361,6 +405,7 @@ if TYPE_CHECKING:
         ResponseSteerInputContentParam as ResponseSteerInputContentParam,
     )
     from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
+    from .response_text_config import ResponseTextConfig as ResponseTextConfig
     from .response_text_config_param import ResponseTextConfigParam as ResponseTextConfigParam
     from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
     from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
@@ -409,6 +454,9 @@ if TYPE_CHECKING:
     from .tool import Tool as Tool
     from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
     from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
+    from .tool_choice_apply_patch_param import (
+        ToolChoiceApplyPatchParam as ToolChoiceApplyPatchParam,
+    )
     from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
     from .tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
     from .tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
@@ -418,6 +466,7 @@ if TYPE_CHECKING:
     from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
     from .tool_choice_param import ToolChoiceParam as ToolChoiceParam
     from .tool_choice_param_param import ToolChoiceParamParam as ToolChoiceParamParam
+    from .tool_choice_shell_param import ToolChoiceShellParam as ToolChoiceShellParam
     from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
     from .tool_param import ToolParam as ToolParam
@@ -475,7 +524,9 @@ _LAZY = {
     "InlineSkillSource": ".inline_skill_source",
     "InlineSkillSourceParam": ".inline_skill_source_param",
     "InputItem": ".input_item",
+    "InputItemListParams": ".input_item_list_params",
     "InputMessageResource": ".input_message_resource",
+    "InputTokenCountParams": ".input_token_count_params",
     "InputTokenCountResponse": ".input_token_count_response",
     "ItemField": ".item_field",
     "LocalEnvironment": ".local_environment",
@@ -507,17 +558,23 @@ _LAZY = {
     "ResponseCodeInterpreterCallInterpretingEvent": ".response_code_interpreter_call_interpreting_event",
     "ResponseCodeInterpreterToolCall": ".response_code_interpreter_tool_call",
     "ResponseCodeInterpreterToolCallParam": ".response_code_interpreter_tool_call_param",
+    "ResponseCompactParams": ".response_compact_params",
     "ResponseCompactionItem": ".response_compaction_item",
     "ResponseCompactionItemParam": ".response_compaction_item_param",
     "ResponseCompactionItemParamParam": ".response_compaction_item_param_param",
     "ResponseCompletedEvent": ".response_completed_event",
     "ResponseComputerToolCall": ".response_computer_tool_call",
     "ResponseComputerToolCallOutputItem": ".response_computer_tool_call_output_item",
+    "ResponseComputerToolCallOutputScreenshot": ".response_computer_tool_call_output_screenshot",
+    "ResponseComputerToolCallOutputScreenshotParam": ".response_computer_tool_call_output_screenshot_param",
     "ResponseComputerToolCallParam": ".response_computer_tool_call_param",
+    "ResponseContainerReference": ".response_container_reference",
     "ResponseContentPartAddedEvent": ".response_content_part_added_event",
     "ResponseContentPartDoneEvent": ".response_content_part_done_event",
     "ResponseConversation": ".response_conversation",
     "ResponseConversationParam": ".response_conversation_param",
+    "ResponseConversationParamParam": ".response_conversation_param_param",
+    "ResponseCreateParams": ".response_create_params",
     "ResponseCreatedEvent": ".response_created_event",
     "ResponseCustomToolCallInputDeltaEvent": ".response_custom_tool_call_input_delta_event",
     "ResponseCustomToolCallInputDoneEvent": ".response_custom_tool_call_input_done_event",
@@ -532,10 +589,15 @@ _LAZY = {
     "ResponseFileSearchCallSearchingEvent": ".response_file_search_call_searching_event",
     "ResponseFileSearchToolCall": ".response_file_search_tool_call",
     "ResponseFileSearchToolCallParam": ".response_file_search_tool_call_param",
+    "ResponseFormatTextConfig": ".response_format_text_config",
+    "ResponseFormatTextConfigParam": ".response_format_text_config_param",
+    "ResponseFormatTextJSONSchemaConfig": ".response_format_text_json_schema_config",
+    "ResponseFormatTextJSONSchemaConfigParam": ".response_format_text_json_schema_config_param",
     "ResponseFunctionCallArgumentsDeltaEvent": ".response_function_call_arguments_delta_event",
     "ResponseFunctionCallArgumentsDoneEvent": ".response_function_call_arguments_done_event",
     "ResponseFunctionCallOutputItem": ".response_function_call_output_item",
     "ResponseFunctionCallOutputItemParam": ".response_function_call_output_item_param",
+    "ResponseFunctionShellCallOutputContent": ".response_function_shell_call_output_content",
     "ResponseFunctionShellCallOutputContentParam": ".response_function_shell_call_output_content_param",
     "ResponseFunctionShellToolCall": ".response_function_shell_tool_call",
     "ResponseFunctionShellToolCallOutput": ".response_function_shell_tool_call_output",
@@ -550,16 +612,25 @@ _LAZY = {
     "ResponseIncompleteEvent": ".response_incomplete_event",
     "ResponseInputAudio": ".response_input_audio",
     "ResponseInputAudioParam": ".response_input_audio_param",
+    "ResponseInputContent": ".response_input_content",
+    "ResponseInputContentParam": ".response_input_content_param",
+    "ResponseInputFile": ".response_input_file",
     "ResponseInputFileContent": ".response_input_file_content",
     "ResponseInputFileContentParam": ".response_input_file_content_param",
+    "ResponseInputFileParam": ".response_input_file_param",
+    "ResponseInputImage": ".response_input_image",
     "ResponseInputImageContent": ".response_input_image_content",
     "ResponseInputImageContentParam": ".response_input_image_content_param",
+    "ResponseInputImageParam": ".response_input_image_param",
     "ResponseInputItemParam": ".response_input_item_param",
     "ResponseInputMessageItem": ".response_input_message_item",
+    "ResponseInputText": ".response_input_text",
     "ResponseInputTextContent": ".response_input_text_content",
     "ResponseInputTextContentParam": ".response_input_text_content_param",
+    "ResponseInputTextParam": ".response_input_text_param",
     "ResponseItem": ".response_item",
     "ResponseItemList": ".response_item_list",
+    "ResponseLocalEnvironment": ".response_local_environment",
     "ResponseLogProb": ".response_log_prob",
     "ResponseMCPCallArgumentsDeltaEvent": ".response_mcp_call_arguments_delta_event",
     "ResponseMCPCallArgumentsDoneEvent": ".response_mcp_call_arguments_done_event",
@@ -581,8 +652,11 @@ _LAZY = {
     "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
     "ResponseOutputMessage": ".response_output_message",
     "ResponseOutputMessageParam": ".response_output_message_param",
+    "ResponseOutputRefusal": ".response_output_refusal",
+    "ResponseOutputRefusalParam": ".response_output_refusal_param",
     "ResponseOutputText": ".response_output_text",
     "ResponseOutputTextAnnotationAddedEvent": ".response_output_text_annotation_added_event",
+    "ResponseOutputTextParam": ".response_output_text_param",
     "ResponsePrompt": ".response_prompt",
     "ResponsePromptParam": ".response_prompt_param",
     "ResponseProperties": ".response_properties",
@@ -597,6 +671,7 @@ _LAZY = {
     "ResponseReasoningTextDoneEvent": ".response_reasoning_text_done_event",
     "ResponseRefusalDeltaEvent": ".response_refusal_delta_event",
     "ResponseRefusalDoneEvent": ".response_refusal_done_event",
+    "ResponseRetrieveParams": ".response_retrieve_params",
     "ResponseShellCallCommandAddedEvent": ".response_shell_call_command_added_event",
     "ResponseShellCallCommandAddedStreamingEvent": ".response_shell_call_command_added_streaming_event",
     "ResponseShellCallCommandDeltaEvent": ".response_shell_call_command_delta_event",
@@ -610,6 +685,7 @@ _LAZY = {
     "ResponseSteerInputContent": ".response_steer_input_content",
     "ResponseSteerInputContentParam": ".response_steer_input_content_param",
     "ResponseStreamEvent": ".response_stream_event",
+    "ResponseTextConfig": ".response_text_config",
     "ResponseTextConfigParam": ".response_text_config_param",
     "ResponseTextDeltaEvent": ".response_text_delta_event",
     "ResponseTextDoneEvent": ".response_text_done_event",
@@ -636,6 +712,7 @@ _LAZY = {
     "Tool": ".tool",
     "ToolChoiceAllowed": ".tool_choice_allowed",
     "ToolChoiceAllowedParam": ".tool_choice_allowed_param",
+    "ToolChoiceApplyPatchParam": ".tool_choice_apply_patch_param",
     "ToolChoiceCustom": ".tool_choice_custom",
     "ToolChoiceCustomParam": ".tool_choice_custom_param",
     "ToolChoiceFunction": ".tool_choice_function",
@@ -645,6 +722,7 @@ _LAZY = {
     "ToolChoiceOptions": ".tool_choice_options",
     "ToolChoiceParam": ".tool_choice_param",
     "ToolChoiceParamParam": ".tool_choice_param_param",
+    "ToolChoiceShellParam": ".tool_choice_shell_param",
     "ToolChoiceTypes": ".tool_choice_types",
     "ToolChoiceTypesParam": ".tool_choice_types_param",
     "ToolParam": ".tool_param",

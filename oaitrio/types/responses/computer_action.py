@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+from ..beta.beta_click_param import BetaClickParam
+from ..beta.beta_coord_param import BetaCoordParam
+from ..beta.beta_double_click_action import BetaDoubleClickAction
+from ..beta.beta_drag_param import BetaDragParam
+from ..beta.beta_key_press_action import BetaKeyPressAction
+from ..beta.beta_move_param import BetaMoveParam
+from ..beta.beta_screenshot_param import BetaScreenshotParam
+from ..beta.beta_scroll_param import BetaScrollParam
+from ..beta.beta_type_param import BetaTypeParam
+from ..beta.beta_wait_param import BetaWaitParam
 from ..shared.computer_action import ComputerAction as ComputerAction2
-
-if TYPE_CHECKING:
-    from ..beta.beta_click_param import BetaClickParam
-    from ..beta.beta_double_click_action import BetaDoubleClickAction
-    from ..beta.beta_drag_param import BetaDragParam
-    from ..beta.beta_key_press_action import BetaKeyPressAction
-    from ..beta.beta_move_param import BetaMoveParam
-    from ..beta.beta_screenshot_param import BetaScreenshotParam
-    from ..beta.beta_scroll_param import BetaScrollParam
-    from ..beta.beta_type_param import BetaTypeParam
-    from ..beta.beta_wait_param import BetaWaitParam
 
 __all__ = ["ComputerAction"]
 
@@ -24,35 +20,31 @@ __all__ = ["ComputerAction"]
 ComputerAction = ComputerAction2
 
 
-_ELSEWHERE = {
-    "Click": ("..beta.beta_click_param", "BetaClickParam"),
-    "DoubleClick": ("..beta.beta_double_click_action", "BetaDoubleClickAction"),
-    "Drag": ("..beta.beta_drag_param", "BetaDragParam"),
-    "Keypress": ("..beta.beta_key_press_action", "BetaKeyPressAction"),
-    "Move": ("..beta.beta_move_param", "BetaMoveParam"),
-    "Screenshot": ("..beta.beta_screenshot_param", "BetaScreenshotParam"),
-    "Scroll": ("..beta.beta_scroll_param", "BetaScrollParam"),
-    "Type": ("..beta.beta_type_param", "BetaTypeParam"),
-    "Wait": ("..beta.beta_wait_param", "BetaWaitParam"),
-}
+Click = BetaClickParam
 
-if TYPE_CHECKING:
-    Click = BetaClickParam
-    DoubleClick = BetaDoubleClickAction
-    Drag = BetaDragParam
-    Keypress = BetaKeyPressAction
-    Move = BetaMoveParam
-    Screenshot = BetaScreenshotParam
-    Scroll = BetaScrollParam
-    Type = BetaTypeParam
-    Wait = BetaWaitParam
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+DoubleClick = BetaDoubleClickAction
+
+
+Drag = BetaDragParam
+
+
+DragPath = BetaCoordParam
+
+
+Keypress = BetaKeyPressAction
+
+
+Move = BetaMoveParam
+
+
+Screenshot = BetaScreenshotParam
+
+
+Scroll = BetaScrollParam
+
+
+Type = BetaTypeParam
+
+
+Wait = BetaWaitParam

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TypeAlias
 
+from ..beta.beta_click_param_param import BetaClickParamParam
+from ..beta.beta_coord_param_param import BetaCoordParamParam
+from ..beta.beta_double_click_action_param import BetaDoubleClickActionParam
+from ..beta.beta_drag_param_param import BetaDragParamParam
+from ..beta.beta_key_press_action_param import BetaKeyPressActionParam
+from ..beta.beta_move_param_param import BetaMoveParamParam
+from ..beta.beta_screenshot_param_param import BetaScreenshotParamParam
+from ..beta.beta_scroll_param_param import BetaScrollParamParam
+from ..beta.beta_type_param_param import BetaTypeParamParam
+from ..beta.beta_wait_param_param import BetaWaitParamParam
 from ..shared.computer_action_param import ComputerActionParam
-
-if TYPE_CHECKING:
-    from ..beta.beta_click_param_param import BetaClickParamParam
-    from ..beta.beta_double_click_action_param import BetaDoubleClickActionParam
-    from ..beta.beta_drag_param_param import BetaDragParamParam
-    from ..beta.beta_key_press_action_param import BetaKeyPressActionParam
-    from ..beta.beta_move_param_param import BetaMoveParamParam
-    from ..beta.beta_screenshot_param_param import BetaScreenshotParamParam
-    from ..beta.beta_scroll_param_param import BetaScrollParamParam
-    from ..beta.beta_type_param_param import BetaTypeParamParam
-    from ..beta.beta_wait_param_param import BetaWaitParamParam
 
 __all__ = ["ComputerActionListParam"]
 
@@ -27,35 +25,31 @@ ComputerActionListParam: TypeAlias = list[ComputerActionParam]
 """
 
 
-_ELSEWHERE = {
-    "Click": ("..beta.beta_click_param_param", "BetaClickParamParam"),
-    "DoubleClick": ("..beta.beta_double_click_action_param", "BetaDoubleClickActionParam"),
-    "Drag": ("..beta.beta_drag_param_param", "BetaDragParamParam"),
-    "Keypress": ("..beta.beta_key_press_action_param", "BetaKeyPressActionParam"),
-    "Move": ("..beta.beta_move_param_param", "BetaMoveParamParam"),
-    "Screenshot": ("..beta.beta_screenshot_param_param", "BetaScreenshotParamParam"),
-    "Scroll": ("..beta.beta_scroll_param_param", "BetaScrollParamParam"),
-    "Type": ("..beta.beta_type_param_param", "BetaTypeParamParam"),
-    "Wait": ("..beta.beta_wait_param_param", "BetaWaitParamParam"),
-}
+Click = BetaClickParamParam
 
-if TYPE_CHECKING:
-    Click = BetaClickParamParam
-    DoubleClick = BetaDoubleClickActionParam
-    Drag = BetaDragParamParam
-    Keypress = BetaKeyPressActionParam
-    Move = BetaMoveParamParam
-    Screenshot = BetaScreenshotParamParam
-    Scroll = BetaScrollParamParam
-    Type = BetaTypeParamParam
-    Wait = BetaWaitParamParam
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+DoubleClick = BetaDoubleClickActionParam
+
+
+Drag = BetaDragParamParam
+
+
+DragPath = BetaCoordParamParam
+
+
+Keypress = BetaKeyPressActionParam
+
+
+Move = BetaMoveParamParam
+
+
+Screenshot = BetaScreenshotParamParam
+
+
+Scroll = BetaScrollParamParam
+
+
+Type = BetaTypeParamParam
+
+
+Wait = BetaWaitParamParam

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_container_auto_param import BetaContainerAutoParam
+from ..shared.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
+from ..shared.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
+from ..shared.inline_skill_param import InlineSkillParam
+from ..shared.skill_reference_param import SkillReferenceParam
 
 __all__ = ["ContainerAuto"]
+
+
+NetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
+
+
+Skill: TypeAlias = Union[SkillReferenceParam, InlineSkillParam]
 
 
 ContainerAuto = BetaContainerAutoParam

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..shared.container_auto_param_param import ContainerAutoParamParam
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
+from ..shared.inline_skill_param_param import InlineSkillParamParam
+from ..shared.skill_reference_param_param import SkillReferenceParamParam
 
 __all__ = ["ContainerAutoParam"]
+
+
+NetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
+
+
+Skill: TypeAlias = Union[SkillReferenceParamParam, InlineSkillParamParam]
 
 
 ContainerAutoParam = ContainerAutoParamParam

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..beta.beta_hybrid_search_options_param import BetaHybridSearchOptionsParam
 from ..beta.beta_ranking_options_param import BetaRankingOptionsParam
 from ..shared.file_search_tool_param import FileSearchToolParam as FileSearchToolParam2
 from ..shared.filters_param import FiltersParam
@@ -16,3 +17,6 @@ Filters = FiltersParam
 
 
 RankingOptions = BetaRankingOptionsParam
+
+
+RankingOptionsHybridSearch = BetaHybridSearchOptionsParam

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
+from ..shared.container_auto_param import ContainerAutoParam
+from ..shared.container_reference_param import ContainerReferenceParam
+from ..shared.local_environment_param import LocalEnvironmentParam
 
 __all__ = ["FunctionShellTool"]
+
+
+Environment: TypeAlias = Optional[Union[ContainerAutoParam, LocalEnvironmentParam, ContainerReferenceParam]]
 
 
 FunctionShellTool = BetaFunctionShellToolParam

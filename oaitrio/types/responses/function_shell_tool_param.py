@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.container_auto_param_param import ContainerAutoParamParam
+from ..shared.container_reference_param_param import ContainerReferenceParamParam
 from ..shared.function_shell_tool_param_param import FunctionShellToolParamParam
+from ..shared.local_environment_param_param import LocalEnvironmentParamParam
 
 __all__ = ["FunctionShellToolParam"]
+
+
+Environment: TypeAlias = Optional[Union[ContainerAutoParamParam, LocalEnvironmentParamParam, ContainerReferenceParamParam]]
 
 
 FunctionShellToolParam = FunctionShellToolParamParam

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, TypedDict, Union
+
+from ..shared.tool_param import ToolParam
+from .conversation_param import ConversationParam
+from .reasoning_param import ReasoningParam
+from .response_input_item_param import ResponseInputItemParam
 from .response_text_param_param import ResponseTextParamParam
 from .specific_programmatic_tool_calling_param_param import (
     SpecificProgrammaticToolCallingParamParam,
 )
+from .tool_choice_param_param import ToolChoiceParamParam
+
+__all__ = ["InputTokenCountParams"]
+
 
 Text = ResponseTextParamParam
 
 
 ToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParamParam
+
+
+class InputTokenCountParams(TypedDict, total=False):
+    model: Optional[str]
+    input: Optional[Union[str, list[ResponseInputItemParam]]]
+    previous_response_id: Optional[str]
+    tools: Optional[list[ToolParam]]
+    text: Optional[ResponseTextParamParam]
+    reasoning: Optional[ReasoningParam]
+    truncation: Literal["auto", "disabled"]
+    """The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error."""
+    instructions: Optional[str]
+    personality: Union[str, Literal["friendly", "pragmatic"]]
+    """A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters."""
+    conversation: Optional[ConversationParam]
+    tool_choice: Optional[ToolChoiceParamParam]
+    parallel_tool_calls: Optional[bool]

@@ -24,6 +24,7 @@ from .tool_choice_param import ToolChoiceParam
 if TYPE_CHECKING:
     from ..image_gen_output_tokens_details import ImageGenOutputTokensDetails
     from ..images_usage import InputTokensDetails
+    from ..shared.moderation_result_body import ModerationResultBody
     from .moderation_error_body import ModerationErrorBody
     from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
@@ -128,7 +129,9 @@ Conversation = ResponseConversation
 
 _ELSEWHERE = {
     "ModerationInputError": (".moderation_error_body", "ModerationErrorBody"),
+    "ModerationInputModerationResult": ("..shared.moderation_result_body", "ModerationResultBody"),
     "ModerationOutputError": (".moderation_error_body", "ModerationErrorBody"),
+    "ModerationOutputModerationResult": ("..shared.moderation_result_body", "ModerationResultBody"),
     "ToolChoiceSpecificProgrammaticToolCallingParam": (".specific_programmatic_tool_calling_param", "SpecificProgrammaticToolCallingParam"),
     "ToolUsageImageGenInputTokensDetails": ("..images_usage", "InputTokensDetails"),
     "ToolUsageImageGenOutputTokensDetails": ("..image_gen_output_tokens_details", "ImageGenOutputTokensDetails"),
@@ -136,7 +139,9 @@ _ELSEWHERE = {
 
 if TYPE_CHECKING:
     ModerationInputError = ModerationErrorBody
+    ModerationInputModerationResult = ModerationResultBody
     ModerationOutputError = ModerationErrorBody
+    ModerationOutputModerationResult = ModerationResultBody
     ToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParam
     ToolUsageImageGenInputTokensDetails = InputTokensDetails
     ToolUsageImageGenOutputTokensDetails = ImageGenOutputTokensDetails

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_apply_patch_create_file_operation import BetaApplyPatchCreateFileOperation
 from ..beta.beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOperation
 from ..beta.beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
 from ..beta.beta_tool_call_caller import BetaToolCallCaller
+from ..shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation
+from ..shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
 from ..shared.apply_patch_tool_call import ApplyPatchToolCall
+from ..shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
 
 __all__ = ["ResponseApplyPatchToolCall"]
+
+
+Operation: TypeAlias = Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
 
 
 Caller = BetaToolCallCaller

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage
 from ..beta.beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs
+from ..shared.code_interpreter_output_image import CodeInterpreterOutputImage
+from ..shared.code_interpreter_output_logs import CodeInterpreterOutputLogs
 from ..shared.code_interpreter_tool_call import CodeInterpreterToolCall
 
 __all__ = ["ResponseCodeInterpreterToolCall"]
+
+
+Output: TypeAlias = Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage]
 
 
 OutputImage = BetaCodeInterpreterOutputImage

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam
 from ..beta.beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam
+from ..shared.code_interpreter_output_image_param import CodeInterpreterOutputImageParam
+from ..shared.code_interpreter_output_logs_param import CodeInterpreterOutputLogsParam
 from ..shared.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
 
 __all__ = ["ResponseCodeInterpreterToolCallParam"]
+
+
+Output: TypeAlias = Union[CodeInterpreterOutputLogsParam, CodeInterpreterOutputImageParam]
 
 
 OutputImage = BetaCodeInterpreterOutputImageParam

@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+from ..shared.click_param import ClickParam
+from ..shared.computer_action import ComputerAction
+from ..shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
 from ..shared.computer_tool_call import ComputerToolCall
+from ..shared.coord_param import CoordParam
 from ..shared.double_click_action import DoubleClickAction
+from ..shared.drag_param import DragParam
+from ..shared.key_press_action import KeyPressAction
+from ..shared.move_param import MoveParam
+from ..shared.screenshot_param import ScreenshotParam
+from ..shared.scroll_param import ScrollParam
+from ..shared.type_param import TypeParam
+from ..shared.wait_param import WaitParam
 
 __all__ = ["ResponseComputerToolCall"]
 
 
+Action = ComputerAction
+
+
+ActionClick = ClickParam
+
+
 ActionDoubleClick = DoubleClickAction
+
+
+ActionDrag = DragParam
+
+
+ActionDragPath = CoordParam
+
+
+ActionKeypress = KeyPressAction
+
+
+ActionMove = MoveParam
+
+
+ActionScreenshot = ScreenshotParam
+
+
+ActionScroll = ScrollParam
+
+
+ActionType = TypeParam
+
+
+ActionWait = WaitParam
+
+
+PendingSafetyCheck = ComputerCallSafetyCheckParam
 
 
 ResponseComputerToolCall = ComputerToolCall

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from ..shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
 from ..shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
 
 __all__ = ["ResponseComputerToolCallOutputItem"]
+
+
+AcknowledgedSafetyCheck = ComputerCallSafetyCheckParam
 
 
 ResponseComputerToolCallOutputItem = ComputerToolCallOutputResource

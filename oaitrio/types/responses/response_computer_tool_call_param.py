@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 from ..beta.beta_double_click_action_param import BetaDoubleClickActionParam
+from ..shared.click_param_param import ClickParamParam
+from ..shared.computer_call_safety_check_param_param import ComputerCallSafetyCheckParamParam
 from ..shared.computer_tool_call_param import ComputerToolCallParam
+from ..shared.coord_param_param import CoordParamParam
+from ..shared.drag_param_param import DragParamParam
+from ..shared.key_press_action_param import KeyPressActionParam
+from ..shared.move_param_param import MoveParamParam
+from ..shared.screenshot_param_param import ScreenshotParamParam
+from ..shared.scroll_param_param import ScrollParamParam
+from ..shared.type_param_param import TypeParamParam
+from ..shared.wait_param_param import WaitParamParam
 
 __all__ = ["ResponseComputerToolCallParam"]
 
 
+ActionClick = ClickParamParam
+
+
 ActionDoubleClick = BetaDoubleClickActionParam
+
+
+ActionDrag = DragParamParam
+
+
+ActionDragPath = CoordParamParam
+
+
+ActionKeypress = KeyPressActionParam
+
+
+ActionMove = MoveParamParam
+
+
+ActionScreenshot = ScreenshotParamParam
+
+
+ActionScroll = ScrollParamParam
+
+
+ActionType = TypeParamParam
+
+
+ActionWait = WaitParamParam
+
+
+PendingSafetyCheck = ComputerCallSafetyCheckParamParam
 
 
 ResponseComputerToolCallParam = ComputerToolCallParam

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..._models import BaseModel
 from .output_content import OutputContent
+
+if TYPE_CHECKING:
+    from ..shared.reasoning_text_content import ReasoningTextContent
 
 __all__ = ["ResponseContentPartAddedEvent"]
 
@@ -24,3 +28,24 @@ class ResponseContentPartAddedEvent(BaseModel, kw_only=True, tag_field="type", t
     """The content part that was added."""
     sequence_number: int
     """The sequence number of this event."""
+
+
+Part = OutputContent
+
+
+_ELSEWHERE = {
+    "PartReasoningText": ("..shared.reasoning_text_content", "ReasoningTextContent"),
+}
+
+if TYPE_CHECKING:
+    PartReasoningText = ReasoningTextContent
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The SDK's names for classes defined elsewhere, imported on first use."""
+        found = _ELSEWHERE.get(name)
+        if found is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], __package__), found[1])
+        globals()[name] = value
+        return value

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, Required, TypedDict, Union
+
+from ..beta.beta_moderation_config_param import BetaModerationConfigParam
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
+from ..shared.input_file_content_param import InputFileContentParam
+from ..shared.input_image_content_param import InputImageContentParam
+from ..shared.input_text_content_param import InputTextContentParam
+from ..shared.moderation_param import ModerationParam
+from ..shared.prompt_cache_options_param import PromptCacheOptionsParam
+from ..shared.tool_param import ToolParam
 from .context_management_param import ContextManagementParam
+from .conversation_param import ConversationParam
+from .reasoning_param import ReasoningParam
+from .response_input_item_param import ResponseInputItemParam
+from .response_text_param_param import ResponseTextParamParam
 from .specific_programmatic_tool_calling_param_param import (
     SpecificProgrammaticToolCallingParamParam,
 )
+from .tool_choice_param_param import ToolChoiceParamParam
+
+__all__ = ["ResponseCreateParams"]
+
 
 ContextManagement = ContextManagementParam
 
@@ -18,4 +35,91 @@ Moderation = BetaModerationParam
 ModerationPolicy = BetaModerationPolicyParam
 
 
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
+
+
 ToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParamParam
+
+
+class Prompt(TypedDict, total=False):
+    """Reference to a prompt template and its variables.
+    [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
+    id: Required[str]
+    """The unique identifier of the prompt template to use."""
+    version: Optional[str]
+    variables: Optional[dict[str, Union[str, InputTextContentParam, InputImageContentParam, InputFileContentParam]]]
+
+
+class StreamOptions(TypedDict, total=False):
+    """Options for streaming responses. Only set this when you set `stream: true`."""
+    include_obfuscation: bool
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
+
+
+class ResponseCreateParamsBase(TypedDict, total=False):
+    metadata: Optional[dict[str, str]]
+    top_logprobs: int
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+    """
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    prompt_cache_options: PromptCacheOptionsParam
+    previous_response_id: Optional[str]
+    model: Union[Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model guide](/docs/models)
+    to browse and compare available models.
+    """
+    background: Optional[bool]
+    max_tool_calls: Optional[int]
+    text: ResponseTextParamParam
+    tools: list[ToolParam]
+    tool_choice: ToolChoiceParamParam
+    prompt: Optional[Prompt]
+    service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
+    truncation: Optional[Literal["auto", "disabled"]]
+    reasoning: Optional[ReasoningParam]
+    input: Union[str, list[ResponseInputItemParam]]
+    include: Optional[list[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]]]
+    parallel_tool_calls: Optional[bool]
+    store: Optional[bool]
+    instructions: Optional[str]
+    moderation: Optional[ModerationParam]
+    stream_options: Optional[StreamOptions]
+    conversation: Optional[ConversationParam]
+    context_management: Optional[list[ContextManagementParam]]
+    max_output_tokens: Optional[int]
+
+
+class ResponseCreateParamsNonStreaming(ResponseCreateParamsBase, total=False):
+    stream: Literal[False] | None
+
+
+class ResponseCreateParamsStreaming(ResponseCreateParamsBase):
+    stream: Required[Literal[True]]
+
+
+ResponseCreateParams = Union[ResponseCreateParamsNonStreaming, ResponseCreateParamsStreaming]

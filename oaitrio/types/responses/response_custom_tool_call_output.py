@@ -6,6 +6,7 @@ from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
 from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.custom_tool_call_output import CustomToolCallOutput
+from ..shared.function_and_custom_tool_call_output import FunctionAndCustomToolCallOutput
 
 __all__ = ["ResponseCustomToolCallOutput"]
 
@@ -17,6 +18,9 @@ CallerDirect = BetaDirectToolCallCaller
 
 
 CallerProgram = BetaProgramToolCallCaller
+
+
+OutputOutputContentList = FunctionAndCustomToolCallOutput
 
 
 ResponseCustomToolCallOutput = CustomToolCallOutput

@@ -6,6 +6,7 @@ from ..beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerPa
 from ..beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
 from ..beta.beta_tool_call_caller_param import BetaToolCallCallerParam
 from ..shared.custom_tool_call_output_param import CustomToolCallOutputParam
+from ..shared.function_and_custom_tool_call_output_param import FunctionAndCustomToolCallOutputParam
 
 __all__ = ["ResponseCustomToolCallOutputParam"]
 
@@ -17,6 +18,9 @@ CallerDirect = BetaDirectToolCallCallerParam
 
 
 CallerProgram = BetaProgramToolCallCallerParam
+
+
+OutputOutputContentList = FunctionAndCustomToolCallOutputParam
 
 
 ResponseCustomToolCallOutputParam = CustomToolCallOutputParam

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_function_shell_call_output_exit_outcome import (
     BetaFunctionShellCallOutputExitOutcome,
 )
 from ..beta.beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome,
 )
+from ..shared.function_shell_call_output_content_param import FunctionShellCallOutputContentParam
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
+
+__all__ = ["ResponseFunctionShellCallOutputContent"]
+
+
+Outcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
+
 
 OutcomeExit = BetaFunctionShellCallOutputExitOutcome
 
 
 OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcome
+
+
+ResponseFunctionShellCallOutputContent = FunctionShellCallOutputContentParam

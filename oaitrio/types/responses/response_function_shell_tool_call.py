@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_function_shell_action import BetaFunctionShellAction
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
 from ..beta.beta_tool_call_caller import BetaToolCallCaller
+from ..shared.container_reference_resource import ContainerReferenceResource
 from ..shared.function_shell_call import FunctionShellCall
+from ..shared.local_environment_resource import LocalEnvironmentResource
 
 __all__ = ["ResponseFunctionShellToolCall"]
+
+
+Environment: TypeAlias = Optional[Union[LocalEnvironmentResource, ContainerReferenceResource]]
 
 
 Action = BetaFunctionShellAction

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
 from ..beta.beta_function_shell_call_output_exit_outcome import (
@@ -13,8 +15,15 @@ from ..beta.beta_function_shell_call_output_timeout_outcome import (
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
 from ..beta.beta_tool_call_caller import BetaToolCallCaller
 from ..shared.function_shell_call_output import FunctionShellCallOutput
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
 
 __all__ = ["ResponseFunctionShellToolCallOutput"]
+
+
+OutputOutcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
 
 
 Caller = BetaToolCallCaller

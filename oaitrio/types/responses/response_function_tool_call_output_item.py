@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
 from ..beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
 from ..beta.beta_tool_call_caller import BetaToolCallCaller
+from ..shared.function_and_custom_tool_call_output import FunctionAndCustomToolCallOutput
 from ..shared.function_tool_call_output_resource import FunctionToolCallOutputResource
 
 __all__ = ["ResponseFunctionToolCallOutputItem"]
@@ -17,6 +18,9 @@ CallerDirect = BetaDirectToolCallCaller
 
 
 CallerProgram = BetaProgramToolCallCaller
+
+
+OutputOutputContentList = FunctionAndCustomToolCallOutput
 
 
 ResponseFunctionToolCallOutputItem = FunctionToolCallOutputResource

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_web_search_action_find import BetaWebSearchActionFind
 from ..beta.beta_web_search_action_open_page import BetaWebSearchActionOpenPage
 from ..beta.beta_web_search_action_search import BetaWebSearchActionSearch, Source
+from ..shared.web_search_action_find import WebSearchActionFind
+from ..shared.web_search_action_open_page import WebSearchActionOpenPage
+from ..shared.web_search_action_search import WebSearchActionSearch
 from ..shared.web_search_tool_call import WebSearchToolCall
 
 __all__ = ["ResponseFunctionWebSearch"]
+
+
+Action: TypeAlias = Union[WebSearchActionSearch, WebSearchActionOpenPage, WebSearchActionFind]
 
 
 ActionFind = BetaWebSearchActionFind

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_web_search_action_find_param import BetaWebSearchActionFindParam
 from ..beta.beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam
 from ..beta.beta_web_search_action_search_param import BetaWebSearchActionSearchParam, Source
+from ..shared.web_search_action_find_param import WebSearchActionFindParam
+from ..shared.web_search_action_open_page_param import WebSearchActionOpenPageParam
+from ..shared.web_search_action_search_param import WebSearchActionSearchParam
 from ..shared.web_search_tool_call_param import WebSearchToolCallParam
 
 __all__ = ["ResponseFunctionWebSearchParam"]
+
+
+Action: TypeAlias = Union[WebSearchActionSearchParam, WebSearchActionOpenPageParam, WebSearchActionFindParam]
 
 
 ActionFind = BetaWebSearchActionFindParam

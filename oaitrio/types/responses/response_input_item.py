@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
 from ..shared.additional_tools_item_param import AdditionalToolsItemParam
 from ..shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation
@@ -10,11 +12,18 @@ from ..shared.apply_patch_tool_call_item_param import ApplyPatchToolCallItemPara
 from ..shared.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
 from ..shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
 from ..shared.computer_call_output_item_param import ComputerCallOutputItemParam
+from ..shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
+from ..shared.container_reference_param import ContainerReferenceParam
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.direct_tool_call_caller_param2 import DirectToolCallCallerParam2
 from ..shared.function_call_output_item_param import FunctionCallOutputItemParam
+from ..shared.function_shell_action_param import FunctionShellActionParam
 from ..shared.function_shell_call_item_param import FunctionShellCallItemParam
 from ..shared.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
 from ..shared.input_message import InputMessage
 from ..shared.item_reference_param import ItemReferenceParam
+from ..shared.local_environment_param import LocalEnvironmentParam
+from ..shared.local_shell_exec_action import LocalShellExecAction
 from ..shared.local_shell_tool_call import LocalShellToolCall
 from ..shared.local_shell_tool_call_output import LocalShellToolCallOutput
 from ..shared.mcp_approval_request import MCPApprovalRequest
@@ -23,12 +32,41 @@ from ..shared.mcp_list_tools import MCPListTools
 from ..shared.mcp_tool_call import MCPToolCall
 from ..shared.program_item_param import ProgramItemParam
 from ..shared.program_output_item_param import ProgramOutputItemParam
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
+from ..shared.program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 from ..shared.tool_search_call_item_param import ToolSearchCallItemParam
+
+ApplyPatchCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ApplyPatchCallOperation: TypeAlias = Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
+
+
+ApplyPatchCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+FunctionCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ShellCallCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]]
+
+
+ShellCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
 
 AdditionalTools = AdditionalToolsItemParam
 
 
 ApplyPatchCall = ApplyPatchToolCallItemParam
+
+
+ApplyPatchCallCallerDirect = DirectToolCallCallerParam2
+
+
+ApplyPatchCallCallerProgram = ProgramToolCallCallerParam2
 
 
 ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation
@@ -43,16 +81,34 @@ ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation
 ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParam
 
 
+ApplyPatchCallOutputCallerDirect = DirectToolCallCallerParam2
+
+
+ApplyPatchCallOutputCallerProgram = ProgramToolCallCallerParam2
+
+
 ComputerCallOutput = ComputerCallOutputItemParam
 
 
+ComputerCallOutputAcknowledgedSafetyCheck = ComputerCallSafetyCheckParam
+
+
 FunctionCallOutput = FunctionCallOutputItemParam
+
+
+FunctionCallOutputCallerDirect = DirectToolCallCallerParam2
+
+
+FunctionCallOutputCallerProgram = ProgramToolCallCallerParam2
 
 
 ItemReference = ItemReferenceParam
 
 
 LocalShellCall = LocalShellToolCall
+
+
+LocalShellCallAction = LocalShellExecAction
 
 
 LocalShellCallOutput = LocalShellToolCallOutput
@@ -85,7 +141,22 @@ ProgramOutput = ProgramOutputItemParam
 ShellCall = FunctionShellCallItemParam
 
 
+ShellCallAction = FunctionShellActionParam
+
+
+ShellCallCallerDirect = DirectToolCallCallerParam2
+
+
+ShellCallCallerProgram = ProgramToolCallCallerParam2
+
+
 ShellCallOutput = FunctionShellCallOutputItemParam
+
+
+ShellCallOutputCallerDirect = DirectToolCallCallerParam2
+
+
+ShellCallOutputCallerProgram = ProgramToolCallCallerParam2
 
 
 ToolSearchCall = ToolSearchCallItemParam

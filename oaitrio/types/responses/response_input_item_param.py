@@ -15,29 +15,48 @@ from ..shared.program_output_item_param_param import ProgramOutputItemParamParam
 if TYPE_CHECKING:
     from ..beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam
     from ..shared.additional_tools_item_param_param import AdditionalToolsItemParamParam
+    from ..shared.apply_patch_create_file_operation_param_param import (
+        ApplyPatchCreateFileOperationParamParam,
+    )
+    from ..shared.apply_patch_delete_file_operation_param_param import (
+        ApplyPatchDeleteFileOperationParamParam,
+    )
+    from ..shared.apply_patch_operation_param_param import ApplyPatchOperationParamParam
     from ..shared.apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParamParam
     from ..shared.apply_patch_tool_call_output_item_param_param import (
         ApplyPatchToolCallOutputItemParamParam,
     )
+    from ..shared.apply_patch_update_file_operation_param_param import (
+        ApplyPatchUpdateFileOperationParamParam,
+    )
     from ..shared.computer_call_output_item_param_param import ComputerCallOutputItemParamParam
+    from ..shared.computer_call_safety_check_param_param import ComputerCallSafetyCheckParamParam
+    from ..shared.direct_tool_call_caller_param2_param import DirectToolCallCallerParam2Param
     from ..shared.function_call_output_item_param_param import FunctionCallOutputItemParamParam
+    from ..shared.function_shell_action_param_param import FunctionShellActionParamParam
     from ..shared.function_shell_call_item_param_param import FunctionShellCallItemParamParam
     from ..shared.function_shell_call_output_item_param_param import (
         FunctionShellCallOutputItemParamParam,
     )
     from ..shared.input_message_param import InputMessageParam
+    from ..shared.local_shell_exec_action_param import LocalShellExecActionParam
     from ..shared.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
     from ..shared.local_shell_tool_call_param import LocalShellToolCallParam
     from ..shared.mcp_approval_request_param import MCPApprovalRequestParam
     from ..shared.mcp_approval_response_param import MCPApprovalResponseParam
     from ..shared.mcp_list_tools_param import MCPListToolsParam
     from ..shared.mcp_tool_call_param import MCPToolCallParam
+    from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
+    from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
     from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
 
 __all__ = ["ResponseInputItemParam"]
 
 
 ResponseInputItemParam: TypeAlias = Union[EasyInputMessageParam, ItemParam, CompactionTriggerItemParamParam, ItemReferenceParamParam, ProgramItemParamParam, ProgramOutputItemParamParam]
+
+
+CompactionTrigger = ItemReferenceParamParam
 
 
 ItemReference = ItemReferenceParamParam
@@ -52,10 +71,25 @@ ProgramOutput = ProgramOutputItemParamParam
 _ELSEWHERE = {
     "AdditionalTools": ("..shared.additional_tools_item_param_param", "AdditionalToolsItemParamParam"),
     "ApplyPatchCall": ("..shared.apply_patch_tool_call_item_param_param", "ApplyPatchToolCallItemParamParam"),
+    "ApplyPatchCallCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
+    "ApplyPatchCallCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
+    "ApplyPatchCallCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
+    "ApplyPatchCallOperation": ("..shared.apply_patch_operation_param_param", "ApplyPatchOperationParamParam"),
+    "ApplyPatchCallOperationCreateFile": ("..shared.apply_patch_create_file_operation_param_param", "ApplyPatchCreateFileOperationParamParam"),
+    "ApplyPatchCallOperationDeleteFile": ("..shared.apply_patch_delete_file_operation_param_param", "ApplyPatchDeleteFileOperationParamParam"),
+    "ApplyPatchCallOperationUpdateFile": ("..shared.apply_patch_update_file_operation_param_param", "ApplyPatchUpdateFileOperationParamParam"),
     "ApplyPatchCallOutput": ("..shared.apply_patch_tool_call_output_item_param_param", "ApplyPatchToolCallOutputItemParamParam"),
+    "ApplyPatchCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
+    "ApplyPatchCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
+    "ApplyPatchCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ComputerCallOutput": ("..shared.computer_call_output_item_param_param", "ComputerCallOutputItemParamParam"),
+    "ComputerCallOutputAcknowledgedSafetyCheck": ("..shared.computer_call_safety_check_param_param", "ComputerCallSafetyCheckParamParam"),
     "FunctionCallOutput": ("..shared.function_call_output_item_param_param", "FunctionCallOutputItemParamParam"),
+    "FunctionCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
+    "FunctionCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
+    "FunctionCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "LocalShellCall": ("..shared.local_shell_tool_call_param", "LocalShellToolCallParam"),
+    "LocalShellCallAction": ("..shared.local_shell_exec_action_param", "LocalShellExecActionParam"),
     "LocalShellCallOutput": ("..shared.local_shell_tool_call_output_param", "LocalShellToolCallOutputParam"),
     "McpApprovalRequest": ("..shared.mcp_approval_request_param", "MCPApprovalRequestParam"),
     "McpApprovalResponse": ("..shared.mcp_approval_response_param", "MCPApprovalResponseParam"),
@@ -64,17 +98,39 @@ _ELSEWHERE = {
     "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool_param", "BetaMCPListToolsToolParam"),
     "Message": ("..shared.input_message_param", "InputMessageParam"),
     "ShellCall": ("..shared.function_shell_call_item_param_param", "FunctionShellCallItemParamParam"),
+    "ShellCallAction": ("..shared.function_shell_action_param_param", "FunctionShellActionParamParam"),
+    "ShellCallCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
+    "ShellCallCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
+    "ShellCallCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ShellCallOutput": ("..shared.function_shell_call_output_item_param_param", "FunctionShellCallOutputItemParamParam"),
+    "ShellCallOutputCaller": ("..shared.tool_call_caller_param2_param", "ToolCallCallerParam2Param"),
+    "ShellCallOutputCallerDirect": ("..shared.direct_tool_call_caller_param2_param", "DirectToolCallCallerParam2Param"),
+    "ShellCallOutputCallerProgram": ("..shared.program_tool_call_caller_param2_param", "ProgramToolCallCallerParam2Param"),
     "ToolSearchCall": ("..shared.tool_search_call_item_param_param", "ToolSearchCallItemParamParam"),
 }
 
 if TYPE_CHECKING:
     AdditionalTools = AdditionalToolsItemParamParam
     ApplyPatchCall = ApplyPatchToolCallItemParamParam
+    ApplyPatchCallCaller = ToolCallCallerParam2Param
+    ApplyPatchCallCallerDirect = DirectToolCallCallerParam2Param
+    ApplyPatchCallCallerProgram = ProgramToolCallCallerParam2Param
+    ApplyPatchCallOperation = ApplyPatchOperationParamParam
+    ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperationParamParam
+    ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperationParamParam
+    ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperationParamParam
     ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParamParam
+    ApplyPatchCallOutputCaller = ToolCallCallerParam2Param
+    ApplyPatchCallOutputCallerDirect = DirectToolCallCallerParam2Param
+    ApplyPatchCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     ComputerCallOutput = ComputerCallOutputItemParamParam
+    ComputerCallOutputAcknowledgedSafetyCheck = ComputerCallSafetyCheckParamParam
     FunctionCallOutput = FunctionCallOutputItemParamParam
+    FunctionCallOutputCaller = ToolCallCallerParam2Param
+    FunctionCallOutputCallerDirect = DirectToolCallCallerParam2Param
+    FunctionCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     LocalShellCall = LocalShellToolCallParam
+    LocalShellCallAction = LocalShellExecActionParam
     LocalShellCallOutput = LocalShellToolCallOutputParam
     McpApprovalRequest = MCPApprovalRequestParam
     McpApprovalResponse = MCPApprovalResponseParam
@@ -83,7 +139,14 @@ if TYPE_CHECKING:
     McpListToolsTool = BetaMCPListToolsToolParam
     Message = InputMessageParam
     ShellCall = FunctionShellCallItemParamParam
+    ShellCallAction = FunctionShellActionParamParam
+    ShellCallCaller = ToolCallCallerParam2Param
+    ShellCallCallerDirect = DirectToolCallCallerParam2Param
+    ShellCallCallerProgram = ProgramToolCallCallerParam2Param
     ShellCallOutput = FunctionShellCallOutputItemParamParam
+    ShellCallOutputCaller = ToolCallCallerParam2Param
+    ShellCallOutputCallerDirect = DirectToolCallCallerParam2Param
+    ShellCallOutputCallerProgram = ProgramToolCallCallerParam2Param
     ToolSearchCall = ToolSearchCallItemParamParam
 else:
 

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
 from ..beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam
 from ..shared.additional_tools_item_param_param import AdditionalToolsItemParamParam
+from ..shared.apply_patch_create_file_operation_param_param import (
+    ApplyPatchCreateFileOperationParamParam,
+)
+from ..shared.apply_patch_delete_file_operation_param_param import (
+    ApplyPatchDeleteFileOperationParamParam,
+)
+from ..shared.apply_patch_operation_param_param import ApplyPatchOperationParamParam
 from ..shared.apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParamParam
 from ..shared.apply_patch_tool_call_output_item_param_param import (
     ApplyPatchToolCallOutputItemParamParam,
 )
+from ..shared.apply_patch_update_file_operation_param_param import (
+    ApplyPatchUpdateFileOperationParamParam,
+)
 from ..shared.computer_call_output_item_param_param import ComputerCallOutputItemParamParam
+from ..shared.computer_call_safety_check_param_param import ComputerCallSafetyCheckParamParam
+from ..shared.container_reference_param_param import ContainerReferenceParamParam
+from ..shared.direct_tool_call_caller_param2_param import DirectToolCallCallerParam2Param
 from ..shared.function_call_output_item_param_param import FunctionCallOutputItemParamParam
+from ..shared.function_shell_action_param_param import FunctionShellActionParamParam
 from ..shared.function_shell_call_item_param_param import FunctionShellCallItemParamParam
 from ..shared.function_shell_call_output_item_param_param import (
     FunctionShellCallOutputItemParamParam,
 )
 from ..shared.input_message_param import InputMessageParam
 from ..shared.item_reference_param_param import ItemReferenceParamParam
+from ..shared.local_environment_param_param import LocalEnvironmentParamParam
+from ..shared.local_shell_exec_action_param import LocalShellExecActionParam
 from ..shared.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
 from ..shared.local_shell_tool_call_param import LocalShellToolCallParam
 from ..shared.mcp_approval_request_param import MCPApprovalRequestParam
@@ -24,7 +42,12 @@ from ..shared.mcp_list_tools_param import MCPListToolsParam
 from ..shared.mcp_tool_call_param import MCPToolCallParam
 from ..shared.program_item_param_param import ProgramItemParamParam
 from ..shared.program_output_item_param_param import ProgramOutputItemParamParam
+from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
+from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
 from ..shared.tool_search_call_item_param_param import ToolSearchCallItemParamParam
+
+ShellCallEnvironment: TypeAlias = Optional[Union[LocalEnvironmentParamParam, ContainerReferenceParamParam]]
+
 
 AdditionalTools = AdditionalToolsItemParamParam
 
@@ -32,19 +55,67 @@ AdditionalTools = AdditionalToolsItemParamParam
 ApplyPatchCall = ApplyPatchToolCallItemParamParam
 
 
+ApplyPatchCallCaller = ToolCallCallerParam2Param
+
+
+ApplyPatchCallCallerDirect = DirectToolCallCallerParam2Param
+
+
+ApplyPatchCallCallerProgram = ProgramToolCallCallerParam2Param
+
+
+ApplyPatchCallOperation = ApplyPatchOperationParamParam
+
+
+ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperationParamParam
+
+
+ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperationParamParam
+
+
+ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperationParamParam
+
+
 ApplyPatchCallOutput = ApplyPatchToolCallOutputItemParamParam
+
+
+ApplyPatchCallOutputCaller = ToolCallCallerParam2Param
+
+
+ApplyPatchCallOutputCallerDirect = DirectToolCallCallerParam2Param
+
+
+ApplyPatchCallOutputCallerProgram = ProgramToolCallCallerParam2Param
+
+
+CompactionTrigger = ItemReferenceParamParam
 
 
 ComputerCallOutput = ComputerCallOutputItemParamParam
 
 
+ComputerCallOutputAcknowledgedSafetyCheck = ComputerCallSafetyCheckParamParam
+
+
 FunctionCallOutput = FunctionCallOutputItemParamParam
+
+
+FunctionCallOutputCaller = ToolCallCallerParam2Param
+
+
+FunctionCallOutputCallerDirect = DirectToolCallCallerParam2Param
+
+
+FunctionCallOutputCallerProgram = ProgramToolCallCallerParam2Param
 
 
 ItemReference = ItemReferenceParamParam
 
 
 LocalShellCall = LocalShellToolCallParam
+
+
+LocalShellCallAction = LocalShellExecActionParam
 
 
 LocalShellCallOutput = LocalShellToolCallOutputParam
@@ -77,7 +148,28 @@ ProgramOutput = ProgramOutputItemParamParam
 ShellCall = FunctionShellCallItemParamParam
 
 
+ShellCallAction = FunctionShellActionParamParam
+
+
+ShellCallCaller = ToolCallCallerParam2Param
+
+
+ShellCallCallerDirect = DirectToolCallCallerParam2Param
+
+
+ShellCallCallerProgram = ProgramToolCallCallerParam2Param
+
+
 ShellCallOutput = FunctionShellCallOutputItemParamParam
+
+
+ShellCallOutputCaller = ToolCallCallerParam2Param
+
+
+ShellCallOutputCallerDirect = DirectToolCallCallerParam2Param
+
+
+ShellCallOutputCallerProgram = ProgramToolCallCallerParam2Param
 
 
 ToolSearchCall = ToolSearchCallItemParamParam

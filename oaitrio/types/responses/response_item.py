@@ -38,6 +38,7 @@ from .input_message_resource import InputMessageResource
 
 if TYPE_CHECKING:
     from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
+    from ..shared.local_shell_exec_action import LocalShellExecAction
     from ..shared.mcp_approval_response import MCPApprovalResponse
 
 __all__ = ["ResponseItem"]
@@ -63,11 +64,13 @@ McpListTools = MCPListTools
 
 
 _ELSEWHERE = {
+    "LocalShellCallAction": ("..shared.local_shell_exec_action", "LocalShellExecAction"),
     "McpApprovalResponse": ("..shared.mcp_approval_response", "MCPApprovalResponse"),
     "McpListToolsTool": ("..beta.beta_mcp_list_tools_tool", "BetaMCPListToolsTool"),
 }
 
 if TYPE_CHECKING:
+    LocalShellCallAction = LocalShellExecAction
     McpApprovalResponse = MCPApprovalResponse
     McpListToolsTool = BetaMCPListToolsTool
 else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool
 from ..shared.additional_tools_item_param import AdditionalToolsItemParam
+from ..shared.local_shell_exec_action import LocalShellExecAction
 from ..shared.local_shell_tool_call import LocalShellToolCall
 from ..shared.local_shell_tool_call_output import LocalShellToolCallOutput
 from ..shared.mcp_approval_request import MCPApprovalRequest
@@ -17,6 +18,9 @@ AdditionalTools = AdditionalToolsItemParam
 
 
 LocalShellCall = LocalShellToolCall
+
+
+LocalShellCallAction = LocalShellExecAction
 
 
 LocalShellCallOutput = LocalShellToolCallOutput

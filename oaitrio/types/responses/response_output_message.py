@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ..shared.message import Message
+from ..shared.output_message_content import OutputMessageContent
 
 __all__ = ["ResponseOutputMessage"]
+
+
+Content = OutputMessageContent
 
 
 ResponseOutputMessage = Message

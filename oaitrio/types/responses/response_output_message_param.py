@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from ..shared.output_message_content_param import OutputMessageContentParam
 from ..shared.output_message_param import OutputMessageParam
 
 __all__ = ["ResponseOutputMessageParam"]
+
+
+Content = OutputMessageContentParam
 
 
 ResponseOutputMessageParam = OutputMessageParam

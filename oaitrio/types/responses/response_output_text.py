@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+from ..audio.create_transcription_response_json import Logprob as Logprob2
 from ..beta.chatkit.response_output_text import ResponseOutputText as ResponseOutputText2
-
-if TYPE_CHECKING:
-    from ..audio.create_transcription_response_json import Logprob as Logprob2
-    from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
-    from ..shared.file_path import FilePath
+from ..chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+from ..shared.annotation import Annotation as Annotation2
+from ..shared.container_file_citation_body import ContainerFileCitationBody
+from ..shared.file_citation_body import FileCitationBody
+from ..shared.file_path import FilePath
+from ..shared.url_citation_body import UrlCitationBody
 
 __all__ = ["ResponseOutputText"]
 
@@ -18,23 +17,22 @@ __all__ = ["ResponseOutputText"]
 ResponseOutputText = ResponseOutputText2
 
 
-_ELSEWHERE = {
-    "AnnotationFilePath": ("..shared.file_path", "FilePath"),
-    "Logprob": ("..chat.chat_completion_token_logprob", "ChatCompletionTokenLogprob"),
-    "LogprobTopLogprob": ("..audio.create_transcription_response_json", "Logprob"),
-}
+Annotation = Annotation2
 
-if TYPE_CHECKING:
-    AnnotationFilePath = FilePath
-    Logprob = ChatCompletionTokenLogprob
-    LogprobTopLogprob = Logprob2
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+AnnotationContainerFileCitation = ContainerFileCitationBody
+
+
+AnnotationFileCitation = FileCitationBody
+
+
+AnnotationFilePath = FilePath
+
+
+AnnotationURLCitation = UrlCitationBody
+
+
+Logprob = ChatCompletionTokenLogprob
+
+
+LogprobTopLogprob = Logprob2

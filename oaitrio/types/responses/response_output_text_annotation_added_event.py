@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
+from typing import ClassVar, Literal, Optional, TypeAlias, Union
 
 from ..._models import BaseModel
 from ..shared.container_file_citation_body import ContainerFileCitationBody
@@ -31,4 +31,16 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True, tag_field=
     """The annotation object being added. (See annotation schema for details.)"""
 
 
+Annotation: TypeAlias = Optional[Union[FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath]]
+
+
+AnnotationContainerFileCitation = ContainerFileCitationBody
+
+
+AnnotationFileCitation = FileCitationBody
+
+
 AnnotationFilePath = FilePath
+
+
+AnnotationURLCitation = UrlCitationBody

@@ -3,5 +3,36 @@
 from __future__ import annotations
 
 from ..beta.beta_log_prob_param import BetaLogProbParam
+from ..beta.beta_top_log_prob_param import BetaTopLogProbParam
+from ..shared.annotation_param import AnnotationParam
+from ..shared.container_file_citation_body_param import ContainerFileCitationBodyParam
+from ..shared.file_citation_body_param import FileCitationBodyParam
+from ..shared.file_path_param import FilePathParam
+from ..shared.output_text_content_param import OutputTextContentParam
+from ..shared.url_citation_body_param import UrlCitationBodyParam
+
+__all__ = ["ResponseOutputTextParam"]
+
+
+Annotation = AnnotationParam
+
+
+AnnotationContainerFileCitation = ContainerFileCitationBodyParam
+
+
+AnnotationFileCitation = FileCitationBodyParam
+
+
+AnnotationFilePath = FilePathParam
+
+
+AnnotationURLCitation = UrlCitationBodyParam
+
 
 Logprob = BetaLogProbParam
+
+
+LogprobTopLogprob = BetaTopLogProbParam
+
+
+ResponseOutputTextParam = OutputTextContentParam

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
 from ..beta.beta_function_shell_call_output_exit_outcome import (
     BetaFunctionShellCallOutputExitOutcome,
@@ -9,11 +11,18 @@ from ..beta.beta_function_shell_call_output_exit_outcome import (
 from ..beta.beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome,
 )
+from ..shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
+from ..shared.function_shell_call_output_timeout_outcome import (
+    FunctionShellCallOutputTimeoutOutcome,
+)
 from .response_shell_call_output_content_done_streaming_event import (
     ResponseShellCallOutputContentDoneStreamingEvent,
 )
 
 __all__ = ["ResponseShellCallOutputContentDoneEvent"]
+
+
+OutputOutcome: TypeAlias = Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
 
 
 Output = BetaFunctionShellCallOutputContent

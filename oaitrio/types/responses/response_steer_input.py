@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypeAlias, Union
+
+from ..shared.direct_tool_call_caller import DirectToolCallCaller
+from ..shared.direct_tool_call_caller_param2 import DirectToolCallCallerParam2
 from ..shared.function_call_output_item_param import FunctionCallOutputItemParam
+from ..shared.program_tool_call_caller import ProgramToolCallCaller
+from ..shared.program_tool_call_caller_param2 import ProgramToolCallCallerParam2
 from .input_message_resource import InputMessageResource
 
+ResponseSteerInputItemListFunctionCallOutputCaller: TypeAlias = Optional[Union[DirectToolCallCaller, ProgramToolCallCaller]]
+
+
 ResponseSteerInputItemListFunctionCallOutput = FunctionCallOutputItemParam
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerDirect = DirectToolCallCallerParam2
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerProgram = ProgramToolCallCallerParam2
 
 
 ResponseSteerInputItemListMessage = InputMessageResource

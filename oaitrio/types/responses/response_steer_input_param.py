@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from ..shared.direct_tool_call_caller_param2_param import DirectToolCallCallerParam2Param
 from ..shared.function_call_output_item_param_param import FunctionCallOutputItemParamParam
+from ..shared.program_tool_call_caller_param2_param import ProgramToolCallCallerParam2Param
+from ..shared.tool_call_caller_param2_param import ToolCallCallerParam2Param
 
 ResponseSteerInputItemListFunctionCallOutput = FunctionCallOutputItemParamParam
+
+
+ResponseSteerInputItemListFunctionCallOutputCaller = ToolCallCallerParam2Param
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerDirect = DirectToolCallCallerParam2Param
+
+
+ResponseSteerInputItemListFunctionCallOutputCallerProgram = ProgramToolCallCallerParam2Param

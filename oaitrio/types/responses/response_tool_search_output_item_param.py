@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta.beta_image_gen_tool import InputImageMask
 from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
 from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
+from ..shared.auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam
 from ..shared.code_interpreter_tool import CodeInterpreterTool
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from ..shared.tool_search_output_item_param import ToolSearchOutputItemParam
 from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
 __all__ = ["ResponseToolSearchOutputItemParam"]
 
 
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
+
+
 ResponseToolSearchOutputItemParam = ToolSearchOutputItemParam
 
 
 ToolCodeInterpreter = CodeInterpreterTool
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam
 
 
 ToolImageGenerationInputImageMask = InputImageMask
@@ -27,7 +43,16 @@ ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPTool
 
 
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 
 
 ToolProgrammaticToolCalling = SpecificProgrammaticToolCallingParam

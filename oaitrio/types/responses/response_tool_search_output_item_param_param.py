@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
+from ..beta.beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
 from ..beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
 from ..beta.beta_image_gen_tool_param import InputImageMask
 from ..beta.beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 from ..beta.beta_mcp_tool_param import RequireApprovalMcpToolApprovalFilter
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
+from ..shared.mcp_tool_filter_param import MCPToolFilterParam
+from ..shared.mcp_tool_param import MCPToolParam
 from ..shared.tool_search_output_item_param_param import ToolSearchOutputItemParamParam
 from .specific_programmatic_tool_calling_param_param import (
     SpecificProgrammaticToolCallingParamParam,
@@ -14,10 +26,16 @@ from .specific_programmatic_tool_calling_param_param import (
 __all__ = ["ResponseToolSearchOutputItemParamParam"]
 
 
+ToolCodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
+
+
 ResponseToolSearchOutputItemParamParam = ToolSearchOutputItemParamParam
 
 
 ToolCodeInterpreter = BetaCodeInterpreterToolParam
+
+
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParamParam
 
 
 ToolImageGenerationInputImageMask = InputImageMask
@@ -26,7 +44,19 @@ ToolImageGenerationInputImageMask = InputImageMask
 ToolLocalShell = BetaLocalShellToolParamParam
 
 
+ToolMcp = MCPToolParam
+
+
+ToolMcpAllowedToolsMcpToolFilter = MCPToolFilterParam
+
+
 ToolMcpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 
 
 ToolProgrammaticToolCalling = SpecificProgrammaticToolCallingParamParam

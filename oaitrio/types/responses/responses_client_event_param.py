@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..beta.beta_moderation_config_param import BetaModerationConfigParam
 from ..beta.beta_moderation_param import BetaModerationParam
 from ..beta.beta_moderation_policy_param import BetaModerationPolicyParam
 from .context_management_param import ContextManagementParam
@@ -16,6 +17,27 @@ Moderation = BetaModerationParam
 
 
 ModerationPolicy = BetaModerationPolicyParam
+
+
+ModerationPolicyInput = BetaModerationConfigParam
+
+
+ModerationPolicyOutput = BetaModerationConfigParam
+
+
+ResponseCreateContextManagement = ContextManagementParam
+
+
+ResponseCreateModeration = BetaModerationParam
+
+
+ResponseCreateModerationPolicy = BetaModerationPolicyParam
+
+
+ResponseCreateModerationPolicyInput = BetaModerationConfigParam
+
+
+ResponseCreateModerationPolicyOutput = BetaModerationConfigParam
 
 
 ResponseCreateToolChoiceSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParamParam

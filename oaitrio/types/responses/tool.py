@@ -2,50 +2,57 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TypeAlias, Union
 
+from ..beta.beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
+from ..beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
+from ..beta.beta_image_gen_tool import InputImageMask
+from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
+from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
+from ..beta.beta_mcp_tool_filter import BetaMCPToolFilter
+from ..shared.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
+from ..shared.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
 from ..shared.tool import Tool as Tool2
-
-if TYPE_CHECKING:
-    from ..beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
-    from ..beta.beta_image_gen_tool import InputImageMask
-    from ..beta.beta_local_shell_tool_param import BetaLocalShellToolParam
-    from ..beta.beta_mcp_tool import BetaMCPTool, RequireApprovalMcpToolApprovalFilter
-    from ..shared.web_search_tool import WebSearchTool as WebSearchTool2
-    from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
+from ..shared.web_search_tool import WebSearchTool as WebSearchTool2
+from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
 
 __all__ = ["Tool"]
+
+
+CodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
 
 
 Tool = Tool2
 
 
-_ELSEWHERE = {
-    "CodeInterpreter": ("..beta.beta_code_interpreter_tool", "BetaCodeInterpreterTool"),
-    "ImageGenerationInputImageMask": ("..beta.beta_image_gen_tool", "InputImageMask"),
-    "LocalShell": ("..beta.beta_local_shell_tool_param", "BetaLocalShellToolParam"),
-    "Mcp": ("..beta.beta_mcp_tool", "BetaMCPTool"),
-    "McpRequireApprovalMcpToolApprovalFilter": ("..beta.beta_mcp_tool", "RequireApprovalMcpToolApprovalFilter"),
-    "ProgrammaticToolCalling": (".specific_programmatic_tool_calling_param", "SpecificProgrammaticToolCallingParam"),
-    "WebSearchTool": ("..shared.web_search_tool", "WebSearchTool"),
-}
+CodeInterpreter = BetaCodeInterpreterTool
 
-if TYPE_CHECKING:
-    CodeInterpreter = BetaCodeInterpreterTool
-    ImageGenerationInputImageMask = InputImageMask
-    LocalShell = BetaLocalShellToolParam
-    Mcp = BetaMCPTool
-    McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
-    ProgrammaticToolCalling = SpecificProgrammaticToolCallingParam
-    WebSearchTool = WebSearchTool2
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
+
+
+ImageGenerationInputImageMask = InputImageMask
+
+
+LocalShell = BetaLocalShellToolParam
+
+
+Mcp = BetaMCPTool
+
+
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+
+
+McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
+
+
+ProgrammaticToolCalling = SpecificProgrammaticToolCallingParam
+
+
+WebSearchTool = WebSearchTool2

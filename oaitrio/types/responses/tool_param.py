@@ -2,49 +2,59 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TypeAlias, Union
 
+from ..beta.beta_auto_code_interpreter_tool_param_param import BetaAutoCodeInterpreterToolParamParam
+from ..beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
+from ..beta.beta_image_gen_tool_param import InputImageMask
+from ..beta.beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
+from ..beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam
+from ..beta.beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
+from ..shared.container_network_policy_allowlist_param_param import (
+    ContainerNetworkPolicyAllowlistParamParam,
+)
+from ..shared.container_network_policy_disabled_param_param import (
+    ContainerNetworkPolicyDisabledParamParam,
+)
 from ..shared.tool_param import ToolParam as ToolParam2
-
-if TYPE_CHECKING:
-    from ..beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
-    from ..beta.beta_image_gen_tool_param import InputImageMask
-    from ..beta.beta_local_shell_tool_param_param import BetaLocalShellToolParamParam
-    from ..beta.beta_mcp_tool_param import BetaMCPToolParam, RequireApprovalMcpToolApprovalFilter
-    from .specific_programmatic_tool_calling_param_param import (
-        SpecificProgrammaticToolCallingParamParam,
-    )
+from .specific_programmatic_tool_calling_param_param import (
+    SpecificProgrammaticToolCallingParamParam,
+)
 
 __all__ = ["ToolParam"]
+
+
+CodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy: TypeAlias = Union[ContainerNetworkPolicyDisabledParamParam, ContainerNetworkPolicyAllowlistParamParam]
 
 
 ToolParam = ToolParam2
 
 
-_ELSEWHERE = {
-    "CodeInterpreter": ("..beta.beta_code_interpreter_tool_param", "BetaCodeInterpreterToolParam"),
-    "ImageGenerationInputImageMask": ("..beta.beta_image_gen_tool_param", "InputImageMask"),
-    "LocalShell": ("..beta.beta_local_shell_tool_param_param", "BetaLocalShellToolParamParam"),
-    "Mcp": ("..beta.beta_mcp_tool_param", "BetaMCPToolParam"),
-    "McpRequireApprovalMcpToolApprovalFilter": ("..beta.beta_mcp_tool_param", "RequireApprovalMcpToolApprovalFilter"),
-    "ProgrammaticToolCalling": (".specific_programmatic_tool_calling_param_param", "SpecificProgrammaticToolCallingParamParam"),
-}
+CodeInterpreter = BetaCodeInterpreterToolParam
 
-if TYPE_CHECKING:
-    CodeInterpreter = BetaCodeInterpreterToolParam
-    ImageGenerationInputImageMask = InputImageMask
-    LocalShell = BetaLocalShellToolParamParam
-    Mcp = BetaMCPToolParam
-    McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
-    ProgrammaticToolCalling = SpecificProgrammaticToolCallingParamParam
-else:
 
-    def __getattr__(name: str) -> Any:
-        """The SDK's names for classes defined elsewhere, imported on first use."""
-        found = _ELSEWHERE.get(name)
-        if found is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(found[0], __package__), found[1])
-        globals()[name] = value
-        return value
+CodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParamParam
+
+
+ImageGenerationInputImageMask = InputImageMask
+
+
+LocalShell = BetaLocalShellToolParamParam
+
+
+Mcp = BetaMCPToolParam
+
+
+McpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+
+
+McpRequireApprovalMcpToolApprovalFilter = RequireApprovalMcpToolApprovalFilter
+
+
+McpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+
+
+McpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
+
+
+ProgrammaticToolCalling = SpecificProgrammaticToolCallingParamParam

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .additional_tools_item_param_param import (
         AdditionalToolsItemParamParam as AdditionalToolsItemParamParam,
     )
+    from .all_models import AllModels as AllModels
     from .annotation import Annotation as Annotation
     from .annotation_param import AnnotationParam as AnnotationParam
     from .apply_patch_create_file_operation import (
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
     )
     from .chat_completion_tool import ChatCompletionTool as ChatCompletionTool
     from .chat_completion_tool_param import ChatCompletionToolParam as ChatCompletionToolParam
+    from .chat_model import ChatModel as ChatModel
     from .click_param import ClickParam as ClickParam
     from .click_param_param import ClickParamParam as ClickParamParam
     from .code_interpreter_output_image import (
@@ -189,6 +191,7 @@ if TYPE_CHECKING:
         CustomToolCallOutputParam as CustomToolCallOutputParam,
     )
     from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
+    from .custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from .custom_tool_param import CustomToolParam as CustomToolParam
     from .custom_tool_param_param import CustomToolParamParam as CustomToolParamParam
     from .decision_question_input_image import (
@@ -502,6 +505,7 @@ if TYPE_CHECKING:
     from .response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
     from .response_format_text_param import ResponseFormatTextParam as ResponseFormatTextParam
     from .response_format_text_python import ResponseFormatTextPython as ResponseFormatTextPython
+    from .responses_model import ResponsesModel as ResponsesModel
     from .screenshot_param import ScreenshotParam as ScreenshotParam
     from .screenshot_param_param import ScreenshotParamParam as ScreenshotParamParam
     from .scroll_param import ScrollParam as ScrollParam
@@ -583,6 +587,7 @@ _LAZY = {
     "AdditionalTools": ".additional_tools",
     "AdditionalToolsItemParam": ".additional_tools_item_param",
     "AdditionalToolsItemParamParam": ".additional_tools_item_param_param",
+    "AllModels": ".all_models",
     "Annotation": ".annotation",
     "AnnotationParam": ".annotation_param",
     "ApplyPatchCreateFileOperation": ".apply_patch_create_file_operation",
@@ -612,6 +617,7 @@ _LAZY = {
     "AutoCodeInterpreterToolParamParam": ".auto_code_interpreter_tool_param_param",
     "ChatCompletionTool": ".chat_completion_tool",
     "ChatCompletionToolParam": ".chat_completion_tool_param",
+    "ChatModel": ".chat_model",
     "ClickParam": ".click_param",
     "ClickParamParam": ".click_param_param",
     "CodeInterpreterOutputImage": ".code_interpreter_output_image",
@@ -672,6 +678,7 @@ _LAZY = {
     "CustomToolCallOutput": ".custom_tool_call_output",
     "CustomToolCallOutputParam": ".custom_tool_call_output_param",
     "CustomToolCallParam": ".custom_tool_call_param",
+    "CustomToolInputFormat": ".custom_tool_input_format",
     "CustomToolParam": ".custom_tool_param",
     "CustomToolParamParam": ".custom_tool_param_param",
     "DecisionQuestionInputImage": ".decision_question_input_image",
@@ -885,6 +892,7 @@ _LAZY = {
     "ResponseFormatTextGrammar": ".response_format_text_grammar",
     "ResponseFormatTextParam": ".response_format_text_param",
     "ResponseFormatTextPython": ".response_format_text_python",
+    "ResponsesModel": ".responses_model",
     "ScreenshotParam": ".screenshot_param",
     "ScreenshotParamParam": ".screenshot_param_param",
     "ScrollParam": ".scroll_param",

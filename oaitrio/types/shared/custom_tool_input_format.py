@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from .custom_grammar_format_param import CustomGrammarFormatParam
+from .custom_text_format_param import CustomTextFormatParam
 from .response_format_text import ResponseFormatText
+
+__all__ = ["CustomToolInputFormat"]
+
+
+CustomToolInputFormat: TypeAlias = Union[CustomTextFormatParam, CustomGrammarFormatParam]
+
 
 Grammar = CustomGrammarFormatParam
 

@@ -7,8 +7,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .chat_model import ChatModel as ChatModel
     from .comparison_filter import ComparisonFilter as ComparisonFilter
     from .compound_filter import CompoundFilter as CompoundFilter
+    from .custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from .decision_question_input_image import (
         DecisionQuestionInputImage as DecisionQuestionInputImage,
     )
@@ -20,10 +22,13 @@ if TYPE_CHECKING:
     from .response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
     from .response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
     from .response_format_text import ResponseFormatText as ResponseFormatText
+    from .responses_model import ResponsesModel as ResponsesModel
 
 _LAZY = {
+    "ChatModel": ".chat_model",
     "ComparisonFilter": ".comparison_filter",
     "CompoundFilter": ".compound_filter",
+    "CustomToolInputFormat": ".custom_tool_input_format",
     "DecisionQuestionInputImage": ".decision_question_input_image",
     "FunctionDefinition": ".function_definition",
     "FunctionParameters": ".function_parameters",
@@ -33,6 +38,7 @@ _LAZY = {
     "ResponseFormatJSONObject": ".response_format_json_object",
     "ResponseFormatJSONSchema": ".response_format_json_schema",
     "ResponseFormatText": ".response_format_text",
+    "ResponsesModel": ".responses_model",
 }
 
 __all__ = sorted(_LAZY)

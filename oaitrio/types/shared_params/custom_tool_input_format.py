@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..chat.custom_tool_chat_completions_param import CustomFormatText
+from ..shared.custom_grammar_format_param import CustomGrammarFormatParam
 from ..shared.custom_grammar_format_param_param import CustomGrammarFormatParamParam
+from ..shared.custom_text_format_param import CustomTextFormatParam
+
+__all__ = ["CustomToolInputFormat"]
+
+
+CustomToolInputFormat: TypeAlias = Union[CustomTextFormatParam, CustomGrammarFormatParam]
+
 
 Grammar = CustomGrammarFormatParamParam
 

@@ -9,10 +9,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .deleted_skill_version import DeletedSkillVersion as DeletedSkillVersion
     from .skill_version import SkillVersion as SkillVersion
+    from .version_create_params import VersionCreateParams as VersionCreateParams
+    from .version_delete_params import VersionDeleteParams as VersionDeleteParams
+    from .version_list_params import VersionListParams as VersionListParams
+    from .version_retrieve_params import VersionRetrieveParams as VersionRetrieveParams
 
 _LAZY = {
     "DeletedSkillVersion": ".deleted_skill_version",
     "SkillVersion": ".skill_version",
+    "VersionCreateParams": ".version_create_params",
+    "VersionDeleteParams": ".version_delete_params",
+    "VersionListParams": ".version_list_params",
+    "VersionRetrieveParams": ".version_retrieve_params",
 }
 
 __all__ = sorted(_LAZY)

@@ -7,9 +7,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .part_create_params import PartCreateParams as PartCreateParams
     from .upload_part import UploadPart as UploadPart
 
 _LAZY = {
+    "PartCreateParams": ".part_create_params",
     "UploadPart": ".upload_part",
 }
 

@@ -13,8 +13,17 @@ if TYPE_CHECKING:
     from .create_vector_store_file_request_param import (
         CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
     )
+    from .file_batch_cancel_params import FileBatchCancelParams as FileBatchCancelParams
+    from .file_batch_create_params import FileBatchCreateParams as FileBatchCreateParams
+    from .file_batch_list_files_params import FileBatchListFilesParams as FileBatchListFilesParams
+    from .file_batch_retrieve_params import FileBatchRetrieveParams as FileBatchRetrieveParams
+    from .file_content_params import FileContentParams as FileContentParams
     from .file_content_response import FileContentResponse as FileContentResponse
     from .file_create_params import FileCreateParams as FileCreateParams
+    from .file_delete_params import FileDeleteParams as FileDeleteParams
+    from .file_list_params import FileListParams as FileListParams
+    from .file_retrieve_params import FileRetrieveParams as FileRetrieveParams
+    from .file_update_params import FileUpdateParams as FileUpdateParams
     from .other_chunking_strategy_response_param import (
         OtherChunkingStrategyResponseParam as OtherChunkingStrategyResponseParam,
     )
@@ -31,8 +40,17 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChunkingStrategyRequestParam": ".chunking_strategy_request_param",
     "CreateVectorStoreFileRequestParam": ".create_vector_store_file_request_param",
+    "FileBatchCancelParams": ".file_batch_cancel_params",
+    "FileBatchCreateParams": ".file_batch_create_params",
+    "FileBatchListFilesParams": ".file_batch_list_files_params",
+    "FileBatchRetrieveParams": ".file_batch_retrieve_params",
+    "FileContentParams": ".file_content_params",
     "FileContentResponse": ".file_content_response",
     "FileCreateParams": ".file_create_params",
+    "FileDeleteParams": ".file_delete_params",
+    "FileListParams": ".file_list_params",
+    "FileRetrieveParams": ".file_retrieve_params",
+    "FileUpdateParams": ".file_update_params",
     "OtherChunkingStrategyResponseParam": ".other_chunking_strategy_response_param",
     "StaticChunkingStrategyResponseParam": ".static_chunking_strategy_response_param",
     "VectorStoreFile": ".vector_store_file",

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Optional, TypedDict, Union
+
+from .chunking_strategy_request_param import ChunkingStrategyRequestParam
 from .create_vector_store_file_request_param import CreateVectorStoreFileRequestParam
 
+__all__ = ["FileBatchCreateParams"]
+
+
 File = CreateVectorStoreFileRequestParam
+
+
+class FileBatchCreateParams(TypedDict, total=False):
+    file_ids: list[str]
+    """A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files.  If `attributes` or `chunking_strategy` are provided, they will be  applied to all files in the batch. The maximum batch size is 2000 files. This endpoint is recommended for multi-file ingestion and helps reduce per-vector-store write request pressure. Mutually exclusive with `files`."""
+    files: list[CreateVectorStoreFileRequestParam]
+    """A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 2000 files. This endpoint is recommended for multi-file ingestion and helps reduce per-vector-store write request pressure. Mutually exclusive with `file_ids`."""
+    chunking_strategy: ChunkingStrategyRequestParam
+    attributes: Optional[dict[str, Union[str, float, bool]]]

@@ -12,6 +12,7 @@ from .audit_log_actor import AuditLogActor
 
 if TYPE_CHECKING:
     from .audit_log_actor_api_key import AuditLogActorApiKey
+    from .audit_log_actor_service_account import AuditLogActorServiceAccount
     from .audit_log_actor_session import AuditLogActorSession
     from .audit_log_actor_user import AuditLogActorUser
 
@@ -761,6 +762,7 @@ Actor = AuditLogActor
 
 _ELSEWHERE = {
     "ActorAPIKey": (".audit_log_actor_api_key", "AuditLogActorApiKey"),
+    "ActorAPIKeyServiceAccount": (".audit_log_actor_service_account", "AuditLogActorServiceAccount"),
     "ActorAPIKeyUser": (".audit_log_actor_user", "AuditLogActorUser"),
     "ActorSession": (".audit_log_actor_session", "AuditLogActorSession"),
     "ActorSessionUser": (".audit_log_actor_user", "AuditLogActorUser"),
@@ -768,6 +770,7 @@ _ELSEWHERE = {
 
 if TYPE_CHECKING:
     ActorAPIKey = AuditLogActorApiKey
+    ActorAPIKeyServiceAccount = AuditLogActorServiceAccount
     ActorAPIKeyUser = AuditLogActorUser
     ActorSession = AuditLogActorSession
     ActorSessionUser = AuditLogActorUser

@@ -61,10 +61,13 @@ if TYPE_CHECKING:
     from .locked_status import LockedStatus as LockedStatus
     from .rate_limits_param import RateLimitsParam as RateLimitsParam
     from .response_output_text import ResponseOutputText as ResponseOutputText
+    from .session_create_params import SessionCreateParams as SessionCreateParams
     from .task_group_item import TaskGroupItem as TaskGroupItem
     from .task_group_task import TaskGroupTask as TaskGroupTask
     from .task_item import TaskItem as TaskItem
     from .thread_delete_response import ThreadDeleteResponse as ThreadDeleteResponse
+    from .thread_list_items_params import ThreadListItemsParams as ThreadListItemsParams
+    from .thread_list_params import ThreadListParams as ThreadListParams
     from .tool_choice import ToolChoice as ToolChoice
     from .url_annotation import UrlAnnotation as UrlAnnotation
     from .url_annotation_source import UrlAnnotationSource as UrlAnnotationSource
@@ -112,10 +115,13 @@ _LAZY = {
     "LockedStatus": ".locked_status",
     "RateLimitsParam": ".rate_limits_param",
     "ResponseOutputText": ".response_output_text",
+    "SessionCreateParams": ".session_create_params",
     "TaskGroupItem": ".task_group_item",
     "TaskGroupTask": ".task_group_task",
     "TaskItem": ".task_item",
     "ThreadDeleteResponse": ".thread_delete_response",
+    "ThreadListItemsParams": ".thread_list_items_params",
+    "ThreadListParams": ".thread_list_params",
     "ToolChoice": ".tool_choice",
     "UrlAnnotation": ".url_annotation",
     "UrlAnnotationSource": ".url_annotation_source",

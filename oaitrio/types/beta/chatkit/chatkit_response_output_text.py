@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ..beta_web_search_action_search import Source
 from .file_annotation import FileAnnotation
 from .file_annotation_source import FileAnnotationSource
 from .response_output_text import ResponseOutputText
 from .url_annotation import UrlAnnotation
+
+Annotation: TypeAlias = Union[FileAnnotation, UrlAnnotation]
+
 
 AnnotationFile = FileAnnotation
 

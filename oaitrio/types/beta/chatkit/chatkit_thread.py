@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from .active_status import ActiveStatus
 from .chat_kit_thread import ChatKitThread as ChatKitThread2
 from .closed_status import ClosedStatus
 from .locked_status import LockedStatus
+
+Status: TypeAlias = Union[ActiveStatus, LockedStatus, ClosedStatus]
+
 
 ChatKitThread = ChatKitThread2
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from .inference_options import InferenceOptions as InferenceOptions2
 from .tool_choice import ToolChoice
 from .user_message_input_text import UserMessageInputText
 from .user_message_item import UserMessageItem
 from .user_message_quoted_text import UserMessageQuotedText
+
+Content: TypeAlias = Union[UserMessageInputText, UserMessageQuotedText]
+
 
 ChatKitThreadUserMessageItem = UserMessageItem
 

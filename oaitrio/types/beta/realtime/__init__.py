@@ -38,8 +38,12 @@ if TYPE_CHECKING:
     )
     from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
     from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
+    from .session_create_params import SessionCreateParams as SessionCreateParams
     from .session_create_response import SessionCreateResponse as SessionCreateResponse
     from .transcription_session import TranscriptionSession as TranscriptionSession
+    from .transcription_session_create_params import (
+        TranscriptionSessionCreateParams as TranscriptionSessionCreateParams,
+    )
 
 _LAZY = {
     "ConversationItem": ".conversation_item",
@@ -57,8 +61,10 @@ _LAZY = {
     "ResponseOutputItemDoneEvent": ".response_output_item_done_event",
     "ResponseTextDeltaEvent": ".response_text_delta_event",
     "ResponseTextDoneEvent": ".response_text_done_event",
+    "SessionCreateParams": ".session_create_params",
     "SessionCreateResponse": ".session_create_response",
     "TranscriptionSession": ".transcription_session",
+    "TranscriptionSessionCreateParams": ".transcription_session_create_params",
 }
 
 __all__ = sorted(_LAZY)

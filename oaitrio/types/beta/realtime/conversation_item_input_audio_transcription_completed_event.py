@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ...audio.create_transcription_response_json import Logprob as Logprob2
 from ...audio.transcript_text_usage_duration import TranscriptTextUsageDuration
 from ...audio.transcript_text_usage_tokens import InputTokenDetails, TranscriptTextUsageTokens
+
+Usage: TypeAlias = Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]
+
 
 Logprob = Logprob2
 

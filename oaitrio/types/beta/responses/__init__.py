@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     )
     from .beta_input_message_resource import BetaInputMessageResource as BetaInputMessageResource
     from .beta_response_item_list import BetaResponseItemList as BetaResponseItemList
+    from .input_item_list_params import InputItemListParams as InputItemListParams
+    from .input_token_count_params import InputTokenCountParams as InputTokenCountParams
     from .input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
 
 _LAZY = {
@@ -22,6 +24,8 @@ _LAZY = {
     "BetaFunctionToolCallResource": ".beta_function_tool_call_resource",
     "BetaInputMessageResource": ".beta_input_message_resource",
     "BetaResponseItemList": ".beta_response_item_list",
+    "InputItemListParams": ".input_item_list_params",
+    "InputTokenCountParams": ".input_token_count_params",
     "InputTokenCountResponse": ".input_token_count_response",
 }
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, TypedDict, Union
+
+from ..beta_conversation_param import BetaConversationParam
+from ..beta_input_item_param import BetaInputItemParam
 from ..beta_programmatic_tool_calling_param_param import BetaProgrammaticToolCallingParamParam
 from ..beta_reasoning_param import BetaReasoningParam
 from ..beta_response_text_param_param import BetaResponseTextParamParam
+from ..beta_tool_choice_param_param import BetaToolChoiceParamParam
+from ..beta_tool_param import BetaToolParam
+
+__all__ = ["InputTokenCountParams"]
+
 
 Reasoning = BetaReasoningParam
 
@@ -13,3 +22,22 @@ Text = BetaResponseTextParamParam
 
 
 ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaProgrammaticToolCallingParamParam
+
+
+class InputTokenCountParams(TypedDict, total=False):
+    betas: list[Literal["responses_multi_agent=v1"]]
+    """Optional beta features to enable for this request."""
+    model: Optional[str]
+    input: Optional[Union[str, list[BetaInputItemParam]]]
+    previous_response_id: Optional[str]
+    tools: Optional[list[BetaToolParam]]
+    text: Optional[BetaResponseTextParamParam]
+    reasoning: Optional[BetaReasoningParam]
+    truncation: Literal["auto", "disabled"]
+    """The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error."""
+    instructions: Optional[str]
+    personality: Union[str, Literal["friendly", "pragmatic"]]
+    """A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters."""
+    conversation: Optional[BetaConversationParam]
+    tool_choice: Optional[BetaToolChoiceParamParam]
+    parallel_tool_calls: Optional[bool]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .annotation import Annotation as Annotation
+    from .annotation_delta import AnnotationDelta as AnnotationDelta
     from .file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
     from .file_citation_delta_annotation import (
         FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
@@ -31,22 +32,40 @@ if TYPE_CHECKING:
     from .image_url_delta_block import ImageURLDeltaBlock as ImageURLDeltaBlock
     from .image_url_param import ImageURLParam as ImageURLParam
     from .message import Message as Message
+    from .message_content import MessageContent as MessageContent
+    from .message_content_delta import MessageContentDelta as MessageContentDelta
+    from .message_content_part_param import MessageContentPartParam as MessageContentPartParam
     from .message_create_params import MessageCreateParams as MessageCreateParams
+    from .message_delete_params import MessageDeleteParams as MessageDeleteParams
     from .message_deleted import MessageDeleted as MessageDeleted
     from .message_delta import MessageDelta as MessageDelta
+    from .message_delta_event import MessageDeltaEvent as MessageDeltaEvent
+    from .message_list_params import MessageListParams as MessageListParams
+    from .message_retrieve_params import MessageRetrieveParams as MessageRetrieveParams
+    from .message_update_params import MessageUpdateParams as MessageUpdateParams
     from .refusal_content_block import RefusalContentBlock as RefusalContentBlock
     from .refusal_delta_block import RefusalDeltaBlock as RefusalDeltaBlock
     from .required_action_function_tool_call import (
         RequiredActionFunctionToolCall as RequiredActionFunctionToolCall,
     )
     from .run import Run as Run
+    from .run_cancel_params import RunCancelParams as RunCancelParams
+    from .run_create_params import RunCreateParams as RunCreateParams
+    from .run_list_params import RunListParams as RunListParams
+    from .run_retrieve_params import RunRetrieveParams as RunRetrieveParams
+    from .run_submit_tool_outputs_params import (
+        RunSubmitToolOutputsParams as RunSubmitToolOutputsParams,
+    )
+    from .run_update_params import RunUpdateParams as RunUpdateParams
     from .text import Text as Text
     from .text_content_block import TextContentBlock as TextContentBlock
     from .text_content_block_param import TextContentBlockParam as TextContentBlockParam
+    from .text_delta import TextDelta as TextDelta
     from .text_delta_block import TextDeltaBlock as TextDeltaBlock
 
 _LAZY = {
     "Annotation": ".annotation",
+    "AnnotationDelta": ".annotation_delta",
     "FileCitationAnnotation": ".file_citation_annotation",
     "FileCitationDeltaAnnotation": ".file_citation_delta_annotation",
     "FilePathAnnotation": ".file_path_annotation",
@@ -64,16 +83,31 @@ _LAZY = {
     "ImageURLDeltaBlock": ".image_url_delta_block",
     "ImageURLParam": ".image_url_param",
     "Message": ".message",
+    "MessageContent": ".message_content",
+    "MessageContentDelta": ".message_content_delta",
+    "MessageContentPartParam": ".message_content_part_param",
     "MessageCreateParams": ".message_create_params",
+    "MessageDeleteParams": ".message_delete_params",
     "MessageDeleted": ".message_deleted",
     "MessageDelta": ".message_delta",
+    "MessageDeltaEvent": ".message_delta_event",
+    "MessageListParams": ".message_list_params",
+    "MessageRetrieveParams": ".message_retrieve_params",
+    "MessageUpdateParams": ".message_update_params",
     "RefusalContentBlock": ".refusal_content_block",
     "RefusalDeltaBlock": ".refusal_delta_block",
     "RequiredActionFunctionToolCall": ".required_action_function_tool_call",
     "Run": ".run",
+    "RunCancelParams": ".run_cancel_params",
+    "RunCreateParams": ".run_create_params",
+    "RunListParams": ".run_list_params",
+    "RunRetrieveParams": ".run_retrieve_params",
+    "RunSubmitToolOutputsParams": ".run_submit_tool_outputs_params",
+    "RunUpdateParams": ".run_update_params",
     "Text": ".text",
     "TextContentBlock": ".text_content_block",
     "TextContentBlockParam": ".text_content_block_param",
+    "TextDelta": ".text_delta",
     "TextDeltaBlock": ".text_delta_block",
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Literal, Optional, TypeAlias, Union
 
 from ...._models import BaseModel, OpenEnum
 from ..assistant_tools_code import AssistantToolsCode
@@ -51,6 +51,9 @@ class Message(BaseModel, kw_only=True):
     run_id: Optional[str]
     attachments: Optional[list[Attachment]]
     metadata: Optional[dict[str, str]]
+
+
+AttachmentTool: TypeAlias = Union[AssistantToolsCode, AssistantToolsFileSearchTypeOnly]
 
 
 AttachmentToolAssistantToolsFileSearchTypeOnly = AssistantToolsFileSearchTypeOnly

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
 from ..create_message_request_param import Attachment as Attachment2
 from ..create_message_request_param import CreateMessageRequestParam
 
@@ -9,6 +10,9 @@ __all__ = ["MessageCreateParams"]
 
 
 Attachment = Attachment2
+
+
+AttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
 
 
 MessageCreateParams = CreateMessageRequestParam

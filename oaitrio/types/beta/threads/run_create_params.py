@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal, Optional, Required, TypedDict, Union
+
+from ..assistant_tools_code_param import AssistantToolsCodeParam
+from ..assistant_tools_file_search_param import AssistantToolsFileSearchParam
+from ..assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
+from ..assistant_tools_function_param import AssistantToolsFunctionParam
+from ..assistants_api_response_format_option_param import AssistantsApiResponseFormatOptionParam
 from ..create_message_request_param import Attachment, CreateMessageRequestParam
 from ..truncation_object_param import TruncationObjectParam
+
+__all__ = ["RunCreateParams"]
+
 
 AdditionalMessage = CreateMessageRequestParam
 
@@ -11,4 +21,64 @@ AdditionalMessage = CreateMessageRequestParam
 AdditionalMessageAttachment = Attachment
 
 
+AdditionalMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
+
+
 TruncationStrategy = TruncationObjectParam
+
+
+class TruncationStrategy2(TypedDict, total=False):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+    type: Required[Literal["auto", "last_messages"]]
+    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
+    last_messages: Optional[int]
+
+
+class RunCreateParamsBase(TypedDict, total=False):
+    include: list[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+    """A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+
+    See the [file search tool documentation](/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
+    """
+    assistant_id: Required[str]
+    """The ID of the [assistant](/docs/api-reference/assistants) to use to execute this run."""
+    model: Optional[Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]]
+    """The ID of the [Model](/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used."""
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+    instructions: Optional[str]
+    """Overrides the [instructions](/docs/api-reference/assistants/createAssistant) of the assistant. This is useful for modifying the behavior on a per-run basis."""
+    additional_instructions: Optional[str]
+    """Appends additional instructions at the end of the instructions for the run. This is useful for modifying the behavior on a per-run basis without overriding other instructions."""
+    additional_messages: Optional[list[CreateMessageRequestParam]]
+    """Adds additional messages to the thread before creating the run."""
+    tools: Optional[list[Union[AssistantToolsCodeParam, AssistantToolsFileSearchParam, AssistantToolsFunctionParam]]]
+    """Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis."""
+    metadata: Optional[dict[str, str]]
+    temperature: Optional[float]
+    """What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic."""
+    top_p: Optional[float]
+    """An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+
+    We generally recommend altering this or temperature but not both.
+    """
+    max_prompt_tokens: Optional[int]
+    """The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info."""
+    max_completion_tokens: Optional[int]
+    """The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info."""
+    truncation_strategy: TruncationStrategy2
+    tool_choice: Any
+    parallel_tool_calls: bool
+    response_format: AssistantsApiResponseFormatOptionParam
+
+
+class RunCreateParamsNonStreaming(RunCreateParamsBase, total=False):
+    stream: Literal[False] | None
+    """If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message."""
+
+
+class RunCreateParamsStreaming(RunCreateParamsBase):
+    stream: Required[Literal[True]]
+    """If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message."""
+
+
+RunCreateParams = Union[RunCreateParamsNonStreaming, RunCreateParamsStreaming]

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .chat_completion_message_list import ChatCompletionMessageList as ChatCompletionMessageList
+    from .message_list_params import MessageListParams as MessageListParams
 
 _LAZY = {
     "ChatCompletionMessageList": ".chat_completion_message_list",
+    "MessageListParams": ".message_list_params",
 }
 
 __all__ = sorted(_LAZY)

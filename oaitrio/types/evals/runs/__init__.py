@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .eval_run_output_item import EvalRunOutputItem as EvalRunOutputItem
     from .eval_run_output_item_result import EvalRunOutputItemResult as EvalRunOutputItemResult
+    from .output_item_list_params import OutputItemListParams as OutputItemListParams
     from .output_item_list_response import OutputItemListResponse as OutputItemListResponse
+    from .output_item_retrieve_params import OutputItemRetrieveParams as OutputItemRetrieveParams
     from .output_item_retrieve_response import (
         OutputItemRetrieveResponse as OutputItemRetrieveResponse,
     )
@@ -17,7 +19,9 @@ if TYPE_CHECKING:
 _LAZY = {
     "EvalRunOutputItem": ".eval_run_output_item",
     "EvalRunOutputItemResult": ".eval_run_output_item_result",
+    "OutputItemListParams": ".output_item_list_params",
     "OutputItemListResponse": ".output_item_list_response",
+    "OutputItemRetrieveParams": ".output_item_retrieve_params",
     "OutputItemRetrieveResponse": ".output_item_retrieve_response",
 }
 

@@ -7,11 +7,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .grader_run_params import GraderRunParams as GraderRunParams
     from .grader_run_response import GraderRunResponse as GraderRunResponse
+    from .grader_validate_params import GraderValidateParams as GraderValidateParams
     from .grader_validate_response import GraderValidateResponse as GraderValidateResponse
 
 _LAZY = {
+    "GraderRunParams": ".grader_run_params",
     "GraderRunResponse": ".grader_run_response",
+    "GraderValidateParams": ".grader_validate_params",
     "GraderValidateResponse": ".grader_validate_response",
 }
 

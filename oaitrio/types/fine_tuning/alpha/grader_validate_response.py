@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, TypeAlias, Union
 
 from ...._models import BaseModel
 from ...shared.grader_python import GraderPython
@@ -17,3 +17,6 @@ __all__ = ["GraderValidateResponse"]
 class GraderValidateResponse(BaseModel, kw_only=True):
     grader: Optional[Union[GraderStringCheck, GraderTextSimilarity, GraderPython, GraderScoreModel, GraderMulti]] = None
     """The grader used for the fine-tuning job."""
+
+
+Grader: TypeAlias = Union[GraderStringCheck, GraderTextSimilarity, GraderPython, GraderScoreModel, GraderMulti]

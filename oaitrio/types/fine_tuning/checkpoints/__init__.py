@@ -10,14 +10,20 @@ if TYPE_CHECKING:
     from .fine_tuning_checkpoint_permission import (
         FineTuningCheckpointPermission as FineTuningCheckpointPermission,
     )
+    from .permission_create_params import PermissionCreateParams as PermissionCreateParams
     from .permission_create_response import PermissionCreateResponse as PermissionCreateResponse
+    from .permission_delete_params import PermissionDeleteParams as PermissionDeleteParams
     from .permission_delete_response import PermissionDeleteResponse as PermissionDeleteResponse
+    from .permission_list_params import PermissionListParams as PermissionListParams
     from .permission_list_response import PermissionListResponse as PermissionListResponse
 
 _LAZY = {
     "FineTuningCheckpointPermission": ".fine_tuning_checkpoint_permission",
+    "PermissionCreateParams": ".permission_create_params",
     "PermissionCreateResponse": ".permission_create_response",
+    "PermissionDeleteParams": ".permission_delete_params",
     "PermissionDeleteResponse": ".permission_delete_response",
+    "PermissionListParams": ".permission_list_params",
     "PermissionListResponse": ".permission_list_response",
 }
 

@@ -7,9 +7,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .checkpoint_list_params import CheckpointListParams as CheckpointListParams
     from .fine_tuning_job_checkpoint import FineTuningJobCheckpoint as FineTuningJobCheckpoint
 
 _LAZY = {
+    "CheckpointListParams": ".checkpoint_list_params",
     "FineTuningJobCheckpoint": ".fine_tuning_job_checkpoint",
 }
 

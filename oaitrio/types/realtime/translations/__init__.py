@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .client_secret_create_params import ClientSecretCreateParams as ClientSecretCreateParams
     from .realtime_translation_session import (
         RealtimeTranslationSession as RealtimeTranslationSession,
     )
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "ClientSecretCreateParams": ".client_secret_create_params",
     "RealtimeTranslationSession": ".realtime_translation_session",
     "RealtimeTranslationSessionCreateRequestParam": ".realtime_translation_session_create_request_param",
 }

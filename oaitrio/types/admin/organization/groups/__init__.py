@@ -14,12 +14,20 @@ if TYPE_CHECKING:
     from .group import Group as Group
     from .group_role_assignment import GroupRoleAssignment as GroupRoleAssignment
     from .organization_group_user import OrganizationGroupUser as OrganizationGroupUser
+    from .role_create_params import RoleCreateParams as RoleCreateParams
     from .role_create_response import RoleCreateResponse as RoleCreateResponse
+    from .role_delete_params import RoleDeleteParams as RoleDeleteParams
     from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from .role_list_params import RoleListParams as RoleListParams
     from .role_list_response import RoleListResponse as RoleListResponse
+    from .role_retrieve_params import RoleRetrieveParams as RoleRetrieveParams
     from .role_retrieve_response import RoleRetrieveResponse as RoleRetrieveResponse
+    from .user_create_params import UserCreateParams as UserCreateParams
     from .user_create_response import UserCreateResponse as UserCreateResponse
+    from .user_delete_params import UserDeleteParams as UserDeleteParams
     from .user_delete_response import UserDeleteResponse as UserDeleteResponse
+    from .user_list_params import UserListParams as UserListParams
+    from .user_retrieve_params import UserRetrieveParams as UserRetrieveParams
     from .user_retrieve_response import UserRetrieveResponse as UserRetrieveResponse
 
 _LAZY = {
@@ -28,12 +36,20 @@ _LAZY = {
     "Group": ".group",
     "GroupRoleAssignment": ".group_role_assignment",
     "OrganizationGroupUser": ".organization_group_user",
+    "RoleCreateParams": ".role_create_params",
     "RoleCreateResponse": ".role_create_response",
+    "RoleDeleteParams": ".role_delete_params",
     "RoleDeleteResponse": ".role_delete_response",
+    "RoleListParams": ".role_list_params",
     "RoleListResponse": ".role_list_response",
+    "RoleRetrieveParams": ".role_retrieve_params",
     "RoleRetrieveResponse": ".role_retrieve_response",
+    "UserCreateParams": ".user_create_params",
     "UserCreateResponse": ".user_create_response",
+    "UserDeleteParams": ".user_delete_params",
     "UserDeleteResponse": ".user_delete_response",
+    "UserListParams": ".user_list_params",
+    "UserRetrieveParams": ".user_retrieve_params",
     "UserRetrieveResponse": ".user_retrieve_response",
 }
 

@@ -7,18 +7,37 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api_key_delete_params import APIKeyDeleteParams as APIKeyDeleteParams
     from .api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
+    from .api_key_list_params import APIKeyListParams as APIKeyListParams
+    from .api_key_retrieve_params import APIKeyRetrieveParams as APIKeyRetrieveParams
+    from .certificate_activate_params import CertificateActivateParams as CertificateActivateParams
     from .certificate_activate_response import (
         CertificateActivateResponse as CertificateActivateResponse,
+    )
+    from .certificate_deactivate_params import (
+        CertificateDeactivateParams as CertificateDeactivateParams,
     )
     from .certificate_deactivate_response import (
         CertificateDeactivateResponse as CertificateDeactivateResponse,
     )
+    from .certificate_list_params import CertificateListParams as CertificateListParams
     from .certificate_list_response import CertificateListResponse as CertificateListResponse
+    from .data_retention_update_params import DataRetentionUpdateParams as DataRetentionUpdateParams
+    from .group_create_params import GroupCreateParams as GroupCreateParams
+    from .group_delete_params import GroupDeleteParams as GroupDeleteParams
     from .group_delete_response import GroupDeleteResponse as GroupDeleteResponse
+    from .group_list_params import GroupListParams as GroupListParams
+    from .group_retrieve_params import GroupRetrieveParams as GroupRetrieveParams
     from .hosted_tool_permission import HostedToolPermission as HostedToolPermission
     from .hosted_tool_permission_update_param import (
         HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam,
+    )
+    from .hosted_tool_permission_update_params import (
+        HostedToolPermissionUpdateParams as HostedToolPermissionUpdateParams,
+    )
+    from .model_permission_update_params import (
+        ModelPermissionUpdateParams as ModelPermissionUpdateParams,
     )
     from .organization_project_certificate import (
         OrganizationProjectCertificate as OrganizationProjectCertificate,
@@ -47,23 +66,71 @@ if TYPE_CHECKING:
     from .project_spend_limit import ProjectSpendLimit as ProjectSpendLimit
     from .project_spend_limit_deleted import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
     from .project_user import ProjectUser as ProjectUser
+    from .rate_limit_list_rate_limits_params import (
+        RateLimitListRateLimitsParams as RateLimitListRateLimitsParams,
+    )
+    from .rate_limit_update_rate_limit_params import (
+        RateLimitUpdateRateLimitParams as RateLimitUpdateRateLimitParams,
+    )
+    from .role_create_params import RoleCreateParams as RoleCreateParams
+    from .role_delete_params import RoleDeleteParams as RoleDeleteParams
     from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from .role_list_params import RoleListParams as RoleListParams
+    from .role_retrieve_params import RoleRetrieveParams as RoleRetrieveParams
+    from .role_update_params import RoleUpdateParams as RoleUpdateParams
+    from .service_account_create_params import (
+        ServiceAccountCreateParams as ServiceAccountCreateParams,
+    )
     from .service_account_create_response import (
         ServiceAccountCreateResponse as ServiceAccountCreateResponse,
+    )
+    from .service_account_delete_params import (
+        ServiceAccountDeleteParams as ServiceAccountDeleteParams,
     )
     from .service_account_delete_response import (
         ServiceAccountDeleteResponse as ServiceAccountDeleteResponse,
     )
+    from .service_account_list_params import ServiceAccountListParams as ServiceAccountListParams
+    from .service_account_retrieve_params import (
+        ServiceAccountRetrieveParams as ServiceAccountRetrieveParams,
+    )
+    from .service_account_update_params import (
+        ServiceAccountUpdateParams as ServiceAccountUpdateParams,
+    )
+    from .spend_alert_create_params import SpendAlertCreateParams as SpendAlertCreateParams
+    from .spend_alert_delete_params import SpendAlertDeleteParams as SpendAlertDeleteParams
+    from .spend_alert_list_params import SpendAlertListParams as SpendAlertListParams
+    from .spend_alert_retrieve_params import SpendAlertRetrieveParams as SpendAlertRetrieveParams
+    from .spend_alert_update_params import SpendAlertUpdateParams as SpendAlertUpdateParams
+    from .spend_limit_update_params import SpendLimitUpdateParams as SpendLimitUpdateParams
+    from .user_create_params import UserCreateParams as UserCreateParams
+    from .user_delete_params import UserDeleteParams as UserDeleteParams
     from .user_delete_response import UserDeleteResponse as UserDeleteResponse
+    from .user_list_params import UserListParams as UserListParams
+    from .user_retrieve_params import UserRetrieveParams as UserRetrieveParams
+    from .user_update_params import UserUpdateParams as UserUpdateParams
 
 _LAZY = {
+    "APIKeyDeleteParams": ".api_key_delete_params",
     "APIKeyDeleteResponse": ".api_key_delete_response",
+    "APIKeyListParams": ".api_key_list_params",
+    "APIKeyRetrieveParams": ".api_key_retrieve_params",
+    "CertificateActivateParams": ".certificate_activate_params",
     "CertificateActivateResponse": ".certificate_activate_response",
+    "CertificateDeactivateParams": ".certificate_deactivate_params",
     "CertificateDeactivateResponse": ".certificate_deactivate_response",
+    "CertificateListParams": ".certificate_list_params",
     "CertificateListResponse": ".certificate_list_response",
+    "DataRetentionUpdateParams": ".data_retention_update_params",
+    "GroupCreateParams": ".group_create_params",
+    "GroupDeleteParams": ".group_delete_params",
     "GroupDeleteResponse": ".group_delete_response",
+    "GroupListParams": ".group_list_params",
+    "GroupRetrieveParams": ".group_retrieve_params",
     "HostedToolPermission": ".hosted_tool_permission",
     "HostedToolPermissionUpdateParam": ".hosted_tool_permission_update_param",
+    "HostedToolPermissionUpdateParams": ".hosted_tool_permission_update_params",
+    "ModelPermissionUpdateParams": ".model_permission_update_params",
     "OrganizationProjectCertificate": ".organization_project_certificate",
     "ProjectAPIKey": ".project_api_key",
     "ProjectApiKeyOwnerServiceAccount": ".project_api_key_owner_service_account",
@@ -81,10 +148,33 @@ _LAZY = {
     "ProjectSpendLimit": ".project_spend_limit",
     "ProjectSpendLimitDeleted": ".project_spend_limit_deleted",
     "ProjectUser": ".project_user",
+    "RateLimitListRateLimitsParams": ".rate_limit_list_rate_limits_params",
+    "RateLimitUpdateRateLimitParams": ".rate_limit_update_rate_limit_params",
+    "RoleCreateParams": ".role_create_params",
+    "RoleDeleteParams": ".role_delete_params",
     "RoleDeleteResponse": ".role_delete_response",
+    "RoleListParams": ".role_list_params",
+    "RoleRetrieveParams": ".role_retrieve_params",
+    "RoleUpdateParams": ".role_update_params",
+    "ServiceAccountCreateParams": ".service_account_create_params",
     "ServiceAccountCreateResponse": ".service_account_create_response",
+    "ServiceAccountDeleteParams": ".service_account_delete_params",
     "ServiceAccountDeleteResponse": ".service_account_delete_response",
+    "ServiceAccountListParams": ".service_account_list_params",
+    "ServiceAccountRetrieveParams": ".service_account_retrieve_params",
+    "ServiceAccountUpdateParams": ".service_account_update_params",
+    "SpendAlertCreateParams": ".spend_alert_create_params",
+    "SpendAlertDeleteParams": ".spend_alert_delete_params",
+    "SpendAlertListParams": ".spend_alert_list_params",
+    "SpendAlertRetrieveParams": ".spend_alert_retrieve_params",
+    "SpendAlertUpdateParams": ".spend_alert_update_params",
+    "SpendLimitUpdateParams": ".spend_limit_update_params",
+    "UserCreateParams": ".user_create_params",
+    "UserDeleteParams": ".user_delete_params",
     "UserDeleteResponse": ".user_delete_response",
+    "UserListParams": ".user_list_params",
+    "UserRetrieveParams": ".user_retrieve_params",
+    "UserUpdateParams": ".user_update_params",
 }
 
 __all__ = sorted(_LAZY)

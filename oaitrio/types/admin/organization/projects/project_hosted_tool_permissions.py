@@ -15,3 +15,18 @@ class ProjectHostedToolPermissions(BaseModel, kw_only=True):
     image_generation: HostedToolPermission
     mcp: HostedToolPermission
     code_interpreter: HostedToolPermission
+
+
+CodeInterpreter = HostedToolPermission
+
+
+FileSearch = HostedToolPermission
+
+
+ImageGeneration = HostedToolPermission
+
+
+Mcp = HostedToolPermission
+
+
+WebSearch = HostedToolPermission

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Literal, Required, TypedDict
+
 from ..spend_alert_notification_channel_param import SpendAlertNotificationChannelParam
 
+__all__ = ["SpendAlertCreateParams"]
+
+
 NotificationChannel = SpendAlertNotificationChannelParam
+
+
+class SpendAlertCreateParams(TypedDict, total=False):
+    threshold_amount: Required[int]
+    """The alert threshold amount, in cents."""
+    currency: Required[Literal["USD"]]
+    """The currency for the threshold amount."""
+    interval: Required[Literal["month"]]
+    """The time interval for evaluating spend against the threshold."""
+    notification_channel: Required[SpendAlertNotificationChannelParam]

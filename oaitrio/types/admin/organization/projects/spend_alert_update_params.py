@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal, Required, TypedDict
+
 from ..spend_alert_notification_channel_param import SpendAlertNotificationChannelParam
 
+__all__ = ["SpendAlertUpdateParams"]
+
+
 NotificationChannel = SpendAlertNotificationChannelParam
+
+
+class SpendAlertUpdateParams(TypedDict, total=False):
+    project_id: Required[str]
+    """The ID of the project to update."""
+    threshold_amount: Required[int]
+    """The alert threshold amount, in cents."""
+    currency: Required[Literal["USD"]]
+    """The currency for the threshold amount."""
+    interval: Required[Literal["month"]]
+    """The time interval for evaluating spend against the threshold."""
+    notification_channel: Required[SpendAlertNotificationChannelParam]

@@ -7,16 +7,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .role_create_params import RoleCreateParams as RoleCreateParams
     from .role_create_response import RoleCreateResponse as RoleCreateResponse
+    from .role_delete_params import RoleDeleteParams as RoleDeleteParams
     from .role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from .role_list_params import RoleListParams as RoleListParams
     from .role_list_response import RoleListResponse as RoleListResponse
+    from .role_retrieve_params import RoleRetrieveParams as RoleRetrieveParams
     from .role_retrieve_response import RoleRetrieveResponse as RoleRetrieveResponse
     from .user_role_assignment import UserRoleAssignment as UserRoleAssignment
 
 _LAZY = {
+    "RoleCreateParams": ".role_create_params",
     "RoleCreateResponse": ".role_create_response",
+    "RoleDeleteParams": ".role_delete_params",
     "RoleDeleteResponse": ".role_delete_response",
+    "RoleListParams": ".role_list_params",
     "RoleListResponse": ".role_list_response",
+    "RoleRetrieveParams": ".role_retrieve_params",
     "RoleRetrieveResponse": ".role_retrieve_response",
     "UserRoleAssignment": ".user_role_assignment",
 }

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     )
     from .run_step import RunStep as RunStep
     from .run_step_delta import RunStepDelta as RunStepDelta
+    from .run_step_delta_event import RunStepDeltaEvent as RunStepDeltaEvent
     from .run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
+    from .step_list_params import StepListParams as StepListParams
+    from .step_retrieve_params import StepRetrieveParams as StepRetrieveParams
+    from .tool_call import ToolCall as ToolCall
+    from .tool_call_delta import ToolCallDelta as ToolCallDelta
+    from .tool_call_delta_object import ToolCallDeltaObject as ToolCallDeltaObject
     from .tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
 
 _LAZY = {
@@ -39,7 +45,13 @@ _LAZY = {
     "MessageCreationStepDetails": ".message_creation_step_details",
     "RunStep": ".run_step",
     "RunStepDelta": ".run_step_delta",
+    "RunStepDeltaEvent": ".run_step_delta_event",
     "RunStepDeltaMessageDelta": ".run_step_delta_message_delta",
+    "StepListParams": ".step_list_params",
+    "StepRetrieveParams": ".step_retrieve_params",
+    "ToolCall": ".tool_call",
+    "ToolCallDelta": ".tool_call_delta",
+    "ToolCallDeltaObject": ".tool_call_delta_object",
     "ToolCallsStepDetails": ".tool_calls_step_details",
 }
 

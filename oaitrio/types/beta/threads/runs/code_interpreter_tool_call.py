@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ....shared.code_interpreter_output_logs import (
     CodeInterpreterOutputLogs as CodeInterpreterOutputLogs2,
 )
@@ -13,8 +15,14 @@ from ...run_step_details_tool_calls_code_object import RunStepDetailsToolCallsCo
 from ...run_step_details_tool_calls_code_output_image_object import (
     RunStepDetailsToolCallsCodeOutputImageObject,
 )
+from ...run_step_details_tool_calls_code_output_logs_object import (
+    RunStepDetailsToolCallsCodeOutputLogsObject,
+)
 
 __all__ = ["CodeInterpreterToolCall"]
+
+
+CodeInterpreterOutput: TypeAlias = Union[RunStepDetailsToolCallsCodeOutputLogsObject, RunStepDetailsToolCallsCodeOutputImageObject]
 
 
 CodeInterpreter = CodeInterpreter2

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ...run_step_delta_step_details_tool_calls_code_object import (
     CodeInterpreter as CodeInterpreter2,
 )
 from ...run_step_delta_step_details_tool_calls_code_object import (
     RunStepDeltaStepDetailsToolCallsCodeObject,
 )
+from ...run_step_delta_step_details_tool_calls_code_output_image_object import (
+    RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
+)
+from ...run_step_delta_step_details_tool_calls_code_output_logs_object import (
+    RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
+)
 
 __all__ = ["CodeInterpreterToolCallDelta"]
+
+
+CodeInterpreterOutput: TypeAlias = Union[RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject, RunStepDeltaStepDetailsToolCallsCodeOutputImageObject]
 
 
 CodeInterpreter = CodeInterpreter2

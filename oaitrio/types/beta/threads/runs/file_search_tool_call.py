@@ -8,6 +8,7 @@ from ...run_step_details_tool_calls_file_search_object import (
     RunStepDetailsToolCallsFileSearchObject,
 )
 from ...run_step_details_tool_calls_file_search_result_object import (
+    ContentItem,
     RunStepDetailsToolCallsFileSearchResultObject,
 )
 
@@ -21,6 +22,9 @@ FileSearchRankingOptions = FileSearchRankingOptions2
 
 
 FileSearchResult = RunStepDetailsToolCallsFileSearchResultObject
+
+
+FileSearchResultContent = ContentItem
 
 
 FileSearchToolCall = RunStepDetailsToolCallsFileSearchObject

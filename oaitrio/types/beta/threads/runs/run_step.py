@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Literal, Optional, TypeAlias, Union
 
 from ....._models import BaseModel, OpenEnum
 from ...run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
@@ -56,3 +56,6 @@ class RunStep(BaseModel, kw_only=True):
     completed_at: Optional[int]
     metadata: Optional[dict[str, str]]
     usage: Optional[Usage]
+
+
+StepDetails: TypeAlias = Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias, Union
+
 from ...run_step_delta_object import Delta
+from ...run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
+from ...run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
 
 __all__ = ["RunStepDelta"]
+
+
+StepDetails: TypeAlias = Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject]
 
 
 RunStepDelta = Delta

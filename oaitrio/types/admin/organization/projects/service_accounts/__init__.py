@@ -7,9 +7,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api_key_create_params import APIKeyCreateParams as APIKeyCreateParams
     from .api_key_create_response import APIKeyCreateResponse as APIKeyCreateResponse
 
 _LAZY = {
+    "APIKeyCreateParams": ".api_key_create_params",
     "APIKeyCreateResponse": ".api_key_create_response",
 }
 
