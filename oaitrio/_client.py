@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     # whole signature (as the official SDK does).
     DefaultAsyncHttpxClient = httpx.AsyncClient
 else:
-
     # The official SDK's limits for an httpx pool. oaitrio's own pool keeps
     # every connection it may open for reuse (DEFAULT_CONNECTION_LIMITS: a
     # fan-out at hundreds in flight reconnects otherwise); an httpx client
