@@ -583,7 +583,7 @@ class Connection:
                     or self._eager
                     or not timer.running
                     or timeout == math.inf
-                    or plain.fileno() < 0
+                    or plain.fileno() < 0  # closed by the pool: _receive says so
                 ):
                     parser.feed(await self._receive(request, timeout))
                     continue
