@@ -161,7 +161,19 @@ class AsyncStream(Generic[_T]):
                             request=self.response.request,
                         )
                     raise StopAsyncIteration
-                await self._read_events()
+                # The read is awaited here, not in a helper coroutine: each
+                # coroutine a waiting stream is suspended in is one more new
+                # object per event for the garbage collector (see _body_ended).
+                try:
+                    chunk = await self._body.__anext__()
+                except (StopAsyncIteration, httpx.TransportError) as exc:
+                    await self._body_ended(exc)
+                    continue
+                try:
+                    self._events = self._sse.feed(chunk)
+                except RemoteProtocolError as exc:
+                    raise self._malformed(exc) from exc
+                self._index = 0
         except StopAsyncIteration:
             raise
         except BaseException:
@@ -202,18 +214,20 @@ class AsyncStream(Generic[_T]):
                 batch.append(await self.__anext__())
         return batch
 
-    async def _read_events(self) -> None:
-        try:
-            chunk = await self._body.__anext__()
-        except StopAsyncIteration:
+    async def _body_ended(self, exc: StopAsyncIteration | httpx.TransportError) -> None:
+        """The body iterator stopped with ``exc``: take the last events, or raise.
+
+        With thousands of paced streams open, every coroutine a waiting
+        stream is suspended in is a new object per event that lives until
+        the next one, and those are what the garbage collector walks; so the
+        read itself is awaited in ``__anext__`` and only its ends come here.
+        """
+        if isinstance(exc, StopAsyncIteration):
             self._finished = True
             try:
                 self._events = self._sse.end()
-            except RemoteProtocolError as exc:
-                raise APIConnectionError(
-                    message=f"the server sent a malformed event stream: {exc}",
-                    request=self.response.request,
-                ) from exc
+            except RemoteProtocolError as error:
+                raise self._malformed(error) from error
             self._index = 0
             if self._expect_done and not any(e.data == _DONE for e in self._events):
                 await self.aclose()
@@ -222,23 +236,19 @@ class AsyncStream(Generic[_T]):
                     request=self.response.request,
                 ) from None
             return
-        except httpx.TimeoutException as exc:
-            await self.aclose()
+        await self.aclose()
+        if isinstance(exc, httpx.TimeoutException):
             raise APITimeoutError(self.response.request) from exc
-        except httpx.TransportError as exc:
-            await self.aclose()
-            raise APIConnectionError(
-                message=f"the stream was cut before it was complete: {exc}",
-                request=self.response.request,
-            ) from exc
-        try:
-            self._events = self._sse.feed(chunk)
-        except RemoteProtocolError as exc:
-            raise APIConnectionError(
-                message=f"the server sent a malformed event stream: {exc}",
-                request=self.response.request,
-            ) from exc
-        self._index = 0
+        raise APIConnectionError(
+            message=f"the stream was cut before it was complete: {exc}",
+            request=self.response.request,
+        ) from exc
+
+    def _malformed(self, exc: RemoteProtocolError) -> APIConnectionError:
+        return APIConnectionError(
+            message=f"the server sent a malformed event stream: {exc}",
+            request=self.response.request,
+        )
 
     def _check_event_name(self, event: ServerSentEvent) -> None:
         if event.event == "error":

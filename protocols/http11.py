@@ -573,7 +573,7 @@ class _MessageParser:
             end = pos + left - 2
             if end > n:
                 self._left = left - (n - pos)
-                self._pos = n
+                self._release()
                 return buf[pos:] if pos else buf
             append(buf[pos:end])
             pos = end
@@ -608,7 +608,7 @@ class _MessageParser:
                 return NEED_DATA
             if end + 2 == n and buf.startswith(b"\r\n", end):
                 # Exactly one chunk was fed (a streamed token): skip the loop.
-                self._pos = n
+                self._release()
                 return buf[pos:end]
             append(buf[pos:end])
             pos = end
@@ -653,13 +653,27 @@ class _MessageParser:
                     left = 0
             elif pos < n and (n - pos >= 2 or buf[pos] != 13):
                 raise RemoteProtocolError("chunk data not followed by CRLF")
-        self._pos = pos
         self._left = left
+        if pos == n:
+            self._release()
+        else:
+            self._pos = pos
         if pieces:
             return pieces[0] if len(pieces) == 1 else b"".join(pieces)
         if self._eof:
             raise self._cut_chunk()
         return NEED_DATA
+
+    def _release(self) -> None:
+        """Drop the buffer once every byte of it is consumed.
+
+        The body just returned is a copy, and the caller holds it (and the
+        events decoded from it) until it asks for more, which is when the
+        next feed would replace the buffer: holding both doubled the memory
+        of a stream that read a backlog of events at once.
+        """
+        self._buf = b""
+        self._pos = 0
 
     def _last_chunk_seen(self) -> None:
         """Move past the last chunk (``_pos`` is just after its size line)."""

@@ -552,16 +552,68 @@ class Connection:
 
         A piece holds every body byte already received, so one network read
         full of small chunks costs one call.
+
+        The usual wait of a streamed body (plain TCP, the pool's actor timing
+        the read) runs in this frame rather than through :meth:`_receive`:
+        every coroutine of the chain a waiting stream is suspended in is a new
+        object per event that lives until the next one, so with thousands of
+        paced streams open they are what the garbage collector walks (see
+        docs/performance.md). Cancellation: as :meth:`_receive`.
         """
         if self._done:
             return b""
-        event = await self._next_event(request, _timeout(read_timeout))
-        if event is END_OF_BODY:
-            self._done = True
-            return b""
-        if type(event) is bytes:
-            return event
-        raise httpx.RemoteProtocolError("unexpected event in a response body", request=request)
+        parser = self._parser
+        try:
+            while True:
+                event = parser.next_event()
+                if type(event) is bytes:
+                    return event
+                if event is END_OF_BODY:
+                    self._done = True
+                    return b""
+                if event is not NEED_DATA:
+                    raise httpx.RemoteProtocolError(
+                        "unexpected event in a response body", request=request
+                    )
+                timeout = _timeout(read_timeout)
+                plain = self._plain
+                timer = self._timer
+                if (
+                    plain is None
+                    or self._eager
+                    or not timer.running
+                    or timeout == math.inf
+                    or plain.fileno() < 0  # closed by the pool: _receive says so
+                ):
+                    parser.feed(await self._receive(request, timeout))
+                    continue
+                deadline = trio.current_time() + timeout
+                rearmed = False
+                timer.link(self, deadline, timeout)
+                try:
+                    await trio.lowlevel.wait_readable(plain)
+                except trio.ClosedResourceError:
+                    woken, self._woken = self._woken, None
+                    if woken is _TIMED_OUT:
+                        raise httpx.ReadTimeout(
+                            "no data from the server within the read timeout", request=request
+                        ) from None
+                    if woken is not _REARM:
+                        raise
+                    rearmed = True  # the actor stopped: wait again under our own deadline
+                finally:
+                    timer.discard(self)
+                data = None if rearmed else timer.buffer.read(plain)
+                if data is None:  # the actor stopped, or a spurious wake-up
+                    data = await self._receive(request, max(0.0, deadline - trio.current_time()))
+                else:
+                    self._eager = len(data) >= _EAGER_READ
+                parser.feed(data)
+        except Exception as exc:
+            mapped = _httpx_error(exc, httpx.ReadError, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     async def _next_event(
         self, request: httpx.Request, timeout: float

@@ -172,6 +172,21 @@ def _response_extensions(http_version: bytes, reason: bytes) -> dict[str, bytes]
     return {"http_version": b"HTTP/" + http_version, "reason_phrase": reason}
 
 
+def _response_headers(fields: list[tuple[bytes, bytes]]) -> httpx.Headers:
+    """The ``httpx.Headers`` of a response head, sharing the parser's objects.
+
+    The parser hands out names already lower-cased (and, for the names it
+    has seen before, the same object each time), so one object serves as
+    both the raw and the lower-cased name: httpx would lower-case each name
+    again into a new object, and a streamed response keeps its headers for
+    as long as it is open (about 11 objects and 0.6 KB per open stream with
+    the API's dozen headers).
+    """
+    headers = httpx.Headers()
+    headers._list = [(name, name, value) for name, value in fields]
+    return headers
+
+
 class _ResponseStream(httpx.AsyncByteStream):
     """A response body read straight from its connection in the caller's task.
 
@@ -401,13 +416,14 @@ class ConnectionPool(httpx.AsyncBaseTransport):
                 self._rate_limit_source = (head.headers, time.monotonic())
                 break
         stream = _ResponseStream(self, conn, request, timeouts.get("read"))
-        return httpx.Response(
+        response = httpx.Response(
             status_code=head.status_code,
-            headers=head.headers,
             stream=stream,
             extensions=_response_extensions(head.http_version, head.reason),
             request=request,
         )
+        response.headers = _response_headers(head.headers)
+        return response
 
     async def _check_out(
         self, origin: Origin, timeouts: dict[str, float | None], request: httpx.Request

@@ -324,3 +324,20 @@ def test_the_client_constant_is_the_pool_default() -> None:
         defaults.max_keepalive_connections
     )
     assert DEFAULT_CONNECTION_LIMITS.keepalive_expiry == defaults.keepalive_expiry
+
+
+async def test_response_headers_share_one_name_object(server: FakeOpenAI) -> None:
+    # A streamed response keeps its headers while it is open: each name is
+    # one object serving as raw and lower-cased name (httpx builds a second),
+    # and the headers read exactly as httpx's own would.
+    pool = ConnectionPool()
+    with trio.fail_after(10):
+        response = await fetch(pool, get(server))
+    fields = response.headers._list
+    assert len(fields) > 5
+    assert all(raw is lower for raw, lower, _ in fields)
+    rebuilt = httpx.Headers(response.headers.raw)
+    assert response.headers.multi_items() == rebuilt.multi_items()
+    assert response.headers["Content-Type"] == rebuilt["content-type"]
+    assert response.headers.get("X-RATELIMIT-LIMIT-REQUESTS") is not None
+    await pool.aclose()

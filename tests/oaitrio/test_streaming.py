@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
+import types
+from typing import Any
+
 import pytest
 import trio
 import trio.lowlevel
+import trio.testing
 
 import oaitrio
 from oaitrio.testing import (
@@ -234,3 +240,53 @@ async def test_fan_in_raises_the_first_failure_and_closes_the_rest(
             async for _ in merged:
                 pass
     assert client._pool is not None and client._pool.statistics().in_use == 0
+
+
+_LAYERS = tuple(
+    str(pathlib.Path(oaitrio.__file__).parent.parent / layer) + os.sep
+    for layer in ("oaitrio", "actors", "protocols")
+)
+
+
+def _our_frames(task: trio.lowlevel.Task) -> list[str]:
+    """The coroutines of our own layers that ``task`` is suspended in, outermost first."""
+    names: list[str] = []
+    awaited: Any = task.coro
+    while awaited is not None:
+        code: types.CodeType | None = getattr(awaited, "cr_code", None) or getattr(
+            awaited, "gi_code", None
+        )
+        if code is not None and code.co_filename.startswith(_LAYERS):
+            names.append(code.co_qualname)
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return names
+
+
+async def test_a_waiting_stream_holds_three_coroutines_of_ours(server: FakeOpenAI) -> None:
+    # Each coroutine a stream waits in is a new object per event that lives
+    # until the next one: with thousands of paced streams open, they are
+    # what the garbage collector walks. The usual wait (plain TCP, the
+    # pool's actor timing the read) is three deep.
+    server.add_fault(StallMidStream(after_chunks=2, seconds=30))
+    async with oaitrio.AsyncOpenAI(api_key=FAKE_KEY, base_url=server.base_url) as client:
+        stream = await _stream(client)
+        got_one = trio.Event()
+        waiting: list[trio.lowlevel.Task] = []
+
+        async def consume() -> None:
+            waiting.append(trio.lowlevel.current_task())
+            async with stream:
+                async for _ in stream:
+                    got_one.set()
+
+        with trio.fail_after(10):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(consume)
+                await got_one.wait()
+                await trio.testing.wait_all_tasks_blocked()  # it waits for the stalled event
+                assert _our_frames(waiting[0]) == [
+                    "AsyncStream.__anext__",
+                    "_ResponseStream.__anext__",
+                    "Connection.receive_body_chunk",
+                ]
+                nursery.cancel_scope.cancel()

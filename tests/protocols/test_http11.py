@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -574,6 +575,34 @@ def test_one_event_for_many_buffered_chunks() -> None:
     parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
     assert isinstance(parser.next_event(), ResponseHead)
     assert parser.next_event() == b"".join(b"%d," % i for i in range(1000))
+    assert parser.next_event() is END_OF_BODY
+    assert parser.keep_alive
+
+
+@given(
+    reads=st.lists(
+        st.lists(st.binary(min_size=1, max_size=300), min_size=1, max_size=20),
+        min_size=1,
+        max_size=5,
+    )
+)
+@SETTINGS
+def test_a_read_is_not_kept_once_its_body_is_handed_out(reads: list[list[bytes]]) -> None:
+    # A stream reading a backlog of events holds the body it was handed until
+    # it has decoded every event; the read it came from must not stay alive
+    # beside it (memory per open stream doubled). Each read here ends on a
+    # chunk boundary, as a paced server's writes do.
+    parser = ResponseParser(request_method=b"POST")
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+    assert isinstance(parser.next_event(), ResponseHead)
+    for payloads in reads:
+        data = b"".join(encode_chunk(p) for p in payloads)
+        alone = sys.getrefcount(data)
+        parser.feed(data)
+        assert parser.next_event() == b"".join(payloads)
+        assert sys.getrefcount(data) == alone
+        assert parser.next_event() is NEED_DATA
+    parser.feed(END_OF_CHUNKED_BODY)
     assert parser.next_event() is END_OF_BODY
     assert parser.keep_alive
 
